@@ -1,0 +1,34 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: set up, migrate, load the demo data once, serve http://127.0.0.1:8000
+run: setup
+	$(BIN)/plaza demo
+
+## make test: set up, lint, run the whole test suite
+test: setup
+	$(BIN)/ruff check plaza
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check plaza
+	$(BIN)/ruff format --check plaza
+
+## make messages: refresh and compile the translation catalogues (needs GNU gettext)
+messages: setup
+	cd plaza && ../$(BIN)/plaza makemessages -l zh_Hans --no-obsolete && ../$(BIN)/plaza compilemessages
+
+clean:
+	rm -rf $(VENV) var

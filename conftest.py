@@ -1,0 +1,31 @@
+"""Shared fixtures: a fresh cache per test, the personas' world, API clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from plaza.core.testing import Api, World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def api(world):
+    """api("alice") is a client acting as alice; api("anonymous") is signed out."""
+    return lambda name: Api(world.persona(name))

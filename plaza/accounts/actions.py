@@ -1,0 +1,134 @@
+"""Writes about people: sign-up, profile, tokens, deactivation."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.accounts.handles import is_valid_handle, make_handle
+from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
+from plaza.accounts.queries import hash_token
+from plaza.core import audit
+from plaza.core.errors import Invalid
+from plaza.core.uploads import clean_image
+
+
+def check_email(email: str, *, exclude: User | None = None) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise Invalid(_("Enter a valid email address."), field="email") from exc
+    taken = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise Invalid(_("An account with this email already exists."), field="email")
+    return email
+
+
+def check_handle(handle: str, *, exclude: User | None = None) -> str:
+    handle = (handle or "").strip().lstrip("@")
+    if not is_valid_handle(handle):
+        raise Invalid(
+            _("A handle has 1 to 30 letters, digits, underscores or Chinese characters."), field="handle"
+        )
+    taken = User.objects.filter(handle__iexact=handle)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise Invalid(_("This handle is taken."), field="handle")
+    return handle
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise Invalid(_("A name has 1 to 100 characters."), field="name")
+    return name
+
+
+def check_password(password: str, user: User | None = None) -> None:
+    try:
+        password_validation.validate_password(password or "", user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages), field="password") from exc
+
+
+def _new_token(user: User, name: str) -> tuple[ApiToken, str]:
+    key = "plz_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(key), prefix=key[:8])
+    return token, key
+
+
+@transaction.atomic
+def do_signup(*, email: str, password: str, name: str, handle: str | None = None) -> tuple[User, str]:
+    """Create an account and its first API token. Returns the user and the token key."""
+    email = check_email(email)
+    name = check_name(name)
+    handle = check_handle(handle) if handle else make_handle(name)
+    user = User(email=email, name=name, handle=handle)
+    check_password(password, user)
+    user.set_password(password)
+    user.save()
+    _token, key = _new_token(user, _("Sign-up"))
+    return user, key
+
+
+@transaction.atomic
+def do_create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the returned key is the only time it can be seen."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise Invalid(_("Give the token a name of 1 to 100 characters."), field="name")
+    return _new_token(user, name)
+
+
+@transaction.atomic
+def do_revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+PROFILE_FIELDS = ["name", "handle", "language", "timezone"]
+
+
+@transaction.atomic
+def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **changes: Any) -> User:
+    """Change name, handle, language, time zone and avatar, each validated first."""
+    if "name" in changes:
+        user.name = check_name(changes["name"])
+    if "handle" in changes:
+        user.handle = check_handle(changes["handle"], exclude=user)
+    if "language" in changes:
+        if changes["language"] not in dict(LANGUAGE_CHOICES):
+            raise Invalid(_("Choose English or Simplified Chinese."), field="language")
+        user.language = changes["language"]
+    if "timezone" in changes:
+        if changes["timezone"] not in zoneinfo.available_timezones():
+            raise Invalid(_("Unknown time zone."), field="timezone")
+        user.timezone = changes["timezone"]
+    if avatar is not None:
+        image = clean_image(avatar, field="avatar")
+        user.avatar.save(image.name, image, save=False)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def do_deactivate_account(user: User) -> None:
+    """Sessions stop authenticating (inactive users are refused) and every token is revoked."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(space=None, actor=user, action="account.deactivate", target=user)

@@ -1,0 +1,47 @@
+"""django-allauth adapter: who may sign up, and the name and handle of new accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+from plaza.accounts.handles import make_handle
+
+INVITATION_SESSION_KEY = "plaza_invitation"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        if settings.SIGNUP == "open":
+            return True
+        if settings.SIGNUP == "invite":
+            from plaza.spaces.actions import invitation_problem
+            from plaza.spaces.models import Invitation
+
+            code = request.session.get(INVITATION_SESSION_KEY)
+            invitation = Invitation.objects.filter(code=code).first() if code else None
+            return invitation is not None and invitation_problem(invitation) is None
+        return False
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        data = form.cleaned_data
+        user.name = data.get("name") or data.get("email", "").split("@")[0]
+        user.handle = data.get("handle") or make_handle(user.name)
+        if request.LANGUAGE_CODE in ("en", "zh-hans"):
+            user.language = request.LANGUAGE_CODE
+        return super().save_user(request, user, form, commit)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        code = request.session.get(INVITATION_SESSION_KEY)
+        if code:
+            return f"/invitations/{code}/"
+        return super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        code = request.session.get(INVITATION_SESSION_KEY)
+        if code:
+            return f"/invitations/{code}/"
+        return super().get_login_redirect_url(request)

@@ -1,0 +1,113 @@
+"""Accounts API: sign-up, tokens, the caller's profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from plaza.accounts import actions, queries
+from plaza.accounts.models import ApiToken
+from plaza.accounts.schemas import (
+    ApiTokenCreated,
+    ApiTokenIn,
+    ApiTokenOut,
+    DeactivateIn,
+    MeOut,
+    MePatch,
+    SignupIn,
+    SignupOut,
+    TokenIn,
+    TokenOut,
+)
+from plaza.accounts.twofactor import verify_second_factor, wants_second_factor
+from plaza.core import ratelimit
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.core.schemas import errors
+
+router = Router(tags=["accounts"])
+
+
+@router.post("/auth/signup", auth=None, response={201: SignupOut, **errors(403, 409, 422, 429)})
+def signup(request: HttpRequest, payload: SignupIn) -> Status:
+    ratelimit.hit("signup", ratelimit.client_ip(request), limit=20, window=3600)
+    if settings.SIGNUP == "closed":
+        raise Forbidden(_("Sign-up is closed on this server."))
+    if settings.SIGNUP == "invite":
+        from plaza.spaces.actions import invitation_problem
+        from plaza.spaces.models import Invitation
+
+        invitation = Invitation.objects.filter(code=payload.invitation or "").first()
+        if invitation is None or invitation_problem(invitation):
+            raise Forbidden(_("Sign-up needs a valid invitation on this server."))
+    user, key = actions.do_signup(email=payload.email, password=payload.password, name=payload.name, handle=payload.handle)
+    return Status(201, {"user": user, "token": key})
+
+
+@router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 422, 429)})
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    ratelimit.hit("token-ip", ratelimit.client_ip(request), limit=30, window=60)
+    ratelimit.hit("token-email", payload.email.lower(), limit=10, window=300)
+    user = authenticate(request, email=payload.email.lower(), password=payload.password)
+    if user is None:
+        raise NotAuthenticated(_("Wrong email or password."))
+    if wants_second_factor(user):
+        if not payload.otp:
+            raise NotAuthenticated(_("Enter the code from your authenticator app in otp."))
+        if not verify_second_factor(user, payload.otp):
+            raise NotAuthenticated(_("The two-factor code is not valid."))
+    _token, key = actions.do_create_token(user, name=payload.name or _("API"))
+    return Status(201, {"token": key})
+
+
+@router.delete("/auth/token", response={204: None, **errors(401)})
+def revoke_token(request: HttpRequest) -> Status:
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise NotAuthenticated(_("Send the token to revoke in the Authorization header."))
+    actions.do_revoke_token(token)
+    return Status(204, None)
+
+
+@router.get("/me", response={200: MeOut, **errors(401)})
+def me(request: HttpRequest) -> Any:
+    return request.auth
+
+
+@router.patch("/me", response={200: MeOut, **errors(401, 403, 422)})
+def update_me(request: HttpRequest, payload: MePatch) -> Any:
+    return actions.do_update_profile(request.auth, **payload.dict(exclude_unset=True, exclude_none=True))
+
+
+@router.post("/me/deactivate", response={204: None, **errors(401, 403, 422)})
+def deactivate(request: HttpRequest, payload: DeactivateIn) -> Status:
+    if not request.auth.check_password(payload.password):
+        raise Forbidden(_("The password is not right."))
+    actions.do_deactivate_account(request.auth)
+    return Status(204, None)
+
+
+@router.get("/me/tokens", response={200: list[ApiTokenOut], **errors(401)})
+def list_tokens(request: HttpRequest) -> Any:
+    return list(queries.list_tokens(request.auth))
+
+
+@router.post("/me/tokens", response={201: ApiTokenCreated, **errors(401, 403, 422)})
+def new_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    token, key = actions.do_create_token(request.auth, name=payload.name)
+    return Status(201, {"id": token.pk, "name": token.name, "token": key})
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, **errors(401, 403, 404)})
+def delete_token(request: HttpRequest, token_id: int) -> Status:
+    token = ApiToken.objects.filter(user=request.auth, pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound()
+    actions.do_revoke_token(token)
+    return Status(204, None)
+
+

@@ -1,0 +1,97 @@
+"""The ``plaza`` command: serve, worker, demo, createadmin, and every Django command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plaza.settings")
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int) -> None:
+    """Apply migrations, then serve pages, API and WebSocket with uvicorn."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    import uvicorn
+
+    print(f"Plaza is serving on http://{host}:{port}/", flush=True)
+    uvicorn.run("plaza.asgi:application", host=host, port=port, lifespan="off", log_level="info", ws="websockets")
+
+
+def demo(host: str, port: int) -> None:
+    """Migrate, load the demo data once (only into an empty database), print sign-ins, serve."""
+    _setup()
+    from django.core.management import call_command
+
+    from plaza.spaces.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if seed_demo():
+        print("Loaded the demo data (the wine association).")
+    else:
+        print("The database already has data: demo data not loaded again.")
+    print(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for email, name, _handle, note in DEMO_PEOPLE:
+        print(f"  {email:<32} {name:<16} {note}")
+    print()
+    serve(host, port)
+
+
+def createadmin(email: str | None, password: str | None) -> None:
+    """Create a server administrator (Django admin at /admin/)."""
+    _setup()
+    from django.core.management import call_command
+
+    args = ["createsuperuser"]
+    if email:
+        args += ["--email", email]
+    if password:
+        os.environ["DJANGO_SUPERUSER_PASSWORD"] = password
+        args += ["--noinput", "--name", email.split("@")[0] if email else "admin"]
+    call_command(*args)
+
+
+def worker() -> None:
+    """Run background tasks from the database queue."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("serve", "demo", "createadmin", "worker"):
+        parser = argparse.ArgumentParser(prog=f"plaza {argv[0]}")
+        if argv[0] in ("serve", "demo"):
+            parser.add_argument("--host", default="127.0.0.1")
+            parser.add_argument("--port", type=int, default=8000)
+        if argv[0] == "createadmin":
+            parser.add_argument("--email")
+            parser.add_argument("--password")
+        args = parser.parse_args(argv[1:])
+        if argv[0] == "serve":
+            serve(args.host, args.port)
+        elif argv[0] == "demo":
+            demo(args.host, args.port)
+        elif argv[0] == "createadmin":
+            createadmin(args.email, args.password)
+        else:
+            worker()
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plaza.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["plaza", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Writing the audit log. Only actions call :func:`record`, inside their transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from plaza.core.models import AuditEntry
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The JSON-safe values of ``fields`` on ``obj``, for before/after columns."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif hasattr(value, "name") and not isinstance(value, str):  # files
+            value = value.name or None
+        out[name] = value
+    return out
+
+
+def record(
+    *,
+    space: Any,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. ``space`` may be None for server-wide events."""
+    return AuditEntry.objects.create(
+        space=space,
+        space_slug=getattr(space, "slug", "") or "",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target._meta.model_name if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,106 @@
+"""Middleware: the API's uniform error body and ``Idempotency-Key`` replays."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from plaza.core.errors import CODES_BY_STATUS
+from plaza.core.models import IdempotencyRecord
+
+API_PREFIX = "/api/"
+
+
+def error_response(status: int, detail: object, code: str | None = None) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code or CODES_BY_STATUS.get(status, "error")}, status=status)
+
+
+class ApiErrorMiddleware:
+    """Every non-2xx answer under /api/ carries ``{"detail", "code"}``.
+
+    ninja's own handlers already answer in that shape; this catches what happens outside
+    them: Django's 404 for unknown paths, 405s, CSRF failures and unhandled 500s.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            try:
+                body = json.loads(response.content)
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and "code" in body and "detail" in body:
+                return response
+            detail = body.get("detail", body) if isinstance(body, dict) else body
+        else:
+            detail = {
+                404: "Not found.",
+                405: "Method not allowed.",
+                403: "Forbidden.",
+                500: "Server error.",
+            }.get(response.status_code, response.reason_phrase)
+        new = error_response(response.status_code, detail)
+        for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+            if header in response:
+                new[header] = response[header]
+        return new
+
+
+class IdempotencyMiddleware:
+    """A POST under /api/ with an ``Idempotency-Key`` runs once per caller and key.
+
+    A retry with the same key and body gets the first answer again (marked with
+    ``Idempotent-Replayed: true``); the same key with another body is 409.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def owner(request: HttpRequest) -> str:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.lower().startswith("bearer "):
+            return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:40]
+        if request.user.is_authenticated:
+            return f"u:{request.user.pk}"
+        return "ip:" + request.META.get("REMOTE_ADDR", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or not key or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if len(key) > 200:
+            return error_response(422, "Idempotency-Key is longer than 200 characters.", "invalid")
+        digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+        owner = self.owner(request)
+        previous = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        if previous is not None:
+            if previous.request_hash != digest:
+                return error_response(409, "This Idempotency-Key was used with another request.", "conflict")
+            replay = HttpResponse(bytes(previous.body), status=previous.status, content_type=previous.content_type)
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        response = self.get_response(request)
+        if response.status_code < 500 and response.status_code not in (401, 429) and not response.streaming:
+            try:
+                with transaction.atomic():
+                    IdempotencyRecord.objects.create(
+                        owner=owner,
+                        key=key,
+                        request_hash=digest,
+                        status=response.status_code,
+                        content_type=response.get("Content-Type", "application/json"),
+                        body=response.content,
+                    )
+            except IntegrityError:
+                pass  # a concurrent twin stored its answer first; both ran the same request
+        return response

@@ -1,0 +1,157 @@
+"""Reads about spaces, members and teams. Each list runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from plaza.core.errors import Forbidden, NotFound
+from plaza.core.models import AuditEntry
+from plaza.core.pagination import keyset_page
+from plaza.spaces.access import SpaceAccess
+from plaza.spaces.models import (
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    MemberImport,
+    Membership,
+    Space,
+    Team,
+    TeamMembership,
+    Visibility,
+)
+
+
+def list_my_memberships(user: Any) -> QuerySet[Membership]:
+    """The caller's memberships with their spaces, by space name."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("space").order_by("space__name", "space__pk")
+
+
+def list_directory(user: Any, *, q: str = "") -> QuerySet[Space]:
+    """Listed and public spaces, by name, each marked with whether the caller is in it."""
+    qs = Space.objects.filter(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q) | Q(slug__icontains=q))
+    if getattr(user, "is_authenticated", False):
+        qs = qs.annotate(is_mine=Exists(Membership.objects.filter(space=OuterRef("pk"), user=user)))
+    return qs.order_by("name", "pk")
+
+
+def list_members(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None, q: str = "") -> tuple[list[Membership], str | None]:
+    """The member directory, newest first. Guests and visitors may not browse it (403)."""
+    if not acc.is_member:
+        raise Forbidden()
+    qs = Membership.objects.filter(space=acc.space).select_related("user")
+    if q:
+        qs = qs.filter(Q(user__name__icontains=q) | Q(user__handle__icontains=q) | Q(user__email__icontains=q))
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def get_membership(acc: SpaceAccess, user_id: int) -> Membership:
+    membership = Membership.objects.select_related("user").filter(space=acc.space, user_id=user_id).first()
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def list_teams(acc: SpaceAccess) -> QuerySet[Team]:
+    """Teams the caller may see: all for admins; public ones and their own for members;
+    only their own for guests."""
+    qs = Team.objects.filter(space=acc.space)
+    if not acc.is_admin:
+        mine = Q(team_memberships__user=acc.user) if getattr(acc.user, "is_authenticated", False) else Q(pk__in=[])
+        if acc.is_member:
+            qs = qs.filter(Q(visibility="public") | mine)
+        else:
+            qs = qs.filter(mine)
+    if getattr(acc.user, "is_authenticated", False):
+        qs = qs.annotate(is_mine=Exists(TeamMembership.objects.filter(team=OuterRef("pk"), user=acc.user)))
+    return qs.distinct().order_by("name", "pk")
+
+
+def list_team_members(team: Team, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[TeamMembership], str | None]:
+    qs = TeamMembership.objects.filter(space=team.space_id, team=team).select_related("user")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def list_user_team_ids(acc: SpaceAccess) -> set[int]:
+    if not getattr(acc.user, "is_authenticated", False):
+        return set()
+    return set(TeamMembership.objects.filter(space=acc.space, user=acc.user).values_list("team_id", flat=True))
+
+
+def list_invitations(acc: SpaceAccess) -> QuerySet[Invitation]:
+    if not acc.is_admin:
+        raise Forbidden()
+    return Invitation.objects.filter(space=acc.space, revoked_at__isnull=True).select_related("created_by").order_by("-created", "-pk")
+
+
+def get_invitation(acc: SpaceAccess, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(space=acc.space, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def get_invitation_by_code(code: str) -> Invitation:
+    """An invitation is known to whoever holds its code; nothing else is revealed."""
+    invitation = Invitation.objects.select_related("space", "created_by").filter(code=code).first()
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def list_join_requests(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[JoinRequest], str | None]:
+    if not acc.is_admin:
+        raise Forbidden()
+    qs = JoinRequest.objects.filter(space=acc.space, status=JoinRequestStatus.PENDING).select_related("user")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def get_join_request(acc: SpaceAccess, request_id: int) -> JoinRequest:
+    if not acc.is_admin:
+        raise Forbidden()
+    request = JoinRequest.objects.select_related("user").filter(space=acc.space, pk=request_id).first()
+    if request is None:
+        raise NotFound()
+    return request
+
+
+def has_pending_request(acc: SpaceAccess) -> bool:
+    if not getattr(acc.user, "is_authenticated", False):
+        return False
+    return JoinRequest.objects.filter(space=acc.space, user=acc.user, status=JoinRequestStatus.PENDING).exists()
+
+
+def list_audit(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[AuditEntry], str | None]:
+    if not acc.is_admin:
+        raise Forbidden()
+    qs = AuditEntry.objects.filter(space=acc.space).select_related("actor")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def list_children(acc: SpaceAccess) -> list[Space]:
+    """Sub-spaces the caller may know of: all for admins, else those it is in or can list."""
+    qs = Space.objects.filter(parent=acc.space)
+    if not acc.is_admin:
+        if getattr(acc.user, "is_authenticated", False):
+            qs = qs.filter(Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC]) | Q(memberships__user=acc.user))
+        else:
+            qs = qs.filter(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
+    return list(qs.distinct().order_by("name"))
+
+
+def get_import(acc: SpaceAccess, import_id: int) -> MemberImport:
+    if not acc.is_admin:
+        raise Forbidden()
+    job = MemberImport.objects.filter(space=acc.space, pk=import_id).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def count_members(space: Space) -> int:
+    return Membership.objects.filter(space=space).count()

@@ -1,0 +1,29 @@
+"""Background work of the spaces app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from plaza.spaces.models import Invitation
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("space", "created_by").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.email:
+        return
+    from plaza.accounts.models import User
+
+    recipient = User.objects.filter(email__iexact=invitation.email).first()
+    language = recipient.language if recipient else (invitation.created_by.language if invitation.created_by else "en")
+    base = settings.PLAZA_BASE_URL.rstrip("/")
+    with translation.override(language):
+        context = {"invitation": invitation, "url": f"{base}/invitations/{invitation.code}/"}
+        subject = render_to_string("spaces/email/invitation_subject.txt", context).strip()
+        text = render_to_string("spaces/email/invitation.txt", context)
+        html = render_to_string("spaces/email/invitation.html", context)
+    send_mail(subject, text, None, [invitation.email], html_message=html)
