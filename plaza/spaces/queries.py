@@ -155,3 +155,43 @@ def get_import(acc: SpaceAccess, import_id: int) -> MemberImport:
 
 def count_members(space: Space) -> int:
     return Membership.objects.filter(space=space).count()
+
+
+# --- reads for the pages (appended) --------------------------------------------------------
+
+
+def list_pending_invitations(user: Any, *, limit: int = 20) -> list[Invitation]:
+    """Usable email invitations addressed to the caller, for spaces it is not in yet."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from django.db.models import F
+    from django.utils import timezone
+
+    qs = (
+        Invitation.objects.filter(email__iexact=user.email, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
+        .exclude(space__memberships__user=user)
+        .select_related("space", "created_by")
+        .order_by("-created", "-pk")
+    )
+    return list(qs[:limit])
+
+
+def list_member_choices(acc: SpaceAccess, *, limit: int = 500) -> list[Membership]:
+    """Members of the space by name, for pickers (team members, ownership transfer)."""
+    if not acc.joined and not acc.is_admin:
+        raise Forbidden()
+    qs = Membership.objects.filter(space=acc.space).select_related("user").order_by("user__name", "user__pk")
+    return list(qs[:limit])
+
+
+def get_team_membership(team: Team, user_id: int) -> TeamMembership:
+    tm = TeamMembership.objects.select_related("user").filter(space=team.space_id, team=team, user_id=user_id).first()
+    if tm is None:
+        raise NotFound()
+    return tm
+
+
+def list_team_member_ids(team: Team) -> set[int]:
+    return set(TeamMembership.objects.filter(space=team.space_id, team=team).values_list("user_id", flat=True))
