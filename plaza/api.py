@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -9,9 +11,52 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from plaza.accounts.api import router as accounts_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
+from plaza.notifications.api import router as notifications_router
 from plaza.spaces.api import router as spaces_router
 
-api = NinjaAPI(
+# Statuses every operation of a kind can return because of the conventions in API.md, on
+# top of what each route declares for itself.
+_ERROR_DESCRIPTIONS = {
+    401: "Not signed in, or the token is invalid or revoked (`not_authenticated`).",
+    403: "Not allowed (`forbidden`), or a session without its CSRF token (`csrf_failed`).",
+    404: "Does not exist, or the caller may not know it exists (`not_found`).",
+    409: "State conflict, or an Idempotency-Key reused with another body (`conflict`).",
+    422: "Invalid input; the offending field is named (`invalid`).",
+}
+
+
+def _add_convention_errors(schema: dict[str, Any]) -> None:
+    error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, op in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            statuses: set[int] = set()
+            params = op.get("parameters", [])
+            if op.get("security"):
+                statuses.add(401)  # a broken bearer token is refused even where sign-in is optional
+                if method != "get":
+                    statuses.add(403)  # CSRF for session-authenticated mutations
+            if any(p.get("in") == "path" for p in params):
+                statuses.add(404)
+            if any(p.get("in") == "query" for p in params) or "requestBody" in op:
+                statuses.add(422)
+            if method == "post":
+                statuses.update((409, 422))  # Idempotency-Key reuse / malformed key
+            responses = op.setdefault("responses", {})
+            for status in sorted(statuses):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": _ERROR_DESCRIPTIONS[status], "content": error_ref}
+
+
+class PlazaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _add_convention_errors(schema)
+        return schema
+
+
+api = PlazaAPI(
     title="Plaza API",
     version="1",
     urls_namespace="api",
@@ -62,3 +107,4 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
+api.add_router("/", notifications_router)

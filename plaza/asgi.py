@@ -17,14 +17,14 @@ get_asgi_application()  # sets Django up before the imports below touch models
 from a2wsgi import WSGIMiddleware  # noqa: E402
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from plaza.core.consumers import SameOriginOnly  # noqa: E402
 from plaza.routing import websocket_urlpatterns  # noqa: E402
 from plaza.wsgi import application as wsgi_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": WSGIMiddleware(wsgi_application, workers=int(os.environ.get("PLAZA_THREADS", "16"))),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginOnly(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

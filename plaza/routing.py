@@ -1,7 +1,9 @@
-"""WebSocket routes under /ws/ (the live-updates work adds its consumer here)."""
+"""WebSocket routes: one socket per client at /ws/."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.urls import path
 
-websocket_urlpatterns: list[Any] = []
+from plaza.core.consumers import PlazaConsumer
+
+websocket_urlpatterns = [path("ws/", PlazaConsumer.as_asgi())]

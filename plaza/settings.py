@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "plaza.core",
     "plaza.accounts",
     "plaza.spaces",
+    "plaza.notifications",
 ]
 
 MIDDLEWARE = [
@@ -150,11 +151,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-    }
-}
+# Background tasks live in the database: queued in the same transaction as the action that
+# causes them, run by `plaza worker` (and by a worker thread inside `plaza serve` when
+# PLAZA_EMBEDDED_WORKER is on, the default without DATABASE_URL).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # switching to django_tasks_db.DatabaseBackend
+EMBEDDED_WORKER: bool = env.bool("PLAZA_EMBEDDED_WORKER", default=not env.str("DATABASE_URL", default=""))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

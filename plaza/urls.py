@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("plaza.accounts.urls")),
+    path("", include("plaza.notifications.urls")),
     path("", include("plaza.spaces.urls")),
 ]

@@ -43,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    # Kept in step by the notifications actions, so the unread badge needs no COUNT(*).
+    unread_notifications = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

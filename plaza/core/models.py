@@ -51,3 +51,14 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key")]
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job's slot that has been queued (see core.scheduler)."""
+
+    name = models.CharField(max_length=100)
+    slot = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduledrun_name_slot")]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SpacesConfig(AppConfig):
     name = "plaza.spaces"
     label = "spaces"
+
+    def ready(self) -> None:
+        from plaza.spaces import notifications  # noqa: F401  (registers kinds and targets)

@@ -1,0 +1,130 @@
+"""The one WebSocket at /ws/: signed in by session cookie or ``?token=``.
+
+It forwards events published through :mod:`plaza.core.realtime` to the person's open
+sockets, filtered by what the person may see at delivery time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from plaza.core.realtime import user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+
+
+@database_sync_to_async
+def _token_user(key: str) -> tuple[Any, int] | None:
+    from plaza.accounts.queries import get_token_user
+
+    found = get_token_user(key)
+    if found is None:
+        return None
+    user, token = found
+    return user, token.pk
+
+
+@database_sync_to_async
+def _visible_scopes(user_id: int) -> tuple[set[int], set[int]]:
+    from plaza.spaces.queries import list_visible_scope_ids
+
+    return list_visible_scope_ids(user_id)
+
+
+@database_sync_to_async
+def _is_active(user_id: int) -> bool:
+    from plaza.accounts.models import User
+
+    return User.objects.filter(pk=user_id, is_active=True).exists()
+
+
+class PlazaConsumer(AsyncJsonWebsocketConsumer):
+    user_id: int | None = None
+    token_id: int | None = None
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        key = (query.get("token") or [""])[0]
+        if key:
+            found = await _token_user(key)
+            if found is None:
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            user, self.token_id = found
+            self.user_id = user.pk
+        else:
+            user = self.scope.get("user")
+            if user is None or not user.is_authenticated or not await _is_active(user.pk):
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            self.user_id = user.pk
+        self.space_ids, self.team_ids = await _visible_scopes(self.user_id)
+        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.user_id is not None:
+            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    # --- messages from the channel layer ---------------------------------------------------
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        space_id, team_id = message.get("space_id"), message.get("team_id")
+        if space_id is not None and space_id not in self.space_ids:
+            return
+        if team_id is not None and team_id not in self.team_ids:
+            return
+        await self.send_json(message["event"])
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        self.space_ids, self.team_ids = await _visible_scopes(self.user_id)  # type: ignore[arg-type]
+
+    async def session_revoked(self, message: dict[str, Any]) -> None:
+        token_id = message.get("token_id")
+        if token_id is None or token_id == self.token_id:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+
+class SameOriginOnly:
+    """Refuse WebSocket handshakes whose ``Origin`` is a foreign site.
+
+    Browsers always send ``Origin``; it must name one of ALLOWED_HOSTS (or the requested
+    host). Clients that send none (scripts with ``?token=``) cannot ride a browser's cookies,
+    so they pass and authenticate by token.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if scope["type"] == "websocket":
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            if origin and not _origin_allowed(origin, headers.get(b"host", b"").decode("latin-1")):
+                await receive()  # the handshake's websocket.connect, refused below
+                await send({"type": "websocket.close", "code": 4403})
+                return None
+        return await self.app(scope, receive, send)
+
+
+def _origin_allowed(origin: str, host: str) -> bool:
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    netloc = urlsplit(origin).netloc
+    if not netloc:
+        return False
+    if host and netloc.lower() == host.lower():
+        return True
+    domain, _port = split_domain_port(netloc)
+    return bool(domain) and validate_host(domain, list(settings.ALLOWED_HOSTS))
