@@ -21,7 +21,13 @@ def serve(host: str, port: int) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     import uvicorn
+    from django.conf import settings
 
+    if settings.EMBEDDED_WORKER:
+        from plaza.core.tasks import start_embedded_worker
+
+        start_embedded_worker()
+        print("Background tasks run inside this process (PLAZA_EMBEDDED_WORKER=on).", flush=True)
     print(f"Plaza is serving on http://{host}:{port}/", flush=True)
     uvicorn.run("plaza.asgi:application", host=host, port=port, lifespan="off", log_level="info", ws="websockets")
 
@@ -59,12 +65,23 @@ def createadmin(email: str | None, password: str | None) -> None:
     call_command(*args)
 
 
-def worker() -> None:
-    """Run background tasks from the database queue."""
-    _setup()
-    from django.core.management import call_command
+def worker(once: bool) -> None:
+    """Run background tasks from the database queue, and queue scheduled jobs when due.
 
-    call_command("db_worker")
+    Any number of workers may run: each claims different tasks (row locks with SKIP LOCKED)
+    and each scheduled slot is queued by exactly one of them.
+    """
+    _setup()
+    import logging
+
+    from plaza.core.tasks import run_pending_tasks, run_worker_forever
+
+    logging.getLogger("django_tasks_db").setLevel(logging.INFO)
+    if once:
+        print(f"Ran {run_pending_tasks()} task(s).")
+        return
+    print("Plaza worker started.", flush=True)
+    run_worker_forever()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
         if argv[0] == "createadmin":
             parser.add_argument("--email")
             parser.add_argument("--password")
+        if argv[0] == "worker":
+            parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
         args = parser.parse_args(argv[1:])
         if argv[0] == "serve":
             serve(args.host, args.port)
@@ -85,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         elif argv[0] == "createadmin":
             createadmin(args.email, args.password)
         else:
-            worker()
+            worker(args.once)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plaza.settings")
     from django.core.management import execute_from_command_line
