@@ -1,0 +1,64 @@
+// Plaza's own small behaviours. CSP forbids inline script: everything lives here.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // <select data-autosubmit> submits its form when changed (the language switcher).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+
+  // <button data-copy="#id"> copies the value or text of the element it names.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    event.preventDefault();
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var label = button.getAttribute("data-copied") || "✓";
+      var before = button.textContent;
+      button.textContent = label;
+      setTimeout(function () { button.textContent = before; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else if (source.select) {
+      source.select();
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // <form data-confirm="question"> asks before submitting (remove, revoke, delete).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Close an open dropdown when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (details) {
+      if (!details.contains(event.target)) details.removeAttribute("open");
+    });
+  });
+
+  ready(function () {
+    // Select the shown-once token so it can be copied at once.
+    var key = document.getElementById("new-token-key");
+    if (key && key.select) key.select();
+  });
+})();
