@@ -57,6 +57,11 @@ class ApiTokenOut(Schema):
     last_used: datetime | None
 
 
+class ApiTokenList(Schema):
+    items: list[ApiTokenOut]
+    next_cursor: str | None
+
+
 class ApiTokenIn(Schema):
     name: str = Field(max_length=100)
 

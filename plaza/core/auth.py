@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from plaza.core.errors import NotAuthenticated, PlazaError
@@ -37,10 +38,17 @@ def bearer_user(request: HttpRequest) -> Any | None:
     return user
 
 
-class PlazaAuth:
-    """ninja auth callable. ``optional`` lets signed-out callers through as AnonymousUser."""
+class PlazaAuth(AuthBase):
+    """ninja auth callable. ``optional`` lets signed-out callers through as AnonymousUser.
+
+    Declared in OpenAPI as HTTP bearer (personal tokens); the browser session works too.
+    """
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
 
     def __init__(self, *, optional: bool = False) -> None:
+        super().__init__()
         self.optional = optional
 
     def __call__(self, request: HttpRequest) -> Any:

@@ -83,6 +83,13 @@ class IdempotencyMiddleware:
         digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
         owner = self.owner(request)
         previous = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        if previous is not None and owner.startswith("t:"):
+            # A stored answer is replayed only to a token that still works: a revoked token
+            # (or a deactivated user's) goes through to the route and gets its 401.
+            from plaza.accounts.queries import get_token_user
+
+            if get_token_user(request.META["HTTP_AUTHORIZATION"][7:].strip()) is None:
+                return self.get_response(request)
         if previous is not None:
             if previous.request_hash != digest:
                 return error_response(409, "This Idempotency-Key was used with another request.", "conflict")

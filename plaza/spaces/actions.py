@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from plaza.accounts.models import User
 from plaza.core import audit
-from plaza.core.tasks import enqueue
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
+from plaza.core.tasks import enqueue
 from plaza.core.uploads import clean_image
 from plaza.spaces import tasks
 from plaza.spaces.access import SpaceAccess
@@ -260,8 +260,8 @@ def do_create_invitation(
         raise Invalid(_("Invite as admin, member or guest; transfer ownership later."), field="role")
     email = (email or "").strip().lower()
     if email:
-        from django.core.validators import validate_email
         from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
 
         try:
             validate_email(email)
@@ -330,6 +330,27 @@ def do_accept_invitation(user: User, code: str) -> Space:
         status=JoinRequestStatus.APPROVED, decided_at=timezone.now()
     )
     return invitation.space
+
+
+@transaction.atomic
+def do_signup_with_invitation(
+    *, email: str, password: str, name: str, handle: str | None = None, code: str
+) -> tuple[User, str]:
+    """Sign up with an invitation code and join its space, in one transaction.
+
+    Used when sign-up is by invitation only (or a code is given anyway): the invitation must
+    be usable and, when it was sent to an email address, be for this email.
+    """
+    from plaza.accounts.actions import do_signup
+
+    invitation = Invitation.objects.select_for_update().filter(code=code).first() if code else None
+    if invitation is None or invitation_problem(invitation):
+        raise Forbidden(_("Sign-up needs a valid invitation on this server."))
+    if invitation.email and invitation.email.lower() != (email or "").strip().lower():
+        raise Forbidden(_("This invitation was sent to another email address."))
+    user, key = do_signup(email=email, password=password, name=name, handle=handle)
+    do_accept_invitation(user, code)
+    return user, key
 
 
 @transaction.atomic
@@ -501,7 +522,10 @@ def do_add_team_member(acc: SpaceAccess, team: Team, user_id: int, *, role: str 
 
 @transaction.atomic
 def do_join_team(acc: SpaceAccess, team: Team) -> TeamMembership:
-    """Members join public teams themselves."""
+    """Members join public teams themselves. Already in the team: nothing changes."""
+    existing = TeamMembership.objects.filter(space=acc.space, team=team, user=acc.user).select_related("user").first()
+    if existing is not None:
+        return existing
     if team.visibility != TeamVisibility.PUBLIC or not acc.is_member or not acc.joined:
         raise Forbidden(_("Only members of the space join public teams themselves."))
     tm, created = TeamMembership.objects.get_or_create(space=acc.space, team=team, user=acc.user)

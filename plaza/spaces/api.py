@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from plaza.core import ratelimit
 from plaza.core.auth import optional
-from plaza.core.errors import Invalid, NotFound
+from plaza.core.errors import Forbidden, Invalid, NotFound
 from plaza.core.schemas import errors
 from plaza.spaces import actions, queries
 from plaza.spaces.access import SpaceAccess, access_space, access_team_by_id, space_access_for
@@ -117,16 +117,16 @@ def create_space(request: HttpRequest, payload: SpaceIn) -> Status:
     return Status(201, space_out(space, Role.OWNER))
 
 
-@router.get("/spaces", response={200: SpaceList, **errors(401)})
-def my_spaces(request: HttpRequest) -> dict[str, Any]:
-    items = [space_out(m.space, m.role) for m in queries.list_my_memberships(request.auth).select_related("space__parent")]
-    return {"items": items, "next_cursor": None}
+@router.get("/spaces", response={200: SpaceList, **errors(401, 422)})
+def my_spaces(request: HttpRequest, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    rows, next_cursor = queries.page_my_memberships(request.auth, cursor=cursor, limit=limit)
+    return {"items": [space_out(m.space, m.role) for m in rows], "next_cursor": next_cursor}
 
 
 @router.get("/spaces/directory", auth=optional, response={200: SpaceList, **errors(422)})
-def directory(request: HttpRequest, q: str = "") -> dict[str, Any]:
-    spaces = queries.list_directory(request.auth, q=q[:100]).select_related("parent")[:200]
-    return {"items": [space_out(s, None) for s in spaces], "next_cursor": None}
+def directory(request: HttpRequest, q: str = "", cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    rows, next_cursor = queries.page_directory(request.auth, q=q[:100], cursor=cursor, limit=limit)
+    return {"items": [space_out(s, None) for s in rows], "next_cursor": next_cursor}
 
 
 @router.get("/spaces/{slug}", auth=optional, response={200: SpaceOut, **errors(404)})
@@ -159,17 +159,21 @@ def members(request: HttpRequest, slug: str, cursor: str | None = None, limit: i
     return {"items": [member_out(m) for m in rows], "next_cursor": next_cursor}
 
 
-@router.patch("/spaces/{slug}/members/{user_id}", response={200: MemberOut, **errors(401, 403, 404, 409, 422)})
+@router.patch("/spaces/{slug}/members/{int:user_id}", response={200: MemberOut, **errors(401, 403, 404, 409, 422)})
 def change_role(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> dict[str, Any]:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     membership = queries.get_membership(acc, user_id)
     return member_out(actions.do_change_role(acc, membership, role=payload.role))
 
 
-@router.delete("/spaces/{slug}/members/{user_id}", response={204: None, **errors(401, 403, 404, 409)})
+@router.delete("/spaces/{slug}/members/{int:user_id}", response={204: None, **errors(401, 403, 404, 409)})
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> Status:
     acc = access_space(request.auth, slug, role=Role.GUEST)
-    membership = acc.membership if user_id == request.auth.pk and acc.membership else queries.get_membership(acc, user_id)
+    leaving = user_id == request.auth.pk and acc.membership is not None
+    if not leaving and not acc.is_admin:
+        # Checked before the lookup so that non-admins cannot probe who is a member.
+        raise Forbidden()
+    membership = acc.membership if leaving else queries.get_membership(acc, user_id)
     actions.do_remove_member(acc, membership)
     return Status(204, None)
 
@@ -195,7 +199,7 @@ def import_members(request: HttpRequest, slug: str, file: UploadedFile = File(..
     return Status(201, actions.do_import_members(acc, text))
 
 
-@router.get("/spaces/{slug}/imports/{import_id}", response={200: ImportOut, **errors(401, 403, 404)})
+@router.get("/spaces/{slug}/imports/{int:import_id}", response={200: ImportOut, **errors(401, 403, 404)})
 def get_import(request: HttpRequest, slug: str, import_id: int) -> Any:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     return queries.get_import(acc, import_id)
@@ -213,13 +217,14 @@ def create_invitation(request: HttpRequest, slug: str, payload: InvitationIn) ->
     return Status(201, invitation_out(request, inv))
 
 
-@router.get("/spaces/{slug}/invitations", response={200: InvitationList, **errors(401, 403, 404)})
-def list_invitations(request: HttpRequest, slug: str) -> dict[str, Any]:
+@router.get("/spaces/{slug}/invitations", response={200: InvitationList, **errors(401, 403, 404, 422)})
+def list_invitations(request: HttpRequest, slug: str, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
-    return {"items": [invitation_out(request, i) for i in queries.list_invitations(acc)[:500]], "next_cursor": None}
+    rows, next_cursor = queries.page_invitations(acc, cursor=cursor, limit=limit)
+    return {"items": [invitation_out(request, i) for i in rows], "next_cursor": next_cursor}
 
 
-@router.delete("/spaces/{slug}/invitations/{invitation_id}", response={204: None, **errors(401, 403, 404)})
+@router.delete("/spaces/{slug}/invitations/{int:invitation_id}", response={204: None, **errors(401, 403, 404)})
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Status:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     actions.do_revoke_invitation(acc, queries.get_invitation(acc, invitation_id))
@@ -254,12 +259,12 @@ def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> 
     return {"id": jr.pk, "user": jr.user, "message": jr.message, "status": jr.status, "created_at": jr.created}
 
 
-@router.post("/spaces/{slug}/join-requests/{request_id}/approve", response={200: JoinRequestOut, **errors(401, 403, 404, 409)})
+@router.post("/spaces/{slug}/join-requests/{int:request_id}/approve", response={200: JoinRequestOut, **errors(401, 403, 404, 409)})
 def approve_request(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     return _decide(request, slug, request_id, True)
 
 
-@router.post("/spaces/{slug}/join-requests/{request_id}/reject", response={200: JoinRequestOut, **errors(401, 403, 404, 409)})
+@router.post("/spaces/{slug}/join-requests/{int:request_id}/reject", response={200: JoinRequestOut, **errors(401, 403, 404, 409)})
 def reject_request(request: HttpRequest, slug: str, request_id: int) -> dict[str, Any]:
     return _decide(request, slug, request_id, False)
 
@@ -288,47 +293,48 @@ def create_team(request: HttpRequest, slug: str, payload: TeamIn) -> Status:
     return Status(201, team_out(team, acc.joined))
 
 
-@router.get("/spaces/{slug}/teams", response={200: TeamList, **errors(401, 403, 404)})
-def list_teams(request: HttpRequest, slug: str) -> dict[str, Any]:
+@router.get("/spaces/{slug}/teams", response={200: TeamList, **errors(401, 403, 404, 422)})
+def list_teams(request: HttpRequest, slug: str, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     acc = access_space(request.auth, slug, role=Role.GUEST)
-    return {"items": [team_out(t) for t in queries.list_teams(acc)[:500]], "next_cursor": None}
+    rows, next_cursor = queries.page_teams(acc, cursor=cursor, limit=limit)
+    return {"items": [team_out(t) for t in rows], "next_cursor": next_cursor}
 
 
-@router.get("/teams/{team_id}", response={200: TeamOut, **errors(401, 404)})
+@router.get("/teams/{int:team_id}", response={200: TeamOut, **errors(401, 404)})
 def get_team(request: HttpRequest, team_id: int) -> dict[str, Any]:
     _, team, tm = access_team_by_id(request.auth, team_id)
     return team_out(team, tm is not None)
 
 
-@router.patch("/teams/{team_id}", response={200: TeamOut, **errors(401, 403, 404, 422)})
+@router.patch("/teams/{int:team_id}", response={200: TeamOut, **errors(401, 403, 404, 422)})
 def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> dict[str, Any]:
     acc, team, tm = access_team_by_id(request.auth, team_id, for_write=True)
     team = actions.do_update_team(acc, team, **payload.dict(exclude_unset=True, exclude_none=True))
     return team_out(team, tm is not None)
 
 
-@router.delete("/teams/{team_id}", response={204: None, **errors(401, 403, 404)})
+@router.delete("/teams/{int:team_id}", response={204: None, **errors(401, 403, 404)})
 def delete_team(request: HttpRequest, team_id: int) -> Status:
     acc, team, _ = access_team_by_id(request.auth, team_id, for_write=True)
     actions.do_delete_team(acc, team)
     return Status(204, None)
 
 
-@router.get("/teams/{team_id}/members", response={200: TeamMemberList, **errors(401, 404, 422)})
+@router.get("/teams/{int:team_id}/members", response={200: TeamMemberList, **errors(401, 404, 422)})
 def team_members(request: HttpRequest, team_id: int, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     _, team, _ = access_team_by_id(request.auth, team_id)
     rows, next_cursor = queries.list_team_members(team, cursor=cursor, limit=limit)
     return {"items": [{"user": r.user, "role": r.role} for r in rows], "next_cursor": next_cursor}
 
 
-@router.post("/teams/{team_id}/members", response={201: TeamMemberOut, **errors(401, 403, 404, 422)})
+@router.post("/teams/{int:team_id}/members", response={201: TeamMemberOut, **errors(401, 403, 404, 422)})
 def add_team_member(request: HttpRequest, team_id: int, payload: TeamMemberIn) -> Status:
     acc, team, _ = access_team_by_id(request.auth, team_id, for_write=True)
     tm = actions.do_add_team_member(acc, team, payload.user_id, role=payload.role)
     return Status(201, {"user": tm.user, "role": tm.role})
 
 
-@router.delete("/teams/{team_id}/members/{user_id}", response={204: None, **errors(401, 403, 404, 409)})
+@router.delete("/teams/{int:team_id}/members/{int:user_id}", response={204: None, **errors(401, 403, 404, 409)})
 def remove_team_member(request: HttpRequest, team_id: int, user_id: int) -> Status:
     leaving = user_id == request.auth.pk
     acc, team, own = access_team_by_id(request.auth, team_id, for_write=not leaving)
@@ -339,7 +345,7 @@ def remove_team_member(request: HttpRequest, team_id: int, user_id: int) -> Stat
     return Status(204, None)
 
 
-@router.post("/teams/{team_id}/join", response={200: TeamMemberOut, **errors(401, 403, 404)})
+@router.post("/teams/{int:team_id}/join", response={200: TeamMemberOut, **errors(401, 403, 404)})
 def join_team(request: HttpRequest, team_id: int) -> dict[str, Any]:
     acc, team, _ = access_team_by_id(request.auth, team_id)
     tm = actions.do_join_team(acc, team)

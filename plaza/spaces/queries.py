@@ -195,3 +195,113 @@ def get_team_membership(team: Team, user_id: int) -> TeamMembership:
 
 def list_team_member_ids(team: Team) -> set[int]:
     return set(TeamMembership.objects.filter(space=team.space_id, team=team).values_list("user_id", flat=True))
+
+
+# --- paginated reads for the API (appended) ------------------------------------------------
+
+
+def page_my_memberships(user: Any, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Membership], str | None]:
+    """The caller's memberships with their spaces (and parents), newest first."""
+    qs = Membership.objects.filter(user=user).select_related("space__parent")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def page_directory(user: Any, *, q: str = "", cursor: str | None = None, limit: int | None = None) -> tuple[list[Space], str | None]:
+    """Listed and public spaces, newest first. Private spaces are never listed."""
+    qs = list_directory(user, q=q).select_related("parent")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def page_invitations(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Invitation], str | None]:
+    return keyset_page(list_invitations(acc), cursor=cursor, limit=limit)
+
+
+def page_teams(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Team], str | None]:
+    """Teams the caller may see (see :func:`list_teams`), newest first."""
+    qs = Team.objects.filter(space=acc.space)
+    authenticated = getattr(acc.user, "is_authenticated", False)
+    if authenticated:
+        qs = qs.annotate(is_mine=Exists(TeamMembership.objects.filter(space=acc.space, team=OuterRef("pk"), user=acc.user)))
+    if not acc.is_admin:
+        if not authenticated:
+            return [], None
+        if acc.is_member:
+            qs = qs.filter(Q(visibility="public") | Q(is_mine=True))
+        else:
+            qs = qs.filter(is_mine=True)
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def list_visible_scope_ids(user_id: int) -> tuple[set[int], set[int]]:
+    """Ids of the spaces and teams whose events this person may receive (two queries).
+
+    Spaces: those they are a member of (any role) and the sub-spaces of those they
+    administer. Teams: their own, the public teams of spaces where they are a full member,
+    and every team of spaces they administer.
+    """
+    rows = list(Membership.objects.filter(user_id=user_id).values_list("space_id", "role"))
+    space_ids = {sid for sid, _ in rows}
+    admin_ids = {sid for sid, role in rows if role in ("owner", "admin")}
+    member_ids = {sid for sid, role in rows if role in ("owner", "admin", "member")}
+    if admin_ids:
+        sub = set(
+            Space.objects.filter(Q(parent_id__in=admin_ids) | Q(parent__parent_id__in=admin_ids)).values_list("pk", flat=True)
+        )
+        space_ids |= sub
+        admin_ids |= sub
+    team_ids = set(
+        Team.objects.filter(
+            Q(team_memberships__user_id=user_id)
+            | Q(space_id__in=admin_ids)
+            | Q(space_id__in=member_ids, visibility="public")
+        ).values_list("pk", flat=True)
+    )
+    return space_ids, team_ids
+
+
+def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
+    """Among ``ids``, the spaces this person may know: members, admins of an ancestor,
+    and anyone for listed or public spaces (one query)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    admin_of = Membership.objects.filter(user=user, role__in=["owner", "admin"]).values("space_id")
+    return set(
+        Space.objects.filter(pk__in=ids)
+        .filter(
+            Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
+            | Q(memberships__user=user)
+            | Q(parent_id__in=admin_of)
+            | Q(parent__parent_id__in=admin_of)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def list_administered_space_ids(user: Any, ids: Any) -> set[int]:
+    """Among ``ids``, the spaces this person administers, directly or through an ancestor."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    admin_of = Membership.objects.filter(user=user, role__in=["owner", "admin"]).values("space_id")
+    return set(
+        Space.objects.filter(pk__in=ids)
+        .filter(Q(pk__in=admin_of) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of))
+        .values_list("pk", flat=True)
+    )
+
+
+def list_usable_invitation_ids(user: Any, ids: Any) -> set[int]:
+    """Among ``ids``, the invitations addressed to this person that are still open."""
+    from django.utils import timezone
+
+    ids = list(ids)
+    if not ids:
+        return set()
+    now = timezone.now()
+    return set(
+        Invitation.objects.filter(pk__in=ids, email__iexact=user.email, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,246 @@
+"""Who may call what: every route under /api/v1 × method × persona → expected status.
+
+The routes are enumerated from Django's URL resolver, so a route added later without a row
+in POLICY fails ``test_every_route_has_a_policy``. Each case runs against a freshly built
+world (the ``world`` fixture is rebuilt per test), with a valid body, so the status reflects
+authorization alone.
+
+Rules the table follows (API.md, Conventions): signed-out callers get 401 on routes that
+need sign-in; things the caller may not know exist (another space, a private team) are 404;
+403 only where the caller can see the object but may not do this.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from plaza.accounts.actions import do_create_token
+from plaza.core.testing import PASSWORD, World
+from plaza.spaces.access import space_access_for
+from plaza.spaces.actions import do_add_team_member, do_create_invitation, do_create_team, do_import_members
+from plaza.spaces.models import JoinRequest
+
+PERSONAS = ["alice", "bob", "gina", "mallory", "anonymous"]
+API_PREFIX = "api/v1/"
+
+
+def api_routes() -> dict[str, set[str]]:
+    """{route template: methods} for every URL pattern under /api/v1, from the resolver."""
+    routes: dict[str, set[str]] = {}
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern) and route.startswith(API_PREFIX):
+                methods: set[str] = {"GET"}  # plain Django views (docs, openapi.json, root)
+                for cell in getattr(p.callback, "__closure__", None) or ():
+                    operations = getattr(cell.cell_contents, "operations", None)
+                    if operations is not None:  # a ninja PathView
+                        methods = {m for op in operations for m in op.methods}
+                routes.setdefault(route[len(API_PREFIX):], set()).update(methods)
+
+    walk(get_resolver().url_patterns, "")
+    return routes
+
+
+@dataclass
+class Fixtures:
+    """The objects path parameters point at, made in each fresh world."""
+
+    world: World
+    public_team: int
+    private_team: int
+    invitation: int
+    invitation_code: str
+    join_request: int
+    member_import: int
+    alice_token2: int
+
+
+def build_fixtures(world: World) -> Fixtures:
+    alice_acc = space_access_for(world.alice.user, world.acme)
+    public_team = do_create_team(alice_acc, name="Sales", visibility="public")
+    do_add_team_member(alice_acc, public_team, world.gina.user.pk)
+    private_team = do_create_team(alice_acc, name="Board", visibility="private")
+    link = do_create_invitation(alice_acc, role="member", max_uses=10)
+    outsider_request = JoinRequest.objects.create(space=world.acme, user=world.mallory.user, message="hi")
+    job = do_import_members(alice_acc, "email,name,role\nnew.person@example.com,New Person,member\n")
+    token2, _key = do_create_token(world.alice.user, name="second")
+    return Fixtures(world, public_team.pk, private_team.pk, link.pk, link.code, outsider_request.pk, job.pk, token2.pk)
+
+
+A, B, G, M, N = "alice", "bob", "gina", "mallory", "anonymous"
+
+
+def row(alice: int, bob: int, gina: int, mallory: int, anonymous: int) -> dict[str, int]:
+    return {A: alice, B: bob, G: gina, M: mallory, N: anonymous}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return row(status, status, status, status, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return row(status, status, status, status, 401)
+
+
+# Admin-only things in acme: alice may; bob and gina are in the space but lack the role;
+# mallory may not know acme exists; signed-out callers must sign in.
+ADMIN = row(200, 403, 403, 404, 401)
+ADMIN_201 = row(201, 403, 403, 404, 401)
+ADMIN_204 = row(204, 403, 403, 404, 401)
+
+
+@dataclass
+class Case:
+    expect: dict[str, int]
+    params: Callable[[Fixtures], dict[str, Any]] = lambda f: {}
+    body: Callable[[Fixtures], Any] | None = None
+    multipart: bool = False
+
+
+def acme(f: Fixtures) -> dict[str, Any]:
+    return {"slug": "acme"}
+
+
+# (method, route template as the resolver shows it) → Case
+POLICY: dict[tuple[str, str], Case] = {
+    # --- documentation: public -----------------------------------------------------------
+    ("GET", "openapi.json"): Case(everyone(200)),
+    ("GET", "docs"): Case(everyone(200)),
+    ("GET", ""): Case(everyone(404)),  # ninja's root: nothing there outside DEBUG
+    # --- accounts ------------------------------------------------------------------------
+    ("POST", "auth/signup"): Case(everyone(201), body=lambda f: {"email": "new@example.com", "password": PASSWORD, "name": "New"}),
+    ("POST", "auth/token"): Case(everyone(201), body=lambda f: {"email": "alice@example.com", "password": PASSWORD}),
+    ("DELETE", "auth/token"): Case(signed_in(204)),
+    ("GET", "me"): Case(signed_in(200)),
+    ("PATCH", "me"): Case(signed_in(200), body=lambda f: {"name": "Renamed"}),
+    ("POST", "me/deactivate"): Case(signed_in(204), body=lambda f: {"password": PASSWORD}),
+    ("GET", "me/tokens"): Case(signed_in(200)),
+    ("POST", "me/tokens"): Case(signed_in(201), body=lambda f: {"name": "laptop"}),
+    # alice's second token: only alice may revoke it; to others it does not exist.
+    ("DELETE", "me/tokens/<int:token_id>"): Case(row(204, 404, 404, 404, 401), params=lambda f: {"token_id": f.alice_token2}),
+    # --- spaces --------------------------------------------------------------------------
+    ("POST", "spaces"): Case(signed_in(201), body=lambda f: {"name": "New", "slug": "new-space", "visibility": "private", "join_policy": "invite"}),
+    ("GET", "spaces"): Case(signed_in(200)),
+    ("GET", "spaces/directory"): Case(everyone(200)),
+    ("GET", "spaces/<slug>"): Case(row(200, 200, 200, 404, 404), params=acme),
+    ("PATCH", "spaces/<slug>"): Case(ADMIN, params=acme, body=lambda f: {"description": "Changed"}),
+    ("DELETE", "spaces/<slug>"): Case(ADMIN_204, params=acme),
+    ("GET", "spaces/<slug>/members"): Case(row(200, 200, 403, 404, 401), params=acme),
+    ("PATCH", "spaces/<slug>/members/<int:user_id>"): Case(
+        ADMIN, params=lambda f: {"slug": "acme", "user_id": f.world.bob.user.pk}, body=lambda f: {"role": "admin"}
+    ),
+    # Removing bob: alice (admin) may, bob himself leaves, gina may not.
+    ("DELETE", "spaces/<slug>/members/<int:user_id>"): Case(
+        row(204, 204, 403, 404, 401), params=lambda f: {"slug": "acme", "user_id": f.world.bob.user.pk}
+    ),
+    ("POST", "spaces/<slug>/transfer"): Case(ADMIN_204, params=acme, body=lambda f: {"user_id": f.world.bob.user.pk}),
+    ("POST", "spaces/<slug>/members/import"): Case(ADMIN_201, params=acme, multipart=True),
+    ("GET", "spaces/<slug>/imports/<int:import_id>"): Case(ADMIN, params=lambda f: {"slug": "acme", "import_id": f.member_import}),
+    ("POST", "spaces/<slug>/invitations"): Case(ADMIN_201, params=acme, body=lambda f: {"role": "member", "max_uses": 5}),
+    ("GET", "spaces/<slug>/invitations"): Case(ADMIN, params=acme),
+    ("DELETE", "spaces/<slug>/invitations/<int:invitation_id>"): Case(
+        ADMIN_204, params=lambda f: {"slug": "acme", "invitation_id": f.invitation}
+    ),
+    # Whoever holds an invite link may use it (that is what a link is for).
+    ("POST", "invitations/<code>/accept"): Case(signed_in(200), params=lambda f: {"code": f.invitation_code}),
+    # acme is invite-only: its people are already in (joined); mallory may not know it.
+    ("POST", "spaces/<slug>/join"): Case(row(200, 200, 200, 404, 401), params=acme, body=lambda f: {}),
+    ("GET", "spaces/<slug>/join-requests"): Case(ADMIN, params=acme),
+    ("POST", "spaces/<slug>/join-requests/<int:request_id>/approve"): Case(
+        ADMIN, params=lambda f: {"slug": "acme", "request_id": f.join_request}
+    ),
+    ("POST", "spaces/<slug>/join-requests/<int:request_id>/reject"): Case(
+        ADMIN, params=lambda f: {"slug": "acme", "request_id": f.join_request}
+    ),
+    ("GET", "spaces/<slug>/audit-log"): Case(ADMIN, params=acme),
+    # --- teams ---------------------------------------------------------------------------
+    ("POST", "spaces/<slug>/teams"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"name": "Ops", "visibility": "public"}),
+    ("GET", "spaces/<slug>/teams"): Case(row(200, 200, 200, 404, 401), params=acme),
+    # The private team: only its members (alice) know it exists.
+    ("GET", "teams/<int:team_id>"): Case(row(200, 404, 404, 404, 401), params=lambda f: {"team_id": f.private_team}),
+    # The public team (alice team admin, gina member): bob sees it but may not change it.
+    ("PATCH", "teams/<int:team_id>"): Case(row(200, 403, 403, 404, 401), params=lambda f: {"team_id": f.public_team}, body=lambda f: {"name": "Sales EU"}),
+    ("DELETE", "teams/<int:team_id>"): Case(row(204, 403, 403, 404, 401), params=lambda f: {"team_id": f.public_team}),
+    ("GET", "teams/<int:team_id>/members"): Case(row(200, 200, 200, 404, 401), params=lambda f: {"team_id": f.public_team}),
+    ("POST", "teams/<int:team_id>/members"): Case(
+        row(201, 403, 403, 404, 401), params=lambda f: {"team_id": f.public_team}, body=lambda f: {"user_id": f.world.bob.user.pk}
+    ),
+    # Removing gina from the public team: the team admin may, gina herself leaves.
+    ("DELETE", "teams/<int:team_id>/members/<int:user_id>"): Case(
+        row(204, 403, 204, 404, 401), params=lambda f: {"team_id": f.public_team, "user_id": f.world.gina.user.pk}
+    ),
+    ("POST", "teams/<int:team_id>/join"): Case(row(200, 200, 200, 404, 401), params=lambda f: {"team_id": f.public_team}),
+    # --- notifications: each person's own ------------------------------------------------
+    ("GET", "notifications"): Case(signed_in(200)),
+    ("GET", "notifications/unread-count"): Case(signed_in(200)),
+    ("POST", "notifications/read"): Case(signed_in(200), body=lambda f: {"all": True}),
+    ("GET", "notifications/settings"): Case(signed_in(200)),
+    ("PUT", "notifications/settings"): Case(signed_in(200), body=lambda f: {"muted_spaces": []}),
+}
+
+
+def fill(route: str, params: dict[str, Any]) -> str:
+    path = route
+    for name, value in params.items():
+        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    assert "<" not in path, f"unfilled path parameter in {path}"
+    return "/" + API_PREFIX + path
+
+
+def call(persona: str, method: str, route: str, case: Case, fixtures: Fixtures) -> Any:
+    client = Client()
+    extra: dict[str, Any] = {}
+    if persona != "anonymous":
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {getattr(fixtures.world, persona).token}"
+    url = fill(route, case.params(fixtures))
+    if case.multipart:
+        upload = SimpleUploadedFile("people.csv", b"email,name,role\ncarol@example.com,Carol,member\n", content_type="text/csv")
+        return client.post(url, data={"file": upload}, **extra)
+    body = case.body(fixtures) if case.body else None
+    if body is not None:
+        extra.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method.lower())(url, **extra)
+
+
+def test_every_route_has_a_policy():
+    routes = api_routes()
+    missing = sorted(f"{m} {r}" for r, methods in routes.items() for m in methods if (m, r) not in POLICY)
+    assert not missing, "routes without a row in POLICY (add one): " + ", ".join(missing)
+    stale = sorted(f"{m} {r}" for (m, r) in POLICY if m not in routes.get(r, set()))
+    assert not stale, "POLICY rows for routes that do not exist: " + ", ".join(stale)
+
+
+CASES = [(m, r, p) for (m, r) in POLICY for p in PERSONAS]
+
+
+@pytest.mark.parametrize(("method", "route", "persona"), CASES, ids=[f"{m} /{r} as {p}" for m, r, p in CASES])
+def test_authorization(world, method, route, persona):
+    fixtures = build_fixtures(world)
+    case = POLICY[(method, route)]
+    response = call(persona, method, route, case, fixtures)
+    expected = case.expect[persona]
+    assert response.status_code == expected, (
+        f"{method} /{route} as {persona}: {response.status_code} (expected {expected}) {response.content[:300]!r}"
+    )
+    if expected >= 400 and route not in ("",):
+        body = response.json()
+        assert set(body) >= {"detail", "code"}
+        assert body["code"] == {401: "not_authenticated", 403: "forbidden", 404: "not_found"}[expected]
+
+
+def test_unsupported_method_is_405_with_error_body(world):
+    response = Client().put("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {world.alice.token}")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
