@@ -1,0 +1,32 @@
+// Live updates over the one WebSocket at /ws/: the unread badge in the top bar, and a
+// "plaza:event" DOM event for every message so each page can react to its own types.
+(function () {
+  "use strict";
+  var badge = document.querySelector("[data-unread-badge]");
+  if (!badge || !window.WebSocket) return;  // signed out: no socket
+
+  var delay = 1000;
+  function setCount(count) {
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.hidden = count === 0;
+    badge.setAttribute("data-count", String(count));
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws/");
+    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("message", function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (e) { return; }
+      if (data.type === "notification.count") setCount(data.count);
+      document.dispatchEvent(new CustomEvent("plaza:event", { detail: data }));
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4401 || event.code === 4403) return;  // signed out or refused: stay quiet
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+  connect();
+})();
