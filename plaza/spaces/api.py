@@ -240,10 +240,31 @@ def accept_invitation(request: HttpRequest, code: str) -> dict[str, Any]:
     return space_out(space, role)
 
 
-@router.post("/spaces/{slug}/join", response={200: JoinOut, **errors(401, 403, 404, 422)})
-def join(request: HttpRequest, slug: str, payload: JoinIn | None = None) -> dict[str, str]:
+def _optional_join_body(request: HttpRequest) -> JoinIn:
+    """The join body is optional (API.md: no body); an empty request means no message."""
+    import json
+
+    import pydantic
+
+    if request.content_type != "application/json" or not request.body.strip():
+        return JoinIn()  # no body (or an empty form post)
+    try:
+        return JoinIn.model_validate(json.loads(request.body))
+    except ValueError as exc:  # bad JSON, or pydantic.ValidationError (a ValueError)
+        if isinstance(exc, pydantic.ValidationError):
+            raise Invalid(exc.errors()[0]["msg"], field=str(exc.errors()[0]["loc"][-1])) from exc
+        raise Invalid("The body is not valid JSON.", field="body") from exc
+
+
+@router.post(
+    "/spaces/{slug}/join",
+    response={200: JoinOut, **errors(401, 403, 404, 422)},
+    openapi_extra={"requestBody": {"required": False, "content": {"application/json": {"schema": JoinIn.model_json_schema()}}}},
+)
+def join(request: HttpRequest, slug: str) -> dict[str, str]:
+    payload = _optional_join_body(request)
     acc = access_space(request.auth, slug)
-    return {"status": actions.do_join_space(acc, message=payload.message if payload else "")}
+    return {"status": actions.do_join_space(acc, message=payload.message)}
 
 
 @router.get("/spaces/{slug}/join-requests", response={200: JoinRequestList, **errors(401, 403, 404, 422)})

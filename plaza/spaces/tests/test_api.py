@@ -272,6 +272,14 @@ def test_join_open_request_invite(api, world):
     assert JoinRequest.objects.filter(space__slug="ask", user=world.mallory.user).count() == 1
     assert mallory.post("spaces/closed/join").status_code == 403
     assert mallory.post("spaces/acme/join").status_code == 404  # private
+    too_long = mallory.post("spaces/ask/join", {"message": "x" * 501})
+    assert too_long.status_code == 422 and fields(too_long) == ["message"]
+
+
+def test_join_needs_no_body(world):
+    do_create_space(world.alice.user, name="Open", slug="open", visibility="public", join_policy="open")
+    response = Client().post("/api/v1/spaces/open/join", **world.mallory.auth)
+    assert response.status_code == 200 and response.json() == {"status": "joined"}
 
 
 def test_join_requests_approve_and_reject(api, world):
