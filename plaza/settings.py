@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "plaza.accounts",
     "plaza.spaces",
     "plaza.notifications",
+    "plaza.feed",
 ]
 
 MIDDLEWARE = [

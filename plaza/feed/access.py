@@ -1,0 +1,177 @@
+"""Who may see and change posts. Missing and forbidden look the same: 404.
+
+A post is visible when its space is visible to the viewer and it has no team or the team is
+visible (``spaces.access.can_see_team``). Guests see only the posts of their own teams; in a
+``public`` space, space-wide posts are readable by anyone, signed out included; in a
+``listed`` space, content is for members only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.feed.models import Post
+from plaza.spaces.access import SpaceAccess, can_see_team, space_access_for
+from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership, Visibility
+
+ADMIN_ROLES = [Role.OWNER, Role.ADMIN]
+FULL_ROLES = [Role.OWNER, Role.ADMIN, Role.MEMBER]
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def space_posts_q(acc: SpaceAccess) -> Q:
+    """The posts of ``acc.space`` the caller may see, as a condition on Post."""
+    if acc.is_admin:
+        return Q(space=acc.space)
+    if acc.is_member:
+        mine = TeamMembership.objects.filter(space=acc.space, user=acc.user).values("team_id")
+        return Q(space=acc.space) & (Q(team__isnull=True) | Q(team__visibility="public") | Q(team_id__in=mine))
+    if acc.is_guest:
+        mine = TeamMembership.objects.filter(space=acc.space, user=acc.user).values("team_id")
+        return Q(space=acc.space, team_id__in=mine)
+    if acc.space.visibility == Visibility.PUBLIC:
+        return Q(space=acc.space, team__isnull=True)
+    return Q(pk__in=[])
+
+
+def visible_posts_q(user: Any, prefix: str = "") -> Q:
+    """The posts anywhere that ``user`` may see, as one condition (subqueries, no extra query).
+
+    ``prefix`` reaches the post through a relation (``"shared_post__"``).
+    """
+    p = prefix
+    public = Q(**{f"{p}team__isnull": True, f"{p}space__visibility": Visibility.PUBLIC})
+    if not _authenticated(user):
+        return public
+    admin_of = Membership.objects.filter(user=user, role__in=ADMIN_ROLES).values("space_id")
+    full_of = Membership.objects.filter(user=user, role__in=FULL_ROLES).values("space_id")
+    any_of = Membership.objects.filter(user=user).values("space_id")
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    return (
+        public
+        | Q(**{f"{p}space_id__in": admin_of})
+        | Q(**{f"{p}space__parent_id__in": admin_of})
+        | Q(**{f"{p}space__parent__parent_id__in": admin_of})
+        | Q(**{f"{p}space_id__in": full_of, f"{p}team__isnull": True})
+        | Q(**{f"{p}space_id__in": full_of, f"{p}team__visibility": "public"})
+        | Q(**{f"{p}space_id__in": any_of, f"{p}team_id__in": my_teams})
+    )
+
+
+def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the live posts ``user`` may see now (one query)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(
+        Post.objects.filter(pk__in=ids, deleted=False).filter(visible_posts_q(user)).values_list("pk", flat=True)
+    )
+
+
+def list_people_who_see(space: Space, team: Team | None, user_ids: Iterable[int] | None = None) -> set[int]:
+    """Among ``user_ids`` (None: everyone), the people who may see a post of ``space``/``team``.
+
+    Two queries at most. Visitors of a public space are not counted: only people in the
+    space (or administering it from a parent space) are notified or pushed events.
+    """
+    scope = [space.pk, *space.ancestor_ids()]
+    rows = Membership.objects.filter(space_id__in=scope)
+    if user_ids is not None:
+        user_ids = set(user_ids)
+        if not user_ids:
+            return set()
+        rows = rows.filter(user_id__in=user_ids)
+    rows = rows.values_list("user_id", "space_id", "role")
+    admins: set[int] = set()
+    full: set[int] = set()
+    guests: set[int] = set()
+    for uid, sid, role in rows:
+        if role in ADMIN_ROLES:
+            admins.add(uid)
+        if sid != space.pk:
+            continue
+        if role in FULL_ROLES:
+            full.add(uid)
+        else:
+            guests.add(uid)
+    if team is None:
+        return admins | full
+    if team.visibility == "public":
+        seeing = admins | full
+        rest = guests - seeing
+    else:
+        seeing = set(admins)
+        rest = (full | guests) - seeing
+    if rest:
+        seeing |= set(TeamMembership.objects.filter(team=team, user_id__in=rest).values_list("user_id", flat=True))
+    return seeing
+
+
+def can_see_post(acc: SpaceAccess, post: Post) -> bool:
+    if post.space_id != acc.space.pk or post.deleted:
+        return False
+    if not acc.role:
+        return acc.space.visibility == Visibility.PUBLIC and post.team_id is None
+    if post.team_id is None:
+        return not acc.is_guest or acc.is_admin
+    team_membership = None
+    if _authenticated(acc.user):
+        team_membership = TeamMembership.objects.filter(team_id=post.team_id, user=acc.user).first()
+    return can_see_team(acc, post.team, team_membership)  # type: ignore[arg-type]
+
+
+def access_post(acc_or_user: SpaceAccess | Any, post_id: int, *, for_write: bool = False) -> tuple[SpaceAccess, Post]:
+    """The caller's access to the space of post ``post_id``, and the post.
+
+    Given a SpaceAccess, the post must be in that space. ``for_write`` asks to edit it:
+    only its author may (403 for others who can see it). Deleting and pinning are checked
+    by their actions (author or admin; admin).
+    """
+    qs = Post.objects.select_related("space__parent__parent", "team", "author").filter(
+        pk=post_id,
+        deleted=False,
+    )
+    if isinstance(acc_or_user, SpaceAccess):
+        acc = acc_or_user
+        post = qs.filter(space=acc.space).first()
+        if post is None:
+            raise NotFound()
+    else:
+        post = qs.first()
+        if post is None:
+            raise NotFound()
+        acc = space_access_for(acc_or_user, post.space)
+    if not can_see_post(acc, post):
+        raise NotFound()
+    if for_write:
+        if not _authenticated(acc.user):
+            raise NotAuthenticated()
+        if post.author_id != acc.user.pk:
+            raise Forbidden()
+    return acc, post
+
+
+def can_delete_post(acc: SpaceAccess, post: Post) -> bool:
+    return _authenticated(acc.user) and (post.author_id == acc.user.pk or acc.is_admin)
+
+
+def can_post_in(acc: SpaceAccess, team: Team | None, team_membership: TeamMembership | None) -> bool:
+    """Full members post space-wide; in a team, its members and the space's admins post."""
+    if acc.is_admin:
+        return True
+    if team is None:
+        return acc.is_member
+    return acc.joined and team_membership is not None
+
+
+def share_people_q(user: Any) -> Q:
+    """People who share at least one space with ``user``, as a condition on User."""
+    mine = Membership.objects.filter(user=user).values("space_id")
+    return Q(memberships__space_id__in=mine)
