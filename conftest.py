@@ -35,3 +35,8 @@ def world(db) -> World:
 def api(world):
     """api("alice") is a client acting as alice; api("anonymous") is signed out."""
     return lambda name: Api(world.persona(name))
+
+
+# Real-browser tests: the `browser` and `browser_session` fixtures, screenshots on failure,
+# browser tests ordered last, and a loud warning when they were skipped. See plaza/core/browser.py.
+pytest_plugins = ["plaza.core.browser"]

@@ -1,0 +1,210 @@
+"""Real-browser tests: Playwright's sync API driving Debian's Chromium, as a pytest plugin.
+
+Registered from the root ``conftest.py`` (``pytest_plugins``). It provides:
+
+- ``browser``: one headless Chromium for the whole session, launched from
+  ``/usr/bin/chromium`` (never ``playwright install``). Without it the browser tests are
+  skipped with a loud reason and a warning in the summary, or fail when
+  ``PLAZA_REQUIRE_BROWSER=1`` (CI sets it so a missing browser cannot pass silently).
+- ``browser_session``: a factory of fresh browser contexts (one per person) on pytest-django's
+  ``live_server``. It records Content-Security-Policy reports from the console and saves a
+  screenshot of every open page into ``test-artifacts/`` when the test fails.
+
+Playwright's sync API keeps an asyncio loop "running" in the test thread for as long as it
+lives. Django then refuses ORM calls from that thread and asgiref refuses ``async_to_sync``,
+so the browser tests run last in the session (see ``pytest_collection_modifyitems``) and
+``DJANGO_ALLOW_ASYNC_UNSAFE`` is set only while the browser is up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SKIP_PREFIX = "BROWSER TESTS SKIPPED"
+MISSING_REASON = f"{SKIP_PREFIX}: {CHROMIUM} not found; apt-get install -y chromium"
+DEFAULT_VIEWPORT = {"width": 1280, "height": 800}
+PHONE_VIEWPORT = {"width": 375, "height": 800}
+
+
+def browser_required() -> bool:
+    return os.environ.get("PLAZA_REQUIRE_BROWSER") == "1"
+
+
+def missing_browser_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return MISSING_REASON
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return f"{SKIP_PREFIX}: the playwright package is not installed; pip install -e '.[dev]'"
+    return None
+
+
+def launch_chromium(playwright: Any, *, headless: bool = True) -> Browser:
+    """Launch Debian's Chromium with the flags that keep it quiet and offline."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=headless, args=CHROMIUM_ARGS)
+
+
+def is_csp_report(text: str) -> bool:
+    return "Content Security Policy" in text
+
+
+@dataclass
+class BrowserSession:
+    """Fresh contexts on one browser for one test, and what their consoles reported."""
+
+    browser: Browser
+    base_url: str
+    contexts: list[BrowserContext] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def new_context(self, *, locale: str = "en-US", viewport: dict[str, int] | None = None, **kwargs: Any) -> BrowserContext:
+        """A new person: own cookies, ``locale`` sets Accept-Language (zh-CN becomes zh-hans)."""
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            locale=locale,
+            viewport=viewport or DEFAULT_VIEWPORT,
+            **kwargs,
+        )
+        context.set_default_timeout(10_000)
+        context.on("page", self._watch)
+        self.contexts.append(context)
+        return context
+
+    def new_page(self, **kwargs: Any) -> Page:
+        """A page in a new context (a new person)."""
+        return self.new_context(**kwargs).new_page()
+
+    def _watch(self, page: Page) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if is_csp_report(message.text):
+                self.csp_violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
+
+    def save_screenshots(self, directory: Path, name: str) -> list[Path]:
+        """Save every open page as ``<name>-<context>-<page>.png``; never raises."""
+        directory.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:150]
+        saved = []
+        for c, context in enumerate(self.contexts):
+            for p, page in enumerate(context.pages):
+                path = directory / f"{safe}-{c}-{p}.png"
+                try:
+                    page.screenshot(path=str(path), full_page=True)
+                except Exception:  # a page that crashed or closed must not hide the real failure
+                    continue
+                saved.append(path)
+        return saved
+
+    def close(self) -> None:
+        for context in self.contexts:
+            try:
+                context.close()
+            except Exception:
+                pass
+        self.contexts.clear()
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the document is wider than the viewport (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+# --- pytest plugin ------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Stable sort: browser tests last, everything else in its usual order (see the docstring).
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    # The browser_session fixture reads this at teardown to know whether to save screenshots.
+    setattr(item, f"_plaza_report_{report.when}", report)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and SKIP_PREFIX in str(report.longrepr[2])
+    ]
+    if skipped:
+        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
+        terminalreporter.write_sep("!", "WARNING", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"WARNING: {len(skipped)} browser test(s) were SKIPPED, not run. {reason}. "
+            "Set PLAZA_REQUIRE_BROWSER=1 to make this an error.",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    reason = missing_browser_reason()
+    if reason:
+        if browser_required():
+            pytest.fail(
+                f"PLAZA_REQUIRE_BROWSER=1 but the browser cannot run: {reason.removeprefix(SKIP_PREFIX + ': ')}", pytrace=False
+            )
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to
+    # run here (the fixtures and the test's own queries) without this.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def browser_session(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    session = BrowserSession(browser=browser, base_url=live_server.url)
+    try:
+        yield session
+    finally:
+        call = getattr(request.node, "_plaza_report_call", None)
+        if call is not None and call.failed:
+            saved = session.save_screenshots(request.config.rootpath / "test-artifacts", request.node.nodeid)
+            for path in saved:
+                print(f"screenshot on failure: {path}")
+        session.close()
