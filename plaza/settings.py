@@ -155,7 +155,7 @@ else:
 # Background tasks live in the database: queued in the same transaction as the action that
 # causes them, run by `plaza worker` (and by a worker thread inside `plaza serve` when
 # PLAZA_EMBEDDED_WORKER is on, the default without DATABASE_URL).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # switching to django_tasks_db.DatabaseBackend
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMBEDDED_WORKER: bool = env.bool("PLAZA_EMBEDDED_WORKER", default=not env.str("DATABASE_URL", default=""))
 
 AUTH_USER_MODEL = "accounts.User"

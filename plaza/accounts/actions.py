@@ -19,6 +19,7 @@ from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from plaza.accounts.queries import hash_token
 from plaza.core import audit
 from plaza.core.errors import Invalid
+from plaza.core.realtime import revoke_sockets_on_commit
 from plaza.core.uploads import clean_image
 
 
@@ -98,6 +99,7 @@ def do_revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        revoke_sockets_on_commit(token.user_id, token_id=token.pk)
 
 
 PROFILE_FIELDS = ["name", "handle", "language", "timezone"]
@@ -132,3 +134,4 @@ def do_deactivate_account(user: User) -> None:
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(space=None, actor=user, action="account.deactivate", target=user)
+    revoke_sockets_on_commit(user.pk)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
@@ -54,6 +55,11 @@ class PlazaAuth(AuthBase):
     def __call__(self, request: HttpRequest) -> Any:
         user = bearer_user(request)
         if user is not None:
+            # The session path gets this from UserLanguageMiddleware; a token caller's
+            # messages and texts follow its profile language too.
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = translation.get_language()
             return user
         if request.user.is_authenticated:
             if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):

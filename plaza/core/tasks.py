@@ -96,15 +96,3 @@ def start_embedded_worker() -> None:
     """One worker in a daemon thread of ``plaza serve`` (the embedded profile)."""
     threading.Thread(target=run_worker_forever, name="plaza-worker", daemon=True).start()
 
-
-def enqueue(task: Any, *args: Any, **kwargs: Any) -> None:
-    """Queue ``task`` from inside an action: with the database backend the row is written in
-    the action's transaction; the in-process backend is deferred to commit instead."""
-    from django.db import transaction
-    from django_tasks import default_task_backend
-    from django_tasks.backends.immediate import ImmediateBackend
-
-    if isinstance(default_task_backend, ImmediateBackend):
-        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
-    else:
-        task.enqueue(*args, **kwargs)

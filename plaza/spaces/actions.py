@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from plaza.accounts.models import User
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
-from plaza.core.tasks import enqueue
+from plaza.core.realtime import access_changed_on_commit
 from plaza.core.uploads import clean_image
+from plaza.notifications.actions import notify
 from plaza.spaces import tasks
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import (
@@ -170,7 +171,9 @@ def do_delete_space(acc: SpaceAccess, *, confirm: str) -> None:
         space=acc.space, actor=acc.user, action="space.delete", target=acc.space,
         before=audit.snapshot(acc.space, SPACE_FIELDS),
     )
+    everyone = list(Membership.objects.filter(space=acc.space).values_list("user_id", flat=True))
     acc.space.delete()
+    access_changed_on_commit(everyone)
 
 
 # --- members ------------------------------------------------------------------------------
@@ -183,6 +186,7 @@ def _owner_count(space: Space) -> int:
 def _add_member(space: Space, user: User, role: str, actor: Any, how: str) -> Membership:
     membership = Membership.objects.create(space=space, user=user, role=role)
     audit.record(space=space, actor=actor, action=f"member.{how}", target=user, after={"role": role})
+    access_changed_on_commit([user.pk])
     return membership
 
 
@@ -203,6 +207,9 @@ def do_change_role(acc: SpaceAccess, membership: Membership, *, role: str) -> Me
     membership.role = role
     membership.save(update_fields=["role"])
     audit.record(space=acc.space, actor=acc.user, action="member.role", target=membership.user, before=before, after={"role": role})
+    access_changed_on_commit([membership.user_id])
+    notify(recipients=[membership.user_id], kind="role_changed", actor=acc.user, space=acc.space,
+           target_type="space", target_id=acc.space.pk, data={"role": role})
     return membership
 
 
@@ -223,6 +230,10 @@ def do_remove_member(acc: SpaceAccess, membership: Membership) -> None:
         target=membership.user, before={"role": membership.role},
     )
     membership.delete()
+    access_changed_on_commit([membership.user_id])
+    if not leaving:
+        # No link: once removed, a private space is out of sight; the sentence names it.
+        notify(recipients=[membership.user_id], kind="removed_from_space", actor=acc.user, space=acc.space)
 
 
 @transaction.atomic
@@ -286,7 +297,13 @@ def do_create_invitation(
         after={"email": email, "role": role, "max_uses": max_uses, "expires_at": expires_at.isoformat() if expires_at else None},
     )
     if email:
-        enqueue(tasks.send_invitation_email, invitation.pk)
+        invitee = User.objects.filter(email__iexact=email, is_active=True).first()
+        if invitee is not None:
+            # Someone with an account is told in Plaza (and by email, per their settings).
+            notify(recipients=[invitee], kind="invitation_received", actor=acc.user, space=acc.space,
+                   target_type="invitation", target_id=invitation.pk, data={"role": role, "code": invitation.code})
+        else:
+            tasks.send_invitation_email.enqueue(invitation.pk)
     return invitation
 
 
@@ -372,6 +389,9 @@ def do_join_space(acc: SpaceAccess, *, message: str = "") -> str:
         if not JoinRequest.objects.filter(space=space, user=user, status=JoinRequestStatus.PENDING).exists():
             request = JoinRequest.objects.create(space=space, user=user, message=message)
             audit.record(space=space, actor=user, action="join_request.create", target=request)
+            admins = Membership.objects.filter(space=space, role__in=[Role.OWNER, Role.ADMIN]).values_list("user_id", flat=True)
+            notify(recipients=list(admins), kind="join_request", actor=user, space=space,
+                   target_type="join_requests", target_id=space.pk)
         return "requested"
     raise Forbidden(_("This space is joined by invitation only."))
 
@@ -390,6 +410,11 @@ def do_decide_join_request(acc: SpaceAccess, request: JoinRequest, *, approve: b
     if approve and not Membership.objects.filter(space=acc.space, user_id=request.user_id).exists():
         _add_member(acc.space, request.user, Role.MEMBER, acc.user, "join_approved")
     audit.record(space=acc.space, actor=acc.user, action=f"join_request.{request.status}", target=request.user)
+    if approve:
+        notify(recipients=[request.user_id], kind="join_request_approved", actor=acc.user, space=acc.space,
+               target_type="space", target_id=acc.space.pk)
+    else:
+        notify(recipients=[request.user_id], kind="join_request_rejected", actor=acc.user, space=acc.space)
     return request
 
 
@@ -491,13 +516,17 @@ def do_update_team(acc: SpaceAccess, team: Team, **changes: Any) -> Team:
     after = audit.snapshot(team, TEAM_FIELDS)
     if after != before:
         audit.record(space=acc.space, actor=acc.user, action="team.update", target=team, before=before, after=after)
+    if after["visibility"] != before["visibility"]:
+        access_changed_on_commit(Membership.objects.filter(space=acc.space).values_list("user_id", flat=True))
     return team
 
 
 @transaction.atomic
 def do_delete_team(acc: SpaceAccess, team: Team) -> None:
     audit.record(space=acc.space, actor=acc.user, action="team.delete", target=team, before=audit.snapshot(team, TEAM_FIELDS))
+    members = list(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
     team.delete()
+    access_changed_on_commit(members)
 
 
 @transaction.atomic
@@ -517,6 +546,7 @@ def do_add_team_member(acc: SpaceAccess, team: Team, user_id: int, *, role: str 
         return existing
     tm = TeamMembership.objects.create(space=acc.space, team=team, user_id=user_id, role=role)
     audit.record(space=acc.space, actor=acc.user, action="team.member_add", target=membership.user, after={"team": team.pk, "role": role})
+    access_changed_on_commit([user_id])
     return tm
 
 
@@ -531,6 +561,7 @@ def do_join_team(acc: SpaceAccess, team: Team) -> TeamMembership:
     tm, created = TeamMembership.objects.get_or_create(space=acc.space, team=team, user=acc.user)
     if created:
         audit.record(space=acc.space, actor=acc.user, action="team.join", target=acc.user, after={"team": team.pk})
+        access_changed_on_commit([acc.user.pk])
     return tm
 
 
@@ -541,6 +572,7 @@ def do_remove_team_member(acc: SpaceAccess, team: Team, tm: TeamMembership) -> N
         raise Conflict(_("The last team admin cannot leave; name another admin first."))
     audit.record(space=acc.space, actor=acc.user, action="team.member_remove", target=tm.user, after={"team": team.pk})
     tm.delete()
+    access_changed_on_commit([tm.user_id])
 
 
 def role_rank(role: str) -> int:

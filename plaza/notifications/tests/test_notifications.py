@@ -19,12 +19,6 @@ from plaza.spaces.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def db_tasks(settings):
-    """Tasks through the database queue, run explicitly with run_pending_tasks()."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
 def notify_space(world, recipients, kind="role_changed", **data):
     return actions.notify(
         recipients=recipients, kind=kind, actor=world.alice.user, space=world.acme,
