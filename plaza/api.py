@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from plaza.accounts.api import router as accounts_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
+from plaza.feed.api import router as feed_router
 from plaza.notifications.api import router as notifications_router
 from plaza.spaces.api import router as spaces_router
 
@@ -108,3 +109,4 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
+api.add_router("/", feed_router)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("plaza.accounts.urls")),
     path("", include("plaza.notifications.urls")),
+    path("", include("plaza.feed.urls")),
     path("", include("plaza.spaces.urls")),
 ]

@@ -113,6 +113,24 @@ def acme(f: Fixtures) -> dict[str, Any]:
     return {"slug": "acme"}
 
 
+def sales_post(f: Fixtures) -> dict[str, Any]:
+    """A post by gina (guest) in the public Sales team: alice and bob see it, mallory not."""
+    from plaza.feed.actions import do_publish_post
+
+    post = do_publish_post(space_access_for(f.world.gina.user, f.world.acme), body="From sales", team_id=f.public_team)
+    return {"post_id": post.pk}
+
+
+def acme_member(f: Fixtures) -> dict[str, Any]:
+    """carol, one more member of acme, to follow."""
+    from plaza.core.testing import make_user
+    from plaza.spaces.models import Membership
+
+    carol = make_user("carol")
+    Membership.objects.create(space=f.world.acme, user=carol, role="member")
+    return {"user_id": carol.pk}
+
+
 # (method, route template as the resolver shows it) → Case
 POLICY: dict[tuple[str, str], Case] = {
     # --- documentation: public -----------------------------------------------------------
@@ -188,6 +206,26 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "notifications/read"): Case(signed_in(200), body=lambda f: {"all": True}),
     ("GET", "notifications/settings"): Case(signed_in(200)),
     ("PUT", "notifications/settings"): Case(signed_in(200), body=lambda f: {"muted_spaces": []}),
+    # --- feed ----------------------------------------------------------------------------
+    # Guests post only in their teams; outsiders may not know acme exists.
+    ("POST", "spaces/<slug>/posts"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"body": "Hello"}),
+    ("GET", "spaces/<slug>/feed"): Case(row(200, 200, 200, 404, 404), params=acme),
+    ("GET", "feed/following"): Case(signed_in(200)),
+    ("GET", "posts/<int:post_id>"): Case(row(200, 200, 200, 404, 404), params=sales_post),
+    # Only the author (gina) edits; the author or an admin deletes.
+    ("PATCH", "posts/<int:post_id>"): Case(row(403, 403, 200, 404, 401), params=sales_post, body=lambda f: {"body": "Edited"}),
+    ("DELETE", "posts/<int:post_id>"): Case(row(204, 403, 204, 404, 401), params=sales_post),
+    ("POST", "posts/<int:post_id>/like"): Case(row(200, 200, 200, 404, 401), params=sales_post),
+    ("DELETE", "posts/<int:post_id>/like"): Case(row(200, 200, 200, 404, 401), params=sales_post),
+    ("POST", "posts/<int:post_id>/comments"): Case(row(201, 201, 201, 404, 401), params=sales_post, body=lambda f: {"body": "Nice"}),
+    ("GET", "posts/<int:post_id>/comments"): Case(row(200, 200, 200, 404, 404), params=sales_post),
+    # Sharing space-wide into acme: gina, a guest, may post only in her teams.
+    ("POST", "posts/<int:post_id>/shares"): Case(row(201, 201, 403, 404, 401), params=sales_post, body=lambda f: {"space": "acme"}),
+    ("POST", "posts/<int:post_id>/pin"): Case(ADMIN, params=sales_post),
+    ("DELETE", "posts/<int:post_id>/pin"): Case(ADMIN_204, params=sales_post),
+    # Following carol, a member of acme: mallory shares no space with her.
+    ("POST", "users/<int:user_id>/follow"): Case(row(200, 200, 200, 404, 401), params=acme_member),
+    ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 204, 404, 401), params=acme_member),
 }
 
 

@@ -1,0 +1,209 @@
+"""Feed API (API.md, Feed). Routes parse input, check access, call one action or query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from plaza.core.auth import optional
+from plaza.core.errors import Invalid, NotFound
+from plaza.core.schemas import errors
+from plaza.feed import actions, queries
+from plaza.feed.access import access_post
+from plaza.feed.models import Comment, Post
+from plaza.feed.schemas import (
+    CommentIn,
+    CommentList,
+    CommentOut,
+    FollowOut,
+    LikeOut,
+    PostIn,
+    PostList,
+    PostOut,
+    PostPatch,
+    ShareIn,
+)
+from plaza.spaces.access import SpaceAccess, access_space
+
+router = Router(tags=["feed"])
+
+
+# --- shaping ------------------------------------------------------------------------------
+
+
+def _shared_out(post: Post) -> dict[str, Any] | None:
+    """The original of a share, only when the viewer may see it (``shared_visible``)."""
+    original = post.shared_post
+    if original is None or not getattr(post, "shared_visible", False):
+        return None
+    return {
+        "id": original.pk,
+        "body": original.body,
+        "html": original.html,
+        "author": original.author,
+        "space": original.space.slug,
+        "team_id": original.team_id,
+        "created_at": original.created,
+        "edited": original.edited,
+        "like_count": original.like_count,
+        "comment_count": original.comment_count,
+        "share_count": original.share_count,
+    }
+
+
+def post_out(post: Post) -> dict[str, Any]:
+    """A post from ``queries.feed_queryset`` (its prefetches and annotations) as JSON."""
+    return {
+        "id": post.pk,
+        "body": post.body,
+        "html": post.html,
+        "author": post.author,
+        "space": post.space.slug,
+        "team_id": post.team_id,
+        "created_at": post.created,
+        "edited": post.edited,
+        "edited_at": post.edited_at,
+        "pinned": post.pinned_at is not None,
+        "like_count": post.like_count,
+        "comment_count": post.comment_count,
+        "share_count": post.share_count,
+        "liked_by_me": bool(getattr(post, "liked_by_me", False)),
+        "topics": [pt.topic.name for pt in post.post_topics.all()],
+        "mentions": [m.user for m in post.mentions.all()],
+        "shared_post": _shared_out(post),
+        "is_share": post.shared_post_id is not None,
+    }
+
+
+def comment_out(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "body": comment.body,
+        "html": comment.html,
+        "author": comment.author,
+        "created_at": comment.created,
+        "reply_to": comment.reply_to_id,
+    }
+
+
+def _page(rows: list[Post], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": [post_out(p) for p in rows], "next_cursor": next_cursor}
+
+
+# --- posts --------------------------------------------------------------------------------
+
+
+@router.post("/spaces/{slug}/posts", response={201: PostOut, **errors(401, 403, 404, 422)})
+def publish_post(request: HttpRequest, slug: str, payload: PostIn) -> Status:
+    acc = access_space(request.auth, slug)
+    if payload.attachment_ids:
+        raise Invalid("Attachments are not supported yet.", field="attachment_ids")
+    post = actions.do_publish_post(acc, body=payload.body, team_id=payload.team_id)
+    return Status(201, post_out(queries.get_post(acc, post.pk)[1]))
+
+
+@router.get("/spaces/{slug}/feed", auth=optional, response={200: PostList, **errors(401, 403, 404, 422)})
+def space_feed(
+    request: HttpRequest, slug: str, team_id: int | None = None, topic: str | None = None,
+    cursor: str | None = None, limit: int | None = None,
+) -> dict[str, Any]:
+    acc = access_space(request.auth, slug)
+    return _page(*queries.list_space_feed(acc, team_id=team_id, topic=topic, cursor=cursor, limit=limit))
+
+
+@router.get("/feed/following", response={200: PostList, **errors(401, 422)})
+def following_feed(request: HttpRequest, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    return _page(*queries.list_following_feed(request.auth, cursor=cursor, limit=limit))
+
+
+@router.get("/posts/{int:post_id}", auth=optional, response={200: PostOut, **errors(404)})
+def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    _acc, post = queries.get_post(request.auth, post_id)
+    return post_out(post)
+
+
+@router.patch("/posts/{int:post_id}", response={200: PostOut, **errors(401, 403, 404, 422)})
+def edit_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[str, Any]:
+    acc, post = access_post(request.auth, post_id, for_write=True)
+    actions.do_edit_post(acc, post, body=payload.body)
+    return post_out(queries.get_post(acc, post.pk)[1])
+
+
+@router.delete("/posts/{int:post_id}", response={204: None, **errors(401, 403, 404)})
+def delete_post(request: HttpRequest, post_id: int) -> Status:
+    acc, post = access_post(request.auth, post_id)
+    actions.do_delete_post(acc, post)
+    return Status(204, None)
+
+
+# --- likes, comments, shares, pins ---------------------------------------------------------
+
+
+@router.post("/posts/{int:post_id}/like", response={200: LikeOut, **errors(401, 403, 404)})
+def like(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    acc, post = access_post(request.auth, post_id)
+    count, liked = actions.do_like(acc, post)
+    return {"like_count": count, "liked_by_me": liked}
+
+
+@router.delete("/posts/{int:post_id}/like", response={200: LikeOut, **errors(401, 404)})
+def unlike(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    acc, post = access_post(request.auth, post_id)
+    count, liked = actions.do_unlike(acc, post)
+    return {"like_count": count, "liked_by_me": liked}
+
+
+@router.post("/posts/{int:post_id}/comments", response={201: CommentOut, **errors(401, 403, 404, 422)})
+def comment(request: HttpRequest, post_id: int, payload: CommentIn) -> Status:
+    acc, post = access_post(request.auth, post_id)
+    created = actions.do_comment(acc, post, body=payload.body, reply_to=payload.reply_to)
+    return Status(201, comment_out(created))
+
+
+@router.get("/posts/{int:post_id}/comments", auth=optional, response={200: CommentList, **errors(404, 422)})
+def comments(request: HttpRequest, post_id: int, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    _acc, post = access_post(request.auth, post_id)
+    rows, next_cursor = queries.list_comments(post, cursor=cursor, limit=limit)
+    return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
+
+
+@router.post("/posts/{int:post_id}/shares", response={201: PostOut, **errors(401, 403, 404, 422)})
+def share(request: HttpRequest, post_id: int, payload: ShareIn) -> Status:
+    acc, post = access_post(request.auth, post_id)
+    try:
+        into: SpaceAccess = access_space(request.auth, payload.space)
+    except NotFound as exc:
+        raise Invalid("Share into a space you belong to.", field="space") from exc
+    shared = actions.do_share_post(acc, post, into=into, team_id=payload.team_id, body=payload.body)
+    return Status(201, post_out(queries.get_post(into, shared.pk)[1]))
+
+
+@router.post("/posts/{int:post_id}/pin", response={200: PostOut, **errors(401, 403, 404)})
+def pin(request: HttpRequest, post_id: int) -> dict[str, Any]:
+    acc, post = access_post(request.auth, post_id)
+    actions.do_pin_post(acc, post)
+    return post_out(queries.get_post(acc, post.pk)[1])
+
+
+@router.delete("/posts/{int:post_id}/pin", response={204: None, **errors(401, 403, 404)})
+def unpin(request: HttpRequest, post_id: int) -> Status:
+    acc, post = access_post(request.auth, post_id)
+    actions.do_unpin_post(acc, post)
+    return Status(204, None)
+
+
+# --- follows ------------------------------------------------------------------------------
+
+
+@router.post("/users/{int:user_id}/follow", response={200: FollowOut, **errors(401, 404, 422)})
+def follow(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    person = actions.do_follow(request.auth, user_id)
+    return {"user": person, "following": True}
+
+
+@router.delete("/users/{int:user_id}/follow", response={204: None, **errors(401, 404)})
+def unfollow(request: HttpRequest, user_id: int) -> Status:
+    actions.do_unfollow(request.auth, user_id)
+    return Status(204, None)
