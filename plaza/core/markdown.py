@@ -36,7 +36,7 @@ MAX_TOPIC = 50
 _SPECIAL = re.compile(
     r"(?P<url>https?://[^\s<>\"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+)"
     rf"|(?<![\w@/.])@(?P<handle>\w{{1,{MAX_HANDLE}}})"
-    rf"|(?<![\w&#/])#(?P<wtopic>[^\s#]{{1,{MAX_TOPIC}}})#"
+    rf"|(?<![\w&#/])#(?P<wtopic>[^\s#/]{{1,{MAX_TOPIC}}})#"
     rf"|(?<![\w&#/])#(?P<topic>\w{{1,{MAX_TOPIC}}})"
 )
 _URL_TRAILING = ".,;:!?)]}'\""
@@ -99,7 +99,7 @@ def _split(content: str, env: dict[str, Any]) -> list[Token] | None:
                 piece = _link(href, match.group(0))
         else:
             name = match.group("wtopic") or match.group("topic")
-            if name.strip():
+            if name.strip(". "):  # "#..#" is no topic (and no path segment)
                 found.add_topic(name.strip())
                 href = topic_url(name.strip())
                 if href:

@@ -32,7 +32,7 @@ def feed_queryset(viewer: Any) -> QuerySet[Post]:
     """Live posts with everything a feed item shows, for ``viewer``. Filter it further."""
     qs = (
         Post.objects.filter(deleted=False)
-        .select_related("author", "space", "shared_post__author", "shared_post__space")
+        .select_related("author", "space", "team", "shared_post__author", "shared_post__space")
         .prefetch_related(
             Prefetch("post_topics", queryset=PostTopic.objects.select_related("topic").order_by("pk")),
             Prefetch("mentions", queryset=Mention.objects.select_related("user").order_by("pk")),
