@@ -207,6 +207,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 globals().update(environ.Env.email_url_config(EMAIL_URL))
+if EMAIL_URL.startswith("filemail:"):
+    # django-environ drops the leading slash of filemail:///abs/path; keep the path as written.
+    from urllib.parse import urlsplit
+
+    EMAIL_FILE_PATH = urlsplit(EMAIL_URL).path or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Plaza <plaza@localhost>")
 
 # Cookies and headers. Secure cookies, HSTS and the https redirect when served over HTTPS.

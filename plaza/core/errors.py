@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 CODES_BY_STATUS = {
     400: "bad_request",
     401: "not_authenticated",
@@ -25,12 +27,12 @@ class PlazaError(Exception):
 
     status = 400
     code = "bad_request"
-    default_detail = "Bad request."
+    default_detail = _("Bad request.")
 
     def __init__(self, detail: Any = None, *, field: str | None = None) -> None:
         if field is not None and detail is not None:
             detail = [{"loc": ["body", field], "msg": str(detail), "type": self.code}]
-        self.detail = detail if detail is not None else self.default_detail
+        self.detail = detail if detail is not None else str(self.default_detail)
         self.field = field
         super().__init__(str(self.detail))
 
@@ -42,27 +44,27 @@ class PlazaError(Exception):
 
 
 class NotFound(PlazaError):
-    status, code, default_detail = 404, "not_found", "Not found."
+    status, code, default_detail = 404, "not_found", _("Not found.")
 
 
 class Forbidden(PlazaError):
-    status, code, default_detail = 403, "forbidden", "You may not do this."
+    status, code, default_detail = 403, "forbidden", _("You may not do this.")
 
 
 class NotAuthenticated(PlazaError):
-    status, code, default_detail = 401, "not_authenticated", "Sign-in required."
+    status, code, default_detail = 401, "not_authenticated", _("Sign-in required.")
 
 
 class Conflict(PlazaError):
-    status, code, default_detail = 409, "conflict", "The current state does not allow this."
+    status, code, default_detail = 409, "conflict", _("The current state does not allow this.")
 
 
 class Invalid(PlazaError):
-    status, code, default_detail = 422, "invalid", "Invalid input."
+    status, code, default_detail = 422, "invalid", _("Invalid input.")
 
 
 class RateLimited(PlazaError):
-    status, code, default_detail = 429, "rate_limited", "Too many requests; try again later."
+    status, code, default_detail = 429, "rate_limited", _("Too many requests; try again later.")
 
     def __init__(self, retry_after: int, detail: Any = None) -> None:
         super().__init__(detail)

@@ -72,16 +72,26 @@ def make_worker(*, batch: bool = False, interval: float = 1.0) -> Any:
 def run_pending_tasks() -> int:
     """Run every task that is due now, in this thread, and return how many ran.
 
-    For tests and for ``plaza worker --once``; scheduled jobs that are due are queued first.
+    For tests and ``plaza worker --once``. Unlike the worker loop it never closes the
+    database connection, so it also works inside a test's transaction. Scheduled jobs
+    that are due are queued first.
     """
     from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
 
     from plaza.core.scheduler import queue_due_jobs
 
     queue_due_jobs()
-    before = DBTaskResult.objects.finished().count()
-    make_worker(batch=True, interval=0).run()
-    return DBTaskResult.objects.finished().count() - before
+    worker = make_worker(batch=True, interval=0)
+    ran = 0
+    while True:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
 
 
 def run_worker_forever(*, stop: threading.Event | None = None) -> None:

@@ -82,7 +82,7 @@ def test_notification_crosses_servers_and_is_mailed_once(tmp_path):
     procs = [
         subprocess.Popen([*cmd, "serve", "--port", str(port_a)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         subprocess.Popen([*cmd, "serve", "--port", str(port_b)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-        subprocess.Popen([*cmd, "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([*cmd, "worker"], cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT),
     ]
     try:
         server_a, server_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
@@ -113,7 +113,7 @@ def test_notification_crosses_servers_and_is_mailed_once(tmp_path):
         time.sleep(3)  # let a duplicate, if there were one, arrive too
         mails = [p.read_text() for p in mail_dir.iterdir()]
         to_mallory = [m for m in mails if "mallory@example.com" in m]
-        assert len(to_mallory) == 1, f"expected exactly one email to mallory, got {len(to_mallory)}"
+        assert len(to_mallory) == 1, f"expected exactly one email to mallory, got {len(to_mallory)}; worker log:\n" + (tmp_path / "worker.log").read_text()[-3000:]
         assert "Acme" in to_mallory[0]
     finally:
         for proc in procs:
