@@ -8,9 +8,12 @@ live events through ``core.realtime.publish_on_commit``, both after commit.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import quote
 
+import filetype
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -22,7 +25,20 @@ from plaza.core import audit, markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import publish_on_commit
 from plaza.feed.access import can_delete_post, can_post_in, list_people_who_see, share_people_q
-from plaza.feed.models import MAX_BODY, MAX_COMMENT, Comment, Follow, Like, Mention, Post, PostRevision, PostTopic, Topic
+from plaza.feed.models import (
+    MAX_ATTACHMENTS,
+    MAX_BODY,
+    MAX_COMMENT,
+    Attachment,
+    Comment,
+    Follow,
+    Like,
+    Mention,
+    Post,
+    PostRevision,
+    PostTopic,
+    Topic,
+)
 from plaza.notifications.actions import notify
 from plaza.notifications.models import Notification
 from plaza.spaces.access import SpaceAccess, can_see_team
@@ -69,6 +85,19 @@ def check_team(acc: SpaceAccess, team_id: int | None) -> Team | None:
     if not can_post_in(acc, team, team_membership):
         raise Forbidden(_("Join the team to post in it."))
     return team
+
+
+def check_attachments(user: Any, ids: list[int] | None) -> list[Attachment]:
+    """The caller's own, not yet attached uploads named by ``ids`` (at most 9), in order."""
+    ids = list(dict.fromkeys(ids or []))
+    if not ids:
+        return []
+    if len(ids) > MAX_ATTACHMENTS:
+        raise Invalid(_("At most %(n)d images and files.") % {"n": MAX_ATTACHMENTS}, field="attachment_ids")
+    found = {a.pk: a for a in Attachment.objects.select_for_update().filter(pk__in=ids, uploader=user, post__isnull=True)}
+    if len(found) != len(ids):
+        raise Invalid(_("Attach only your own new uploads."), field="attachment_ids")
+    return [found[i] for i in ids]
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -139,7 +168,12 @@ def _announce(post: Post) -> None:
 
 @transaction.atomic
 def do_publish_post(
-    acc: SpaceAccess, *, body: str, team_id: int | None = None, shared_post: Post | None = None
+    acc: SpaceAccess,
+    *,
+    body: str,
+    team_id: int | None = None,
+    shared_post: Post | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> Post:
     """Publish a post in ``acc.space`` (or one of its teams).
 
@@ -147,12 +181,16 @@ def do_publish_post(
     membership (or a space admin). ``shared_post`` must already be visible to the caller.
     """
     user = _require_user(acc)
-    body = check_body(body, required=shared_post is None)
+    attachments = check_attachments(user, attachment_ids)
+    body = check_body(body, required=shared_post is None and not attachments)
     team = check_team(acc, team_id)
     html, topics, mentioned = _render(acc.space, team, body)
     post = Post.objects.create(
-        space=acc.space, team=team, author=user, body=body, html=html, shared_post=shared_post
+        space=acc.space, team=team, author=user, body=body, html=html, shared_post=shared_post,
+        attachment_data=[a.summary() for a in attachments],
     )
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post, space=acc.space)
     _set_topics(post, topics)
     _set_mentions(post, mentioned)
     if mentioned:
@@ -347,3 +385,91 @@ def do_unfollow(user: Any, person_id: int) -> None:
     if not Follow.objects.filter(follower=user, followee_id=person_id).exists():
         _knowable_person(user, person_id)
     Follow.objects.filter(follower=user, followee_id=person_id).delete()
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+# Sniffed type -> extensions a file of that type may carry. Images are re-encoded.
+IMAGE_EXTENSIONS = {
+    "image/jpeg": {"jpg", "jpeg"}, "image/png": {"png"}, "image/apng": {"png", "apng"},
+    "image/gif": {"gif"}, "image/webp": {"webp"},
+}
+FILE_EXTENSIONS = {
+    "application/pdf": {"pdf"},
+    "application/zip": {"zip"},
+    "application/msword": {"doc"},
+    "application/vnd.ms-excel": {"xls"},
+    "application/vnd.ms-powerpoint": {"ppt"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {"pptx"},
+    "application/vnd.oasis.opendocument.text": {"odt"},
+    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
+    "application/vnd.oasis.opendocument.presentation": {"odp"},
+    "audio/mpeg": {"mp3"},
+    "video/mp4": {"mp4"},
+}
+# Text has no magic bytes: accepted by extension when it decodes as UTF-8.
+TEXT_EXTENSIONS = {"txt": "text/plain", "csv": "text/csv", "md": "text/markdown"}
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+    return name[:200] or "file"
+
+
+@transaction.atomic
+def do_upload_file(user: Any, upload: Any) -> Attachment:
+    """Store an upload for later attaching.
+
+    413 past the size settings, 415 for a type that is not accepted, 422 when the
+    extension does not match the sniffed content or an image cannot be decoded. Images
+    are re-encoded without their metadata (EXIF, GPS).
+    """
+    from django.conf import settings
+
+    from plaza.core.uploads import TooLarge, UnsupportedType, clean_image
+
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    name = _clean_name(upload.name)
+    ext = _extension(name)
+    if upload.size is not None and upload.size > settings.PLAZA_MAX_FILE_BYTES:
+        raise TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": settings.PLAZA_MAX_FILE_BYTES // 2**20}, field="file")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None and kind.mime in IMAGE_EXTENSIONS:
+        if ext not in IMAGE_EXTENSIONS[kind.mime]:
+            raise Invalid(_("The file's name does not match its content."), field="file")
+        content = clean_image(upload, field="file", max_side=2048)
+        stem = name.rsplit(".", 1)[0]
+        out_ext = content.name.rsplit(".", 1)[-1]
+        name = f"{stem}.{out_ext}"
+        content_type = "image/jpeg" if out_ext == "jpg" else "image/png"
+        is_image = True
+    elif kind is not None:
+        if kind.mime not in FILE_EXTENSIONS:
+            raise UnsupportedType(field="file")
+        if ext not in FILE_EXTENSIONS[kind.mime]:
+            raise Invalid(_("The file's name does not match its content."), field="file")
+        content = ContentFile(upload.read(), name=f"{secrets.token_urlsafe(12)}.{ext}")
+        content_type, is_image = kind.mime, False
+    else:
+        if ext not in TEXT_EXTENSIONS:
+            raise UnsupportedType(field="file")
+        data = upload.read()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnsupportedType(field="file") from exc
+        content = ContentFile(data, name=f"{secrets.token_urlsafe(12)}.{ext}")
+        content_type, is_image = TEXT_EXTENSIONS[ext], False
+    attachment = Attachment(uploader=user, name=name, size=content.size, content_type=content_type, is_image=is_image)
+    attachment.file.save(content.name, content, save=False)
+    attachment.save()
+    return attachment

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
+from plaza.core import ratelimit
 from plaza.core.auth import optional
 from plaza.core.errors import Invalid, NotFound
 from plaza.core.schemas import errors
@@ -24,6 +26,7 @@ from plaza.feed.schemas import (
     PostOut,
     PostPatch,
     ShareIn,
+    UploadOut,
 )
 from plaza.spaces.access import SpaceAccess, access_space
 
@@ -31,6 +34,10 @@ router = Router(tags=["feed"])
 
 
 # --- shaping ------------------------------------------------------------------------------
+
+
+def attachments_out(post: Post) -> list[dict[str, Any]]:
+    return [{**a, "url": f"/files/{a['id']}/"} for a in post.attachment_data]
 
 
 def _shared_out(post: Post) -> dict[str, Any] | None:
@@ -50,6 +57,7 @@ def _shared_out(post: Post) -> dict[str, Any] | None:
         "like_count": original.like_count,
         "comment_count": original.comment_count,
         "share_count": original.share_count,
+        "attachments": attachments_out(original),
     }
 
 
@@ -74,6 +82,7 @@ def post_out(post: Post) -> dict[str, Any]:
         "mentions": [m.user for m in post.mentions.all()],
         "shared_post": _shared_out(post),
         "is_share": post.shared_post_id is not None,
+        "attachments": attachments_out(post),
     }
 
 
@@ -98,9 +107,7 @@ def _page(rows: list[Post], next_cursor: str | None) -> dict[str, Any]:
 @router.post("/spaces/{slug}/posts", response={201: PostOut, **errors(401, 403, 404, 422)})
 def publish_post(request: HttpRequest, slug: str, payload: PostIn) -> Status:
     acc = access_space(request.auth, slug)
-    if payload.attachment_ids:
-        raise Invalid("Attachments are not supported yet.", field="attachment_ids")
-    post = actions.do_publish_post(acc, body=payload.body, team_id=payload.team_id)
+    post = actions.do_publish_post(acc, body=payload.body, team_id=payload.team_id, attachment_ids=payload.attachment_ids)
     return Status(201, post_out(queries.get_post(acc, post.pk)[1]))
 
 
@@ -207,3 +214,13 @@ def follow(request: HttpRequest, user_id: int) -> dict[str, Any]:
 def unfollow(request: HttpRequest, user_id: int) -> Status:
     actions.do_unfollow(request.auth, user_id)
     return Status(204, None)
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+
+@router.post("/uploads", response={201: UploadOut, **errors(401, 413, 415, 422, 429)}, tags=["uploads"])
+def upload(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    ratelimit.hit("upload", str(request.auth.pk), limit=60, window=60)
+    found = actions.do_upload_file(request.auth, file)
+    return Status(201, {**found.summary(), "url": request.build_absolute_uri(f"/files/{found.pk}/")})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_BODY = 5000
 MAX_COMMENT = 2000
+MAX_ATTACHMENTS = 9
 
 
 class Post(models.Model):
@@ -32,6 +33,9 @@ class Post(models.Model):
     # A share (转发) links the post it re-posts; viewers who cannot see that post see
     # "not available" instead of its content.
     shared_post = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="shares")
+    # What a feed item shows of its attachments ({id, name, size, content_type, is_image}),
+    # copied when they are attached (they never change), so a feed page needs no query.
+    attachment_data = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("post")
@@ -133,3 +137,27 @@ class Follow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["follower", "followee"], name="follow_pair")]
         indexes = [models.Index(fields=["followee", "follower"], name="follow_followee")]
+
+
+class Attachment(models.Model):
+    """An uploaded image or file. Only its uploader may fetch it until it is attached to a
+    post; from then on, exactly those who may see the post."""
+
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    is_image = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["uploader", "-created", "-id"], name="attachment_uploader_created"),
+            models.Index(fields=["post"], name="attachment_post"),
+        ]
+
+    def summary(self) -> dict[str, object]:
+        return {"id": self.pk, "name": self.name, "size": self.size, "content_type": self.content_type, "is_image": self.is_image}

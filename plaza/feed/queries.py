@@ -17,7 +17,7 @@ from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import keyset_page
 from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q
-from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
+from plaza.feed.models import Attachment, Comment, Follow, Like, Mention, Post, PostTopic, Topic
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Visibility
 
@@ -145,3 +145,17 @@ def get_topic(acc: SpaceAccess, name: str) -> Topic:
     if topic is None:
         raise NotFound()
     return topic
+
+
+def get_attachment(user: Any, attachment_id: int) -> Attachment:
+    """An attachment the caller may download: its uploader's until attached, then exactly
+    whoever may see its post (404 for everyone else)."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    if attachment.post_id is None:
+        if not _authenticated(user) or attachment.uploader_id != user.pk:
+            raise NotFound()
+        return attachment
+    access_post(user, attachment.post_id)
+    return attachment

@@ -25,6 +25,15 @@ class ShareIn(Schema):
     body: str = ""
 
 
+class UploadOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str
+    is_image: bool = False
+
+
 class SharedPostOut(Schema):
     id: int
     body: str
@@ -37,6 +46,7 @@ class SharedPostOut(Schema):
     like_count: int
     comment_count: int
     share_count: int
+    attachments: list[UploadOut]
 
 
 class PostOut(Schema):
@@ -60,6 +70,7 @@ class PostOut(Schema):
         description="The original of a share; null when the viewer may not see it (or for a plain post)."
     )
     is_share: bool
+    attachments: list[UploadOut]
 
 
 class PostList(Schema):

@@ -226,6 +226,8 @@ POLICY: dict[tuple[str, str], Case] = {
     # Following carol, a member of acme: mallory shares no space with her.
     ("POST", "users/<int:user_id>/follow"): Case(row(200, 200, 200, 404, 401), params=acme_member),
     ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 204, 404, 401), params=acme_member),
+    # Anyone signed in may upload (a CSV here); downloads are checked against the post.
+    ("POST", "uploads"): Case(signed_in(201), multipart=True),
 }
 
 
