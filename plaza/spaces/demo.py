@@ -102,4 +102,8 @@ def seed_demo() -> bool:
     actions.do_create_team(lov, name="品鉴俱乐部 Tasting Club", description="Monthly tastings for consumers.")
 
     actions.do_join_space(space_access_for(maria, lovers))  # Maria also follows the consumers
+
+    from plaza.feed.demo import seed_feed_demo
+
+    seed_feed_demo()
     return True

@@ -172,3 +172,20 @@ def test_show_more_returns_the_items_partial(world):
     cursor = page.split("cursor=")[1].split('"')[0]
     more = as_(world, "alice").get(f"/s/acme/feed/?cursor={cursor}", HTTP_HX_REQUEST="true")
     assert "post number 4" in text(more) and "<html" not in text(more)
+
+
+def test_demo_data_has_posts_shares_and_hides_members_only_originals(db):
+    from plaza.spaces.demo import seed_demo
+
+    assert seed_demo() is True
+    from plaza.accounts.models import User
+
+    assert Post.objects.count() >= 25 and Comment.objects.exists() and Like.objects.exists()
+    liu = User.objects.get(email="liu@consumer.example")
+    client = Client()
+    client.force_login(liu)
+    page = client.get("/s/wine-lovers/feed/").content.decode()
+    assert "分享一下我们产区今年的采收情况" in page
+    assert "The original post is not available." in page
+    assert "葡萄糖度很理想" not in page  # the members-only original
+    assert Client().get("/s/wine-lovers/feed/").status_code == 200
