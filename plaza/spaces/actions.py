@@ -448,26 +448,50 @@ def _import_row(acc: SpaceAccess, email: str, name: str, role: str) -> str:
     return "invited"
 
 
+@transaction.atomic
 def do_import_members(acc: SpaceAccess, csv_text: str) -> MemberImport:
-    """Import ``email,name,role`` rows. Each row stands alone: a bad row gets its own error
-    in the result and stops nothing else. Known people are added; others get an invitation.
+    """Check an ``email,name,role`` CSV and queue its import; returns the running job.
+
+    The rows are worked through by a background task (:func:`do_process_member_import`),
+    whose progress the job records; a file that cannot be read is refused here whole.
     """
     if not acc.is_admin:
         raise Forbidden()
     reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    rows = [(row + ["", "", ""])[:3] for row in reader if any(cell.strip() for cell in row)]
     if rows and rows[0] and rows[0][0].strip().lower() == "email":
         rows = rows[1:]
     if not rows:
         raise Invalid(_("The file has no rows."), field="file")
     if len(rows) > MAX_IMPORT_ROWS:
         raise Invalid(_("At most %(n)d rows per import.") % {"n": MAX_IMPORT_ROWS}, field="file")
-    with transaction.atomic():
-        job = MemberImport.objects.create(space=acc.space, created_by=acc.user, total=len(rows))
-        audit.record(space=acc.space, actor=acc.user, action="member.import", target=job, after={"rows": len(rows)})
-    results: list[dict[str, Any]] = []
-    for number, row in enumerate(rows, start=1):
-        email, name, role = (row + ["", "", ""])[:3]
+    job = MemberImport.objects.create(space=acc.space, created_by=acc.user, total=len(rows), rows=rows)
+    audit.record(space=acc.space, actor=acc.user, action="member.import", target=job, after={"rows": len(rows)})
+    tasks.run_member_import.enqueue(job.pk)
+    return job
+
+
+def do_process_member_import(job_id: int) -> MemberImport | None:
+    """Work through a queued import, one transaction per row: a bad row gets its own error
+    in the result and stops nothing else. Known people are added; others get an invitation.
+    Runs with the rights its admin has now: one who lost them imports nothing.
+    """
+    from plaza.spaces.access import space_access_for
+
+    job = MemberImport.objects.select_related("space", "created_by").filter(pk=job_id, status="running").first()
+    if job is None:
+        return None
+    try:
+        acc = space_access_for(job.created_by, job.space) if job.created_by else None
+    except NotFound:
+        acc = None
+    if acc is None or not acc.is_admin:
+        MemberImport.objects.filter(pk=job.pk).update(status="failed")
+        return job
+    results: list[dict[str, Any]] = list(job.results)
+    for number, (email, name, role) in enumerate(job.rows, start=1):
+        if number <= job.processed:
+            continue  # done before an interruption
         try:
             with transaction.atomic():
                 result = _import_row(acc, email, name, role)
@@ -475,9 +499,9 @@ def do_import_members(acc: SpaceAccess, csv_text: str) -> MemberImport:
         except (Invalid, Forbidden, IntegrityError) as exc:
             message = exc.message() if isinstance(exc, Invalid | Forbidden) else _("Could not be saved.")
             results.append({"row": number, "email": email.strip(), "result": "error", "error": message})
-        if number % 50 == 0 or number == len(rows):
+        if number % 20 == 0 or number == len(job.rows):
             MemberImport.objects.filter(pk=job.pk).update(processed=number, results=results)
-    MemberImport.objects.filter(pk=job.pk).update(status="done")
+    MemberImport.objects.filter(pk=job.pk).update(status="done", processed=len(job.rows), results=results)
     job.refresh_from_db()
     return job
 

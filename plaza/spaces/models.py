@@ -169,7 +169,8 @@ class MemberImport(models.Model):
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, default="running")  # running, done
+    status = models.CharField(max_length=10, default="running")  # running, done, failed
+    rows = models.JSONField(default=list)  # the parsed [email, name, role] rows, worked through by a task
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list)  # [{"row", "email", "result", "error"}]

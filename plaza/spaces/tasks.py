@@ -8,10 +8,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from plaza.core.tasks import retrying
 from plaza.spaces.models import Invitation
 
 
 @task()
+@retrying(attempts=5, base_delay=30)
 def send_invitation_email(invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("space", "created_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.email:
@@ -27,3 +29,12 @@ def send_invitation_email(invitation_id: int) -> None:
         text = render_to_string("spaces/email/invitation.txt", context)
         html = render_to_string("spaces/email/invitation.html", context)
     send_mail(subject, text, None, [invitation.email], html_message=html)
+
+
+@task()
+def run_member_import(import_id: int) -> int:
+    """Work through a member import in the background; returns the rows processed."""
+    from plaza.spaces.actions import do_process_member_import
+
+    job = do_process_member_import(import_id)
+    return job.processed if job else 0

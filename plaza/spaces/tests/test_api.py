@@ -370,8 +370,10 @@ def test_csv_import_reports_bad_rows_and_invites_unknown_people(api, world, mail
         **world.alice.auth,
     )
     assert response.status_code == 201, response.content
-    run_pending_tasks()
-    body = response.json()
+    queued = response.json()
+    assert (queued["status"], queued["total"], queued["processed"]) == ("running", 5, 0)
+    run_pending_tasks()  # the import runs in the background
+    body = api("alice").get(f"spaces/acme/imports/{queued['id']}").json_body
     assert body["status"] == "done" and body["total"] == body["processed"] == 5
     results = {r["email"]: (r["result"], bool(r["error"])) for r in body["results"]}
     assert results == {
@@ -471,3 +473,21 @@ def test_list_query_count_does_not_grow(world, path, django_assert_max_num_queri
     assert large == small, f"{path}: {small} queries with 3 items, {large} with 30"
     with django_assert_max_num_queries(MAX_QUERIES):
         Client().get("/api/v1/" + url, **world.alice.auth)
+
+
+def test_queued_import_runs_with_the_admins_current_rights(api, world):
+    """An admin demoted before the import runs imports nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api("alice").patch(f"spaces/acme/members/{world.bob.user.pk}", {"role": "admin"})
+    response = Client().post(
+        "/api/v1/spaces/acme/members/import",
+        data={"file": SimpleUploadedFile("m.csv", b"someone@example.com,Someone,member\n", content_type="text/csv")},
+        **world.bob.auth,
+    )
+    assert response.status_code == 201
+    api("alice").patch(f"spaces/acme/members/{world.bob.user.pk}", {"role": "member"})
+    run_pending_tasks()
+    job = api("alice").get(f"spaces/acme/imports/{response.json()['id']}").json_body
+    assert job["status"] == "failed" and job["results"] == []
+    assert not Invitation.objects.filter(email="someone@example.com").exists()

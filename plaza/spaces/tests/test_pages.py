@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from plaza.core.models import AuditEntry
+from plaza.core.tasks import run_pending_tasks
 from plaza.spaces import actions
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Invitation, JoinRequest, Membership, Role, Space, Team, TeamMembership
@@ -291,6 +292,8 @@ def test_csv_import_with_one_bad_row(world):
     csv_bytes = b"email,name,role\nmallory@example.com,Mallory,member\nnot-an-email,Broken,member\nnew.person@example.com,New,guest\nbob@example.com,Bob,member\n"
     response = client.post("/s/acme/members/import/", {"file": SimpleUploadedFile("people.csv", csv_bytes, content_type="text/csv")})
     assert response.status_code == 302
+    assert 'hx-trigger="every 1s"' in html(client.get(response["Location"]))  # queued: the page polls
+    run_pending_tasks()
     page = html(client.get(response["Location"]))
     assert "Finished: 4 rows." in page
     assert "Not a valid email address." in page
