@@ -189,3 +189,30 @@ def test_demo_data_has_posts_shares_and_hides_members_only_originals(db):
     assert "The original post is not available." in page
     assert "葡萄糖度很理想" not in page  # the members-only original
     assert Client().get("/s/wine-lovers/feed/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/s/acme/feed/", "/feed/", "/u/alice/", "/s/acme/topics/t/"])
+def test_page_query_count_does_not_grow(world, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plaza.feed.actions import do_follow, do_like
+
+    counts = []
+    client = as_(world, "bob")
+    do_follow(world.bob.user, world.alice.user.pk)
+    acc = space_access_for(world.alice.user, world.acme)
+    for batch in (3, 22):
+        for i in range(batch):
+            post = post_as(world, "alice", f"post {i} #t @bob")
+            do_like(space_access_for(world.bob.user, world.acme), post)
+            if i % 4 == 0:
+                do_share_post(acc, post, into=acc, body="shared")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts
+    PAGE_COUNTS[path] = counts[1]
+
+
+PAGE_COUNTS: dict[str, int] = {}
