@@ -172,6 +172,8 @@ def can_post_in(acc: SpaceAccess, team: Team | None, team_membership: TeamMember
 
 
 def share_people_q(user: Any) -> Q:
-    """People who share at least one space with ``user``, as a condition on User."""
-    mine = Membership.objects.filter(user=user).values("space_id")
-    return Q(memberships__space_id__in=mine)
+    """People ``user`` may know, as a condition on User: themselves, everyone in a space
+    where ``user`` is a full member, and — for guests — the people of their teams."""
+    full = Membership.objects.filter(user=user, role__in=FULL_ROLES).values("space_id")
+    teams = TeamMembership.objects.filter(user=user).values("team_id")
+    return Q(pk=user.pk) | Q(memberships__space_id__in=full) | Q(team_memberships__team_id__in=teams)

@@ -223,9 +223,10 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "posts/<int:post_id>/shares"): Case(row(201, 201, 403, 404, 401), params=sales_post, body=lambda f: {"space": "acme"}),
     ("POST", "posts/<int:post_id>/pin"): Case(ADMIN, params=sales_post),
     ("DELETE", "posts/<int:post_id>/pin"): Case(ADMIN_204, params=sales_post),
-    # Following carol, a member of acme: mallory shares no space with her.
-    ("POST", "users/<int:user_id>/follow"): Case(row(200, 200, 200, 404, 401), params=acme_member),
-    ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 204, 404, 401), params=acme_member),
+    # Following carol, a member of acme: mallory shares no space with her, and gina, a
+    # guest, knows only the people of her teams.
+    ("POST", "users/<int:user_id>/follow"): Case(row(200, 200, 404, 404, 401), params=acme_member),
+    ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 404, 404, 401), params=acme_member),
     # Anyone signed in may upload (a CSV here); downloads are checked against the post.
     ("POST", "uploads"): Case(signed_in(201), multipart=True),
 }

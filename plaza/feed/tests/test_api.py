@@ -342,3 +342,13 @@ def test_feed_query_count_is_fixed(world, api, teams, n):
 
 
 MEASURED: dict[tuple[str, int], int] = {}
+
+
+def test_guests_know_only_the_people_of_their_teams(world, api, teams):
+    # gina is in Sales; bob is not, so to her he is unknown.
+    assert api("gina").post(f"users/{world.bob.user.pk}/follow").status_code == 404
+    acc = space_access_for(world.alice.user, world.acme)
+    do_add_team_member(acc, acc.space.teams.get(pk=teams.sales), world.alice.user.pk)
+    assert api("gina").post(f"users/{world.alice.user.pk}/follow").status_code == 200
+    # Full members know the guests of their space.
+    assert api("bob").post(f"users/{world.gina.user.pk}/follow").status_code == 200

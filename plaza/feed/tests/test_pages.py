@@ -216,3 +216,9 @@ def test_page_query_count_does_not_grow(world, path):
 
 
 PAGE_COUNTS: dict[str, int] = {}
+
+
+def test_guest_sees_only_people_of_her_teams(world):
+    assert as_(world, "gina").get("/u/bob/").status_code == 404
+    assert as_(world, "gina").get("/u/gina/").status_code == 200
+    assert as_(world, "bob").get("/u/gina/").status_code == 200
