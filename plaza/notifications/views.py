@@ -15,7 +15,7 @@ from plaza.notifications import actions, queries
 from plaza.notifications.kinds import KINDS
 from plaza.notifications.models import Mode
 from plaza.notifications.tasks import read_unsubscribe_token
-from plaza.spaces.queries import list_my_memberships
+from plaza.spaces.queries import list_my_memberships, list_my_teams
 
 
 @login_required
@@ -38,11 +38,13 @@ def centre(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     memberships = list(list_my_memberships(request.user))
+    teams = list_my_teams(request.user)
     if request.method == "POST":
-        modes = {key: request.POST.get(f"mode_{key}", "") for key in KINDS}
+        modes = {key: request.POST[f"mode_{key}"] for key in KINDS if f"mode_{key}" in request.POST}
         muted = [int(m.space_id) for m in memberships if request.POST.get(f"mute_{m.space_id}")]
+        muted_teams = [t.pk for t in teams if request.POST.get(f"mute_team_{t.pk}")]
         try:
-            actions.do_update_settings(request.user, modes=modes, muted_space_ids=muted)
+            actions.do_update_settings(request.user, modes=modes, muted_space_ids=muted, muted_team_ids=muted_teams)
         except Invalid as exc:
             messages.error(request, exc.message())
         else:
@@ -53,7 +55,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/settings.html",
-        {"kinds": kinds, "mode_choices": Mode.choices, "memberships": memberships, "muted": set(current["muted_spaces"])},
+        {
+            "kinds": kinds, "mode_choices": Mode.choices, "memberships": memberships, "muted": set(current["muted_spaces"]),
+            "teams": teams, "muted_teams": set(current["muted_teams"]),
+        },
     )
 
 

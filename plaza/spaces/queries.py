@@ -305,3 +305,10 @@ def list_usable_invitation_ids(user: Any, ids: Any) -> set[int]:
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .values_list("pk", flat=True)
     )
+
+
+def list_my_teams(user: Any) -> list[Team]:
+    """The teams this person is in, across all their spaces, with their spaces."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Team.objects.filter(team_memberships__user=user).select_related("space").order_by("space__name", "name"))

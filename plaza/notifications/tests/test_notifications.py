@@ -234,3 +234,16 @@ def test_scheduled_job_queued_once_per_slot_with_several_workers(world):
     assert "notifications.digests" in queue_due_jobs(now=1_800_000_000)
     assert queue_due_jobs(now=1_800_000_001) == []  # a second worker, same slot
     assert "notifications.digests" in queue_due_jobs(now=1_800_000_000 + tasks.DIGEST_EVERY)
+
+
+def test_settings_page_mutes_a_team(world, client):
+    from plaza.spaces.access import space_access_for
+    from plaza.spaces.actions import do_create_team
+
+    team = do_create_team(space_access_for(world.bob.user, world.acme), name="Ops")
+    client.force_login(world.bob.user)
+    assert "Ops" in client.get("/notifications/settings/").content.decode()
+    client.post("/notifications/settings/", {f"mute_team_{team.pk}": "1", "mode_role_changed": "digest"})
+    assert actions.notify(recipients=[world.bob.user], kind="role_changed", actor=world.alice.user, space=world.acme,
+                          team_id=team.pk) == []
+    assert len(actions.notify(recipients=[world.bob.user], kind="role_changed", actor=world.alice.user, space=world.acme)) == 1
