@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from plaza.core.errors import CODES_BY_STATUS
 from plaza.core.models import IdempotencyRecord
@@ -74,13 +75,33 @@ class IdempotencyMiddleware:
             return f"u:{request.user.pk}"
         return "ip:" + request.META.get("REMOTE_ADDR", "")
 
+    @staticmethod
+    def fingerprint(request: HttpRequest) -> str:
+        """A hash of what the request asks for.
+
+        Multipart bodies (uploads) are hashed from their parsed fields and files, read in
+        chunks, so a large upload never has to sit in memory as ``request.body``.
+        """
+        digest = hashlib.sha256(request.path.encode() + b"\0")
+        if request.content_type.startswith("multipart/"):
+            for name, values in sorted(request.POST.lists()):
+                digest.update(f"{name}={values!r}\0".encode())
+            for name, upload in sorted(request.FILES.items()):
+                digest.update(f"{name}:{upload.name}:{upload.size}\0".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+        else:
+            digest.update(request.body)
+        return digest.hexdigest()
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or not key or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         if len(key) > 200:
-            return error_response(422, "Idempotency-Key is longer than 200 characters.", "invalid")
-        digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+            return error_response(422, _("Idempotency-Key is longer than 200 characters."), "invalid")
+        digest = self.fingerprint(request)
         owner = self.owner(request)
         previous = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
         if previous is not None and owner.startswith("t:"):
@@ -92,7 +113,7 @@ class IdempotencyMiddleware:
                 return self.get_response(request)
         if previous is not None:
             if previous.request_hash != digest:
-                return error_response(409, "This Idempotency-Key was used with another request.", "conflict")
+                return error_response(409, _("This Idempotency-Key was used with another request."), "conflict")
             replay = HttpResponse(bytes(previous.body), status=previous.status, content_type=previous.content_type)
             replay["Idempotent-Replayed"] = "true"
             return replay

@@ -364,3 +364,23 @@ def test_docs_serve(db):
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_idempotency_key_on_a_large_upload_replays_without_reading_it_into_memory(world):
+    """A 3 MB upload (over Django's in-memory body limit) with a key runs once."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    payload = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n"
+
+    def send(content: bytes):
+        return Client().post(
+            "/api/v1/uploads", {"file": SimpleUploadedFile("report.pdf", content, content_type="application/pdf")},
+            HTTP_IDEMPOTENCY_KEY="upload-1", **world.bob.auth,
+        )
+
+    first = send(payload)
+    assert first.status_code == 201, first.content
+    again = send(payload)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert send(payload[:-1] + b"x").status_code == 409
