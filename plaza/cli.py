@@ -1,4 +1,4 @@
-"""The ``plaza`` command: serve, worker, demo, createadmin, and every Django command."""
+"""The ``plaza`` command: serve, worker, demo, createadmin, bench, and every Django command."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def serve(host: str, port: int) -> None:
         start_embedded_worker()
         print("Background tasks run inside this process (PLAZA_EMBEDDED_WORKER=on).", flush=True)
     print(f"Plaza is serving on http://{host}:{port}/", flush=True)
-    uvicorn.run("plaza.asgi:application", host=host, port=port, lifespan="off", log_level="info", ws="websockets")
+    uvicorn.run("plaza.asgi:application", host=host, port=port, lifespan="off", log_level="info", ws="websockets-sansio")
 
 
 def demo(host: str, port: int) -> None:
@@ -84,8 +84,24 @@ def worker(once: bool) -> None:
     run_worker_forever()
 
 
+def bench(argv: list[str]) -> None:
+    """Run the benchmark harness (bench/ in a source checkout; docs/benchmarks.md)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "bench" / "harness.py").exists():
+        raise SystemExit("plaza bench needs a source checkout: bench/ beside plaza/.")
+    sys.path.insert(0, str(root))
+    from bench.harness import main as bench_main
+
+    bench_main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "bench":
+        bench(argv[1:])
+        return
     if argv and argv[0] in ("serve", "demo", "createadmin", "worker"):
         parser = argparse.ArgumentParser(prog=f"plaza {argv[0]}")
         if argv[0] in ("serve", "demo"):
