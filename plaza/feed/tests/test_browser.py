@@ -1,0 +1,79 @@
+"""The feed in a real browser: htmx composer and like button, the "N new posts" bar fed by
+plaza:event, a phone-width layout, and no CSP violation or script error on the way."""
+
+from __future__ import annotations
+
+import pytest
+
+from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
+from plaza.core.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(browser_session: BrowserSession, email: str, **kwargs):
+    from playwright.sync_api import expect
+
+    page = browser_session.new_page(**kwargs)
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{browser_session.base_url}/")
+    return page
+
+
+def feed_event(page, **detail) -> None:
+    # What plaza-live.js does with each socket message (the test server has no /ws/).
+    page.evaluate("d => document.dispatchEvent(new CustomEvent('plaza:event', {detail: d}))", detail)
+
+
+def test_composer_like_and_new_posts_bar(browser_session: BrowserSession, world) -> None:
+    from playwright.sync_api import expect
+
+    page = sign_in(browser_session, world.bob.user.email)
+    page.goto("/s/acme/feed/")
+    composer = page.locator("form[data-composer]")
+    composer.locator("textarea").fill("Hello from the browser #first @alice")
+    composer.locator("button[type=submit]").click()
+    post = page.locator("#feed-items article.post").first
+    expect(post).to_contain_text("Hello from the browser")
+    expect(post.locator("a", has_text="@alice")).to_have_attribute("href", "/u/alice/")
+    expect(composer.locator("textarea")).to_have_value("")
+
+    like = post.locator(".like-form button")
+    expect(like).to_have_attribute("aria-pressed", "false")
+    like.click()
+    expect(post.locator(".like-form button")).to_have_attribute("aria-pressed", "true")
+    expect(post.locator(".like-form button")).to_contain_text("1 like")
+
+    bar = page.locator("[data-feed-live]")
+    expect(bar).to_be_hidden()
+    feed_event(page, type="feed.new_posts", space="globex", team_id=None, post_id=90001)
+    expect(bar).to_be_hidden()
+    feed_event(page, type="feed.new_posts", space="acme", team_id=None, post_id=90001)
+    expect(bar).to_be_visible()
+    expect(bar).to_contain_text("1 new post")
+    feed_event(page, type="feed.new_posts", space="acme", team_id=None, post_id=90002)
+    expect(bar).to_contain_text("2 new posts")
+    bar.locator("a").click()
+    expect(page).to_have_url(f"{browser_session.base_url}/s/acme/feed/")
+
+    assert browser_session.csp_violations == []
+    assert browser_session.page_errors == []
+
+
+def test_feed_fits_a_phone(browser_session: BrowserSession, world) -> None:
+    from playwright.sync_api import expect
+
+    page = sign_in(browser_session, world.bob.user.email, viewport=PHONE_VIEWPORT)
+    page.goto("/s/acme/feed/")
+    page.locator("form[data-composer] textarea").fill("A long link https://example.com/" + "x" * 120 + " #话题# @alice")
+    page.locator("form[data-composer] button[type=submit]").click()
+    expect(page.locator("#feed-items article.post")).to_have_count(1)
+    for path in ("/s/acme/feed/", "/u/bob/"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE_VIEWPORT["width"], f"{path} is {width}px wide on a phone"
+    assert browser_session.csp_violations == []
+    assert browser_session.page_errors == []
