@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint messages clean
+.PHONY: run test setup lint messages clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: setup
 test: setup
 	$(BIN)/ruff check plaza
 	$(BIN)/pytest
+
+## make bench: benchmarks against baselines in the same run (docs/benchmarks.md); BENCH_PRESET=smoke|ci|full
+BENCH_PRESET ?= ci
+bench: setup
+	$(BIN)/plaza bench --preset $(BENCH_PRESET) --profile embedded --profile production
 
 lint: setup
 	$(BIN)/ruff check plaza

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +20,7 @@ urlpatterns = [
     path("", include("plaza.feed.urls")),
     path("", include("plaza.spaces.urls")),
 ]
+
+# The benchmark harness's baseline views (bench/, docs/benchmarks.md), mounted only for its runs.
+if os.environ.get("PLAZA_BENCH") == "1":
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))

@@ -1,0 +1,504 @@
+"""``plaza bench``: seed, start the servers, measure against baselines, write the results.
+
+Every load run targets 127.0.0.1 only, is bounded in time (wrk ``-d``) and count (the
+WebSocket client sends a fixed number of messages), and every server the harness starts is
+stopped by its PID. Figures are ratios to baselines measured in the same run, over
+interleaved rounds; medians are quoted. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.presets import Preset, get_preset
+from bench.seed import BIG_SPACE, MARK_TABLE, _signature
+
+REPO = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).resolve().parent / "lua"
+RESULTS = Path(__file__).resolve().parent / "results"
+BIN = Path(sys.executable).parent
+PG_URL = "postgres://postgres@127.0.0.1:5432/plaza_bench"
+REDIS_URL = "redis://127.0.0.1:6379/5"
+PORT = 8611  # servers listen on PORT, PORT+1 (second server), PORT+2 (F)
+
+GOALS = {  # name: (what, target text)
+    "G1": "feed page (20 items) ≥ 40% of B_q",
+    "G2": "≤ 6 queries per feed page",
+    "G4": "unread-count ≥ 60% of B_json",
+    "G5": "POST a post ≥ 30% of B_w",
+    "G6": "fan-out to the group: p99 ≤ 6 × F's p99, all receive, p99 ≤ 500 ms",
+    "G7": "≤ 60 KB server memory per idle WebSocket",
+    "G8": "mixed load: mean ≤ 100 ms, p99 ≤ 2 s, no 5xx",
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --- processes ----------------------------------------------------------------------------
+
+
+class Proc:
+    """A child process the harness started; stopped by its own PID only."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str], logdir: Path) -> None:
+        self.name = name
+        self.logfile = open(logdir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.popen = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self.logfile, stderr=subprocess.STDOUT)
+        self.pid = self.popen.pid
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.popen.wait(5)
+        self.logfile.close()
+
+
+def wait_http(port: int, path: str = "/healthz", timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"server on port {port} did not answer {path} within {timeout} s")
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+# --- environment and data ---------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is not installed: apt-get install wrk (as root)")
+    log("installing wrk (Debian package)")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("wrk") or "wrk"
+
+
+def ensure_services() -> None:
+    """PostgreSQL and Redis for the production profile (started the way .ci/run does)."""
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0:
+        version = sorted(os.listdir("/etc/postgresql"))[0]
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True)
+        for _ in range(30):
+            if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode == 0:
+                break
+            time.sleep(1)
+    if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).returncode != 0:
+        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
+                        "--appendonly", "no"], check=True)
+        time.sleep(1)
+
+
+def profile_env(profile: str, preset: Preset) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    data_dir = REPO / "var" / "bench" / f"{preset.name}-{profile}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env.update(
+        PLAZA_RATE_LIMITS="off",
+        PLAZA_BENCH="1",
+        PLAZA_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(REPO),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    if profile == "production":
+        env.update(DATABASE_URL=PG_URL, REDIS_URL=REDIS_URL)
+    return env
+
+
+def _psql(sql: str, db: str = "postgres") -> str:
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAqc", sql, db], capture_output=True, text=True)
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def prepare_data(profile: str, preset: Preset, env: dict[str, str], fresh: bool) -> dict[str, Any]:
+    """A database holding exactly the preset's data set: reused when its mark matches."""
+    sig = _signature(preset)
+    if profile == "production":
+        exists = _psql("SELECT 1 FROM pg_database WHERE datname = 'plaza_bench'") == "1"
+        mark = _psql(f"SELECT preset FROM {MARK_TABLE}", "plaza_bench") if exists else ""
+        if fresh or mark != sig:
+            log("creating database plaza_bench (UTF-8, template0)")
+            _psql("DROP DATABASE IF EXISTS plaza_bench WITH (FORCE)")
+            _psql("CREATE DATABASE plaza_bench TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+        subprocess.run(["redis-cli", "-n", "5", "flushdb"], capture_output=True)
+    else:
+        db = Path(env["PLAZA_DATA_DIR"]) / "plaza.sqlite3"
+        mark = None
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as conn:
+                    mark = conn.execute(f"SELECT preset FROM {MARK_TABLE}").fetchone()[0]
+            except sqlite3.Error:
+                mark = None
+        if fresh or mark != sig:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+    log(f"seeding {preset.name} ({preset.posts:,} posts) for {profile} (reused when already seeded)")
+    cmd = [sys.executable, "-m", "bench", "seed", preset.name.split("-")[0]]
+    if "-" in preset.name:
+        cmd += ["--posts", str(preset.posts)]
+    out = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True)
+    sys.stderr.write(out.stderr[-3000:])
+    if out.returncode != 0:
+        raise RuntimeError("seeding failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def feed_queries(env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "bench", "queries"], env=env, cwd=REPO, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr[-3000:])
+        return {"error": out.stderr[-500:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def wrk(port: int, path: str, args: list[str], *, seconds: int, connections: int, script: str = "request.lua") -> dict[str, Any]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA / script),
+           f"http://127.0.0.1:{port}{path}", "--", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCHJSON "):
+            return json.loads(line[len("BENCHJSON "):])
+    raise RuntimeError(f"wrk printed no summary: {out.stdout[-500:]} {out.stderr[-500:]}")
+
+
+def http_scenarios(preset: Preset) -> list[tuple[str, str, str, list[str]]]:
+    people = str(min(64, preset.people - 1))
+    return [
+        ("B_json", "GET", "/bench/json", ["GET", "0"]),
+        ("unread_count", "GET", "/api/v1/notifications/unread-count", ["GET", people]),
+        ("B_q", "GET", "/bench/q", ["GET", "0"]),
+        ("feed", "GET", f"/api/v1/spaces/{BIG_SPACE}/feed", ["GET", people]),
+        ("B_w", "POST", "/bench/w", ["POST", "0", '{"body": "baseline write {n}"}']),
+        ("post", "POST", f"/api/v1/spaces/{BIG_SPACE}/posts", ["POST", people, '{"body": "Bench post {n}: the tasting moved to Friday."}']),
+    ]
+
+
+def fanout(target: str, ports: list[int], receivers: int, messages: int, pids: list[int]) -> dict[str, Any]:
+    spec = {"target": target, "ports": ports, "receivers": receivers, "messages": messages, "server_pids": pids}
+    out = subprocess.run([sys.executable, "-m", "bench", "fanout", json.dumps(spec)], cwd=REPO, capture_output=True,
+                         text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCHJSON "):
+            result = json.loads(line[len("BENCHJSON "):])
+            result.pop("per_message", None)
+            return result
+    raise RuntimeError(f"fan-out client failed: {out.stderr[-1500:]}")
+
+
+def med(values: list[float]) -> float:
+    clean = [v for v in values if v == v]
+    return round(statistics.median(clean), 3) if clean else float("nan")
+
+
+# --- one profile ----------------------------------------------------------------------------
+
+
+def run_profile(profile: str, preset: Preset, *, fresh: bool, rounds: int, seconds: int, logdir: Path) -> dict[str, Any]:
+    env = profile_env(profile, preset)
+    if profile == "production":
+        ensure_services()
+    seeding = prepare_data(profile, preset, env, fresh)
+    queries = feed_queries(env)
+    log(f"feed page: {queries.get('queries')} queries for {queries.get('items')} items")
+    plaza = str(BIN / "plaza")
+    procs: list[Proc] = []
+    result: dict[str, Any] = {"profile": profile, "seeding": seeding, "feed_queries": queries}
+    try:
+        server = Proc(f"{profile}-server-a", [plaza, "serve", "--port", str(PORT)], env, logdir)
+        procs.append(server)
+        if profile == "production":
+            procs.append(Proc(f"{profile}-worker", [plaza, "worker"], env, logdir))
+        wait_http(PORT)
+        receivers = min(preset.fanout, preset.people - 1)
+
+        # WebSockets first, so the memory figure comes from a server's first sockets.
+        log(f"WebSocket fan-out to {receivers} sockets, {rounds} round(s), against F")
+        ws_rounds: list[dict[str, Any]] = []
+        for r in range(rounds):
+            fsrv = Proc(f"{profile}-f", [sys.executable, "-m", "bench", "fserver", str(PORT + 2)], {**env}, logdir)
+            procs.append(fsrv)
+            wait_port(PORT + 2)
+            f = fanout("f", [PORT + 2], receivers, preset.ws_messages, [fsrv.pid])
+            fsrv.stop()
+            procs.remove(fsrv)
+            p = fanout("plaza", [PORT], receivers, preset.ws_messages, [server.pid])
+            ws_rounds.append({"round": r + 1, "F": f, "plaza": p})
+            log(f"  round {r + 1}: F p99 {f['p99_ms']} ms, Plaza p99 {p['p99_ms']} ms "
+                f"({p['deliveries']}/{p['expected_deliveries']} delivered), {p['kb_per_socket']} KB/socket")
+        result["ws_rounds"] = ws_rounds
+
+        if profile == "production":
+            second = Proc(f"{profile}-server-b", [plaza, "serve", "--port", str(PORT + 1)], env, logdir)
+            procs.append(second)
+            wait_http(PORT + 1)
+            two: list[dict[str, Any]] = []
+            for r in range(rounds):
+                two.append(fanout("plaza", [PORT, PORT + 1], receivers, preset.ws_messages, [server.pid, second.pid]))
+                log(f"  two servers over Redis, round {r + 1}: p99 {two[-1]['p99_ms']} ms "
+                    f"({two[-1]['deliveries']}/{two[-1]['expected_deliveries']} delivered)")
+            result["ws_two_servers"] = two
+            second.stop()
+            procs.remove(second)
+
+        log(f"HTTP: {rounds} interleaved round(s) of {seconds} s per measurement")
+        warm = http_scenarios(preset)
+        for _name, _method, path, args in warm:
+            wrk(PORT, path, args, seconds=1, connections=4)
+        http_rounds: list[dict[str, Any]] = []
+        for r in range(rounds):
+            row: dict[str, Any] = {"round": r + 1}
+            for name, _method, path, args in http_scenarios(preset):
+                row[name] = wrk(PORT, path, args, seconds=seconds, connections=preset.connections)
+            think = "1000"
+            row["mixed"] = wrk(PORT, "/", [str(min(preset.mixed_people, preset.people - 1)), str(preset.posts), BIG_SPACE, think],
+                               seconds=preset.mixed_seconds, connections=preset.mixed_people, script="mixed.lua")
+            row["loadavg"] = os.getloadavg()
+            http_rounds.append(row)
+            log(f"  round {r + 1}: " + ", ".join(f"{k} {v['rps']:.0f}/s" for k, v in row.items() if isinstance(v, dict))
+                + f" (load average {row['loadavg'][0]:.1f})")
+        result["http_rounds"] = http_rounds
+        result["server_rss_kb_end"] = _rss(server.pid)
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+    result["summary"] = summarize(result, preset)
+    result["problems"] = problems(result)
+    return result
+
+
+def problems(result: dict[str, Any]) -> list[str]:
+    """What shows the harness or the server not working (the smoke run fails on any)."""
+    found = []
+    for row in result["http_rounds"]:
+        for name, m in row.items():
+            if not isinstance(m, dict):
+                continue
+            if m["ok"] == 0:
+                found.append(f"round {row['round']} {name}: no successful response")
+            if m["status_5xx"]:
+                found.append(f"round {row['round']} {name}: {m['status_5xx']} responses 5xx")
+            if m["status_4xx"] and name != "mixed":
+                found.append(f"round {row['round']} {name}: {m['status_4xx']} responses 4xx")
+    for w in result["ws_rounds"]:
+        if not w["plaza"]["all_received"] or not w["F"]["all_received"]:
+            found.append(f"WebSocket round {w['round']}: not every message reached every socket")
+    if result["feed_queries"].get("status") != 200:
+        found.append("feed page did not answer 200 in the query count")
+    return found
+
+
+def _rss(pid: int) -> int:
+    from bench.ws import rss_kb
+
+    return rss_kb(pid)
+
+
+def summarize(result: dict[str, Any], preset: Preset) -> dict[str, Any]:
+    rounds = result["http_rounds"]
+    medians = {name: {"rps": med([r[name]["rps"] for r in rounds]), "mean_ms": med([r[name]["mean_ms"] for r in rounds]),
+                      "p99_ms": med([r[name]["p99_ms"] for r in rounds])}
+               for name in rounds[0] if name not in ("round", "loadavg")}
+
+    def ratio(a: str, b: str) -> float:
+        return med([r[a]["rps"] / r[b]["rps"] for r in rounds if r[b]["rps"]])
+
+    ws = result["ws_rounds"]
+    f_p99 = med([w["F"]["p99_ms"] for w in ws])
+    p_p99 = med([w["plaza"]["p99_ms"] for w in ws])
+    all_received = all(w["plaza"]["all_received"] for w in ws)
+    kb = ws[0]["plaza"]["kb_per_socket"]
+    mixed = [r["mixed"] for r in rounds]
+    mixed_mean, mixed_p99 = med([m["mean_ms"] for m in mixed]), med([m["p99_ms"] for m in mixed])
+    mixed_5xx = sum(m["status_5xx"] for m in mixed)
+    q = result["feed_queries"].get("queries")
+    s: dict[str, Any] = {
+        "medians": medians,
+        "G1_feed_over_B_q": ratio("feed", "B_q"),
+        "G2_feed_queries": q,
+        "G4_unread_over_B_json": ratio("unread_count", "B_json"),
+        "G5_post_over_B_w": ratio("post", "B_w"),
+        "G6_F_p99_ms": f_p99,
+        "G6_plaza_p99_ms": p_p99,
+        "G6_all_received": all_received,
+        "G6_receivers": ws[0]["plaza"]["receivers"],
+        "G7_kb_per_socket": kb,
+        "G8_mean_ms": mixed_mean,
+        "G8_p99_ms": mixed_p99,
+        "G8_5xx": mixed_5xx,
+        "G8_people": preset.mixed_people,
+        "G8_rps": med([m["rps"] for m in mixed]),
+    }
+    goals = {
+        "G1": (f"{s['G1_feed_over_B_q']:.0%} of B_q", s["G1_feed_over_B_q"] >= 0.40),
+        "G2": (f"{q} queries", q is not None and q <= 6),
+        "G4": (f"{s['G4_unread_over_B_json']:.0%} of B_json", s["G4_unread_over_B_json"] >= 0.60),
+        "G5": (f"{s['G5_post_over_B_w']:.0%} of B_w", s["G5_post_over_B_w"] >= 0.30),
+        "G6": (f"p99 {p_p99:.0f} ms vs F {f_p99:.0f} ms ({p_p99 / f_p99:.1f}×), all received: {all_received}",
+               all_received and p_p99 <= 6 * f_p99 and p_p99 <= 500),
+        "G7": (f"{kb} KB per socket", kb is not None and kb <= 60),
+        "G8": (f"mean {mixed_mean:.0f} ms, p99 {mixed_p99:.0f} ms, {mixed_5xx} × 5xx, {s['G8_rps']:.0f} req/s",
+               mixed_mean <= 100 and mixed_p99 <= 2000 and mixed_5xx == 0),
+    }
+    if "ws_two_servers" in result:
+        two = result["ws_two_servers"]
+        t_p99 = med([w["p99_ms"] for w in two])
+        t_all = all(w["all_received"] for w in two)
+        s["G6_two_servers_p99_ms"] = t_p99
+        s["G6_two_servers_all_received"] = t_all
+        goals["G6 (2 servers, Redis)"] = (f"p99 {t_p99:.0f} ms vs F {f_p99:.0f} ms ({t_p99 / f_p99:.1f}×), all received: {t_all}",
+                                          t_all and t_p99 <= 6 * f_p99 and t_p99 <= 500)
+    s["goals"] = {k: {"result": v[0], "met": bool(v[1])} for k, v in goals.items()}
+    return s
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def machine_facts() -> dict[str, Any]:
+    def cmd(*args: str) -> str:
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return ""
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": int(mem) // 1024 if mem else None,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": _psql("SHOW server_version"),
+        "redis": next((line.split(":", 1)[1] for line in cmd("redis-cli", "info", "server").splitlines()
+                       if line.startswith("redis_version")), ""),
+        "wrk": cmd("wrk", "-v").splitlines()[0] if cmd("wrk", "-v") else "",
+        "commit": cmd("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
+        "dirty_tree": bool(cmd("git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    preset, prof = report["preset"], report["results"]
+    lines = [
+        f"Preset `{preset['name']}` ({preset['posts']:,} posts, {preset['people']:,} people, {preset['spaces']} spaces), "
+        f"{report['rounds']} interleaved round(s), medians; {report['machine']['cores']} cores ({report['machine']['cpu']}), "
+        f"commit {report['machine']['commit']}, {report['date']}.",
+        "",
+        "| Goal | Target | " + " | ".join(p["profile"] for p in prof) + " |",
+        "|---|---|" + "---|" * len(prof),
+    ]
+    keys: list[str] = []
+    for p in prof:
+        for k in p["summary"]["goals"]:
+            if k not in keys:
+                keys.append(k)
+    for k in keys:
+        cells = []
+        for p in prof:
+            g = p["summary"]["goals"].get(k)
+            cells.append("—" if g is None else f"{g['result']} {'✅' if g['met'] else '❌'}")
+        lines.append(f"| {k} | {GOALS.get(k.split(' ')[0], '')} | " + " | ".join(cells) + " |")
+    lines += ["", "| Endpoint (req/s, median) | " + " | ".join(p["profile"] for p in prof) + " |",
+              "|---|" + "---|" * len(prof)]
+    for name in prof[0]["summary"]["medians"]:
+        cells = [f"{p['summary']['medians'][name]['rps']:.0f} (mean {p['summary']['medians'][name]['mean_ms']:.1f} ms)"
+                 for p in prof]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", f"Command: `{report['command']}`"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="plaza bench", description="Benchmarks against baselines (docs/benchmarks.md).")
+    parser.add_argument("--preset", default="ci", choices=["smoke", "ci", "full"])
+    parser.add_argument("--profile", action="append", choices=["embedded", "production"],
+                        help="repeat for both (default: embedded and production)")
+    parser.add_argument("--posts", type=int, help="override the preset's number of posts (scaling runs, G3)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default: the preset's)")
+    parser.add_argument("--seconds", type=int, help="seconds per HTTP measurement (default: the preset's)")
+    parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
+    parser.add_argument("--out", default=str(RESULTS), help="directory for the results (default: bench/results)")
+    args = parser.parse_args(argv)
+    preset = get_preset(args.preset, posts=args.posts)
+    profiles = args.profile or ["embedded", "production"]
+    rounds = args.rounds or preset.rounds
+    seconds = args.seconds or preset.seconds
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    ensure_wrk()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    logdir = REPO / "var" / "bench" / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    command = "plaza bench " + " ".join(sys.argv[2:] if argv is None else argv)
+    date = dt.datetime.now(dt.UTC)
+    machine = machine_facts()
+    failed = False
+    for profile in profiles:
+        log(f"== {preset.name} / {profile}")
+        result = run_profile(profile, preset, fresh=args.fresh, rounds=rounds, seconds=seconds, logdir=logdir)
+        report = {"date": date.isoformat(timespec="seconds"), "command": command.strip(), "preset": preset.__dict__,
+                  "rounds": rounds, "seconds": seconds, "machine": machine, "results": [result]}
+        stem = f"{date:%Y-%m-%d}-{preset.name}-{profile}"
+        (out / f"{stem}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+        table = markdown(report)
+        (out / f"{stem}.md").write_text(table)
+        log(f"wrote {out / stem}.json and .md")
+        print(table, flush=True)
+        for problem in result["problems"]:
+            log(f"PROBLEM: {problem}")
+        failed = failed or bool(result["problems"])
+    if failed and preset.name == "smoke":
+        raise SystemExit("bench smoke failed: see the problems above")
+
+
+if __name__ == "__main__":
+    main()
