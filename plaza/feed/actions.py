@@ -9,6 +9,7 @@ live events through ``core.realtime.publish_on_commit``, both after commit.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -473,3 +474,22 @@ def do_upload_file(user: Any, upload: Any) -> Attachment:
     attachment.file.save(content.name, content, save=False)
     attachment.save()
     return attachment
+
+
+ORPHAN_UPLOAD_AGE = timedelta(hours=24)
+
+
+def do_purge_orphan_uploads(*, older_than: timedelta = ORPHAN_UPLOAD_AGE) -> int:
+    """Delete uploads (rows and files) that were never attached to a post; returns how many.
+
+    Files go only after their row is gone, so a crash leaves at worst an unreachable file.
+    """
+    cutoff = timezone.now() - older_than
+    stale = list(Attachment.objects.filter(post__isnull=True, created__lt=cutoff)[:500])
+    if not stale:
+        return 0
+    with transaction.atomic():
+        Attachment.objects.filter(pk__in=[a.pk for a in stale], post__isnull=True).delete()
+    for attachment in stale:
+        attachment.file.delete(save=False)
+    return len(stale)

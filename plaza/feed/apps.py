@@ -6,4 +6,10 @@ class FeedConfig(AppConfig):
     label = "feed"
 
     def ready(self) -> None:
-        from plaza.feed import notifications  # noqa: F401  (registers kinds and targets)
+        from plaza.core.scheduler import schedule
+        from plaza.feed import (
+            notifications,  # noqa: F401  (registers kinds and targets)
+            tasks,
+        )
+
+        schedule("feed.purge_orphan_uploads", every=3600, task=tasks.purge_orphan_uploads)

@@ -122,3 +122,25 @@ def test_composer_uploads_files(world):
     response = client.post("/s/acme/feed/", {"body": "with a picture", "files": [SimpleUploadedFile("a.png", png_with_exif())]})
     assert response.status_code == 302
     assert Attachment.objects.get().post.body == "with a picture"
+
+
+def test_uploads_never_attached_are_purged_after_a_day(world, api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plaza.core.scheduler import JOBS
+    from plaza.feed.actions import do_purge_orphan_uploads
+
+    assert "feed.purge_orphan_uploads" in JOBS
+    kept = upload(world, "bob", "kept.txt", b"attached").json()
+    api("bob").post("spaces/acme/posts", {"body": "with file", "attachment_ids": [kept["id"]]})
+    fresh = upload(world, "bob", "fresh.txt", b"new").json()
+    old = upload(world, "bob", "old.txt", b"old").json()
+    Attachment.objects.filter(pk__in=[kept["id"], old["id"]]).update(created=timezone.now() - timedelta(days=2))
+    path = Attachment.objects.get(pk=old["id"]).file.path
+    assert do_purge_orphan_uploads() == 1
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {kept["id"], fresh["id"]}
+    import os
+
+    assert not os.path.exists(path)
