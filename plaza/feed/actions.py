@@ -305,7 +305,8 @@ def _notify_like(acc: SpaceAccess, post: Post, user: User) -> None:
         return
     pending.data = {**pending.data, "actor": user.name, "count": int(pending.data.get("count", 1)) + 1}
     pending.actor = user
-    pending.save(update_fields=["data", "actor"])
+    pending.created = timezone.now()  # the batch moves to the top of the list again
+    pending.save(update_fields=["data", "actor", "created"])
 
 
 @transaction.atomic
