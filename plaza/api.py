@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from plaza.accounts.api import router as accounts_router
+from plaza.cases.api import router as cases_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
 from plaza.feed.api import router as feed_router
@@ -110,3 +111,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
+api.add_router("/", cases_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "plaza.spaces",
     "plaza.notifications",
     "plaza.feed",
+    "plaza.cases",
 ]
 
 MIDDLEWARE = [

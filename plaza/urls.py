@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("plaza.accounts.urls")),
     path("", include("plaza.notifications.urls")),
     path("", include("plaza.feed.urls")),
+    path("", include("plaza.cases.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

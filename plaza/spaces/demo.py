@@ -106,4 +106,7 @@ def seed_demo() -> bool:
     from plaza.feed.demo import seed_feed_demo
 
     seed_feed_demo()
+    from plaza.cases.demo import seed_cases
+
+    seed_cases()
     return True

@@ -131,6 +131,21 @@ def acme_member(f: Fixtures) -> dict[str, Any]:
     return {"user_id": carol.pk}
 
 
+def _cases() -> Any:
+    from plaza.cases.tests import fixtures
+
+    return fixtures
+
+
+def _case_number(f: Fixtures) -> dict[str, Any]:
+    return {"number": _cases().bobs_case(f.world)[0].number}
+
+
+def _lookup_body(f: Fixtures, *, need_info: bool = False, **extra: Any) -> dict[str, Any]:
+    case, code = _cases().bobs_case(f.world, need_info=need_info)
+    return {"number": case.number, "code": code, **extra}
+
+
 # (method, route template as the resolver shows it) → Case
 POLICY: dict[tuple[str, str], Case] = {
     # --- documentation: public -----------------------------------------------------------
@@ -229,6 +244,27 @@ POLICY: dict[tuple[str, str], Case] = {
     ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 404, 404, 401), params=acme_member),
     # Anyone signed in may upload (a CSV here); downloads are checked against the post.
     ("POST", "uploads"): Case(signed_in(201), multipart=True),
+    # --- quick review (cases): bob's case in acme, reviewed by alice (admin) ----------------
+    ("POST", "spaces/<slug>/case-types"): Case(ADMIN_201, params=acme, body=lambda f: {
+        "name": "Complaint", "fields": [{"key": "what", "label": "What", "type": "text"}], "outcomes": ["done"]}),
+    ("GET", "spaces/<slug>/case-types"): Case(row(200, 200, 200, 404, 404), params=acme),
+    # Every member, guests included, may file a "members" case; acme is private.
+    ("POST", "spaces/<slug>/cases"): Case(row(201, 201, 201, 404, 404), params=acme, body=lambda f: {
+        "case_type_id": _cases().review_type(f.world), "values": {"what": "A bottle"}}),
+    # Without a matching number and code there is nothing to see, for anyone; never 401.
+    ("GET", "cases/lookup"): Case(everyone(404)),
+    ("POST", "cases/lookup/reply"): Case(everyone(200), body=lambda f: _lookup_body(f, need_info=True, body="Here it is")),
+    ("POST", "cases/lookup/withdraw"): Case(everyone(200), body=lambda f: _lookup_body(f)),
+    ("GET", "spaces/<slug>/cases"): Case(row(200, 403, 403, 404, 401), params=acme),
+    ("GET", "spaces/<slug>/cases/stats"): Case(row(200, 403, 403, 404, 401), params=acme),
+    # Only reviewers know a case exists; the submitter follows it through the lookup.
+    ("GET", "cases/<number>"): Case(row(200, 404, 404, 404, 401), params=lambda f: _case_number(f)),
+    ("POST", "cases/<number>/transition"): Case(row(200, 404, 404, 404, 401), params=lambda f: _case_number(f),
+                                               body=lambda f: {"to": "accepted"}),
+    ("POST", "cases/<number>/notes"): Case(row(201, 404, 404, 404, 401), params=lambda f: _case_number(f),
+                                          body=lambda f: {"body": "Checked the cork", "public": False}),
+    ("POST", "cases/<number>/assign"): Case(row(200, 404, 404, 404, 401), params=lambda f: _case_number(f),
+                                           body=lambda f: {"user_id": f.world.alice.user.pk}),
 }
 
 

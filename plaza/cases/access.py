@@ -1,0 +1,170 @@
+"""Who may submit, review and look up cases. Missing and forbidden look the same: 404.
+
+Reviewers of a case are the admins of its space (directly or through a parent space) and
+the members of its type's reviewer team. Submitters reach their case without an account
+through its number and access code only (``access_case_by_code``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from plaza.cases.models import Case, CaseType, Submitters
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Membership, Role, TeamMembership, Visibility
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def hash_code(code: str) -> str:
+    """Access codes carry ≥ 64 random bits, so one SHA-256 round is enough to store them."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def reviewer_team_ids(acc: SpaceAccess) -> list[int]:
+    """The teams of ``acc.space`` the caller belongs to (one query; empty when signed out)."""
+    if not _authenticated(acc.user) or not acc.joined:
+        return []
+    return list(TeamMembership.objects.filter(space=acc.space, user=acc.user).values_list("team_id", flat=True))
+
+
+def reviewable_q(acc: SpaceAccess) -> Q:
+    """The cases of ``acc.space`` the caller reviews, as a condition on Case."""
+    if acc.is_admin:
+        return Q(space=acc.space)
+    teams = reviewer_team_ids(acc)
+    if not teams:
+        return Q(pk__in=[])
+    return Q(space=acc.space, case_type__reviewer_team_id__in=teams)
+
+
+def is_reviewer_of_space(acc: SpaceAccess) -> bool:
+    """Admins, and anyone in a reviewer team of one of the space's case types."""
+    if acc.is_admin:
+        return True
+    teams = reviewer_team_ids(acc)
+    return bool(teams) and CaseType.objects.filter(space=acc.space, reviewer_team_id__in=teams).exists()
+
+
+def require_reviewer(acc: SpaceAccess) -> SpaceAccess:
+    """For space-wide desk routes: 401 signed out, 403 for people who review nothing here."""
+    if not _authenticated(acc.user):
+        raise NotAuthenticated()
+    if not is_reviewer_of_space(acc):
+        raise Forbidden()
+    return acc
+
+
+def can_review(acc: SpaceAccess, case_type: CaseType) -> bool:
+    if acc.is_admin:
+        return True
+    if case_type.reviewer_team_id is None or not _authenticated(acc.user) or not acc.joined:
+        return False
+    return TeamMembership.objects.filter(team_id=case_type.reviewer_team_id, user=acc.user).exists()
+
+
+def can_submit(acc: SpaceAccess, case_type: CaseType) -> bool:
+    """``anyone`` types of a public space take submissions from everyone, signed out too."""
+    if case_type.submitters == Submitters.ANYONE and acc.space.visibility == Visibility.PUBLIC:
+        return True
+    return acc.role is not None
+
+
+def submittable_types_q(acc: SpaceAccess) -> Q:
+    if acc.is_admin or acc.role is not None:
+        return Q(space=acc.space)
+    if acc.space.visibility == Visibility.PUBLIC:
+        return Q(space=acc.space, submitters=Submitters.ANYONE)
+    return Q(pk__in=[])
+
+
+def access_case_type(acc: SpaceAccess, type_id: int, *, for_submit: bool = False) -> CaseType:
+    """A case type of ``acc.space`` the caller may see; ``for_submit`` checks it may submit."""
+    case_type = (
+        CaseType.objects.select_related("reviewer_team")
+        .filter(
+            space=acc.space,
+            pk=type_id,
+        )
+        .filter(submittable_types_q(acc))
+        .first()
+    )
+    if case_type is None:
+        raise NotFound()
+    if for_submit and not can_submit(acc, case_type):
+        if not _authenticated(acc.user):
+            raise NotAuthenticated()
+        raise Forbidden()
+    return case_type
+
+
+def access_case(user: Any, number: str) -> tuple[SpaceAccess, Case]:
+    """A case its caller reviews (space admin or reviewer team); to anyone else it is 404."""
+    if not _authenticated(user):
+        raise NotAuthenticated()
+    case = (
+        Case.objects.select_related("space__parent__parent", "case_type", "assignee", "submitted_by")
+        .filter(
+            number=number,
+        )
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    acc = space_access_for(user, case.space)
+    if not can_review(acc, case.case_type):
+        raise NotFound()
+    return acc, case
+
+
+def access_case_by_code(number: str, code: str) -> Case:
+    """The public lookup: the case whose number and access code both match, else 404."""
+    case = (
+        Case.objects.select_related("space", "case_type")
+        .filter(
+            number=(number or "").strip().upper(),
+        )
+        .first()
+    )
+    if case is None or not hmac.compare_digest(case.access_code_hash, hash_code((code or "").strip())):
+        raise NotFound()
+    return case
+
+
+def list_reviewable_case_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the cases ``user`` reviews now (one query): the notification target."""
+    ids = list(ids)
+    if not ids or not _authenticated(user):
+        return set()
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    return set(
+        Case.objects.filter(pk__in=ids)
+        .filter(
+            Q(space_id__in=admin_of)
+            | Q(space__parent_id__in=admin_of)
+            | Q(space__parent__parent_id__in=admin_of)
+            | Q(case_type__reviewer_team_id__in=my_teams)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def list_reviewer_ids(case_type: CaseType) -> set[int]:
+    """Who reviews cases of ``case_type``: its team's members and the space's admins."""
+    space = case_type.space
+    ids = set(
+        Membership.objects.filter(space_id__in=[space.pk, *space.ancestor_ids()], role__in=[Role.OWNER, Role.ADMIN])
+        .values_list("user_id", flat=True)
+    )
+    if case_type.reviewer_team_id:
+        ids |= set(TeamMembership.objects.filter(team_id=case_type.reviewer_team_id).values_list("user_id", flat=True))
+    return ids

@@ -1,0 +1,73 @@
+"""Reads of quick review: case types, the reviewer desk, timelines and statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from plaza.cases.access import reviewable_q, submittable_types_q
+from plaza.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseType, Status
+from plaza.core.errors import Invalid
+from plaza.core.pagination import keyset_page
+from plaza.spaces.access import SpaceAccess
+
+
+def overdue_q(now: Any = None) -> Q:
+    """Open cases past their due time, whether or not the sweep has flagged them yet."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def list_case_types(acc: SpaceAccess) -> QuerySet[CaseType]:
+    """The types the caller may submit to (all of them for members and admins)."""
+    return CaseType.objects.filter(submittable_types_q(acc)).select_related("reviewer_team").order_by("name", "pk")
+
+
+def page_cases(acc: SpaceAccess, *, status: str | None = None, assignee: int | None = None, overdue: bool | None = None,
+               cursor: str | None = None, limit: int | None = None) -> tuple[list[Case], str | None]:
+    qs = Case.objects.filter(reviewable_q(acc)).select_related("case_type", "assignee", "submitted_by")
+    if status:
+        if status not in Status.values:
+            raise Invalid("Unknown status.", field="status")
+        qs = qs.filter(status=status)
+    if assignee is not None:
+        qs = qs.filter(assignee_id=assignee)
+    if overdue is not None:
+        qs = qs.filter(overdue_q()) if overdue else qs.exclude(overdue_q())
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def list_timeline(case: Case, *, public_only: bool) -> list[CaseEvent]:
+    qs = CaseEvent.objects.filter(space_id=case.space_id, case=case).select_related("actor").order_by("created", "pk")
+    if public_only:
+        qs = qs.filter(public=True)
+    return list(qs)
+
+
+def case_stats(acc: SpaceAccess) -> dict[str, Any]:
+    """Counts per status and outcome, overdue count, and the average handling time (s)."""
+    qs = Case.objects.filter(reviewable_q(acc))
+    by_status = {s: 0 for s in Status.values}
+    for row in qs.values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] = row["n"]
+    by_outcome = {row["outcome"]: row["n"] for row in qs.exclude(outcome="").values("outcome").annotate(n=Count("pk"))}
+    durations = [
+        (concluded - created).total_seconds()
+        for created, concluded in qs.filter(concluded_at__isnull=False).values_list("created", "concluded_at")
+    ]
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_outcome": by_outcome,
+        "overdue": qs.filter(overdue_q()).count(),
+        "average_handling_seconds": round(sum(durations) / len(durations)) if durations else None,
+    }
+
+
+def list_reviewers(acc: SpaceAccess, case_type: CaseType) -> list[Any]:
+    """People a case of ``case_type`` may be assigned to (for the assign menu)."""
+    from plaza.accounts.models import User
+    from plaza.cases.access import list_reviewer_ids
+
+    return list(User.objects.filter(pk__in=list_reviewer_ids(case_type), is_active=True).order_by("name"))

@@ -1,0 +1,150 @@
+"""Pages of quick review: case types (admins), the submit form (public too), the reviewer
+desk with a case's timeline, and the public lookup where submitters follow their case.
+
+Each view parses input, reaches data through ``access_*``, calls one action or query and
+renders. Access codes travel only in POST bodies, never in URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from plaza.cases import actions, queries
+from plaza.cases.access import access_case, access_case_by_code, access_case_type, can_review, require_reviewer
+from plaza.cases.models import GRAPH, FieldType, Status, Submitters
+from plaza.core import ratelimit
+from plaza.core.errors import Invalid, NotFound
+from plaza.spaces.access import access_space
+from plaza.spaces.models import Role
+from plaza.spaces.queries import list_teams
+from plaza.spaces.views import page_errors, parse_int, require_login
+
+
+def _ctx(acc: Any, **extra: Any) -> dict[str, Any]:
+    return {"acc": acc, "space": acc.space, "tab": "cases", **extra}
+
+
+@page_errors
+def case_types(request: HttpRequest, slug: str) -> HttpResponse:
+    acc = access_space(request.user, slug, role=Role.ADMIN)
+    if request.method == "POST":
+        try:
+            fields = json.loads(request.POST.get("fields") or "[]")
+            due_days = json.loads(request.POST.get("due_days") or "{}")
+        except ValueError as exc:
+            raise Invalid(_("The fields and due days must be valid JSON."), field="fields") from exc
+        team = request.POST.get("reviewer_team") or None
+        actions.do_create_case_type(
+            acc, name=request.POST.get("name", ""), description=request.POST.get("description", ""), fields=fields,
+            submitters=request.POST.get("submitters", Submitters.MEMBERS),
+            reviewer_team_id=parse_int(team, "reviewer_team") if team else None,
+            outcomes=[o.strip() for o in request.POST.get("outcomes", "").split(",") if o.strip()], due_days=due_days,
+        )
+        messages.success(request, _("The case type was created."))
+        return redirect("case_types", slug=slug)
+    return render(request, "cases/case_types.html", _ctx(
+        acc, types=queries.list_case_types(acc), teams=list_teams(acc), submitters=Submitters.choices,
+        field_types=FieldType.values,
+    ))
+
+
+def _form_values(case_type: Any, data: Any) -> dict[str, Any]:
+    values = {}
+    for spec in case_type.fields:
+        if spec["type"] in (FieldType.IMAGE, FieldType.FILE):
+            continue
+        raw = data.get(f"v_{spec['key']}", "").strip()
+        if raw:
+            values[spec["key"]] = raw
+    return values
+
+
+@page_errors
+def submit_case(request: HttpRequest, slug: str, type_id: int | None = None) -> HttpResponse:
+    acc = access_space(request.user, slug)
+    if type_id is None:
+        types = list(queries.list_case_types(acc))
+        return render(request, "cases/submit_choose.html", _ctx(acc, types=types))
+    case_type = access_case_type(acc, type_id, for_submit=True)
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            ratelimit.hit("case-submit", str(request.user.pk), limit=30, window=600)
+        else:
+            ratelimit.hit("case-submit-ip", ratelimit.client_ip(request), limit=10, window=600)
+        case, code = actions.do_submit_case(acc, case_type, values=_form_values(case_type, request.POST),
+                                            contact_email=request.POST.get("contact_email", ""))
+        # Rendered, not redirected: the code is shown this once and kept nowhere.
+        return render(request, "cases/submitted.html", _ctx(acc, case=case, code=code))
+    return render(request, "cases/submit.html", _ctx(acc, case_type=case_type, uploads=(FieldType.IMAGE, FieldType.FILE)))
+
+
+@page_errors
+def desk(request: HttpRequest, slug: str) -> HttpResponse:
+    require_login(request)
+    acc = require_reviewer(access_space(request.user, slug, role=Role.GUEST))
+    status = request.GET.get("status") or None
+    overdue = True if request.GET.get("overdue") else None
+    rows, next_cursor = queries.page_cases(acc, status=status, overdue=overdue, cursor=request.GET.get("cursor") or None)
+    return render(request, "cases/desk.html", _ctx(
+        acc, cases=rows, next_cursor=next_cursor, status=status or "", statuses=Status.choices, overdue=bool(overdue),
+        stats=queries.case_stats(acc),
+    ))
+
+
+@page_errors
+def case_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    require_login(request)
+    acc, case = access_case(request.user, number)
+    if acc.space.slug != slug:
+        raise NotFound()
+    if request.method == "POST":
+        what = request.POST.get("action")
+        if what == "transition":
+            actions.do_transition_case(acc, case, to=request.POST.get("to", ""), outcome=request.POST.get("outcome", ""),
+                                       note=request.POST.get("note", ""))
+        elif what == "note":
+            actions.do_add_case_note(acc, case, body=request.POST.get("body", ""), public=request.POST.get("public") == "on")
+        elif what == "assign":
+            user = request.POST.get("user_id") or None
+            actions.do_assign_case(acc, case, user_id=parse_int(user, "user_id") if user else None)
+        return redirect("case_detail", slug=slug, number=number)
+    moves = [(s, Status(s).label) for s in Status.values if s in GRAPH[case.status] and s != Status.WITHDRAWN]
+    return render(request, "cases/case_detail.html", _ctx(
+        acc, case=case, timeline=queries.list_timeline(case, public_only=False), moves=moves,
+        reviewers=queries.list_reviewers(acc, case.case_type), can_review=can_review(acc, case.case_type),
+        labels={f["key"]: f["label"] for f in case.case_type.fields},
+    ))
+
+
+@page_errors
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Number + code in a POST form; answering a request for information; withdrawing."""
+    context: dict[str, Any] = {"number": request.GET.get("number", "")[:40]}
+    if request.method == "POST":
+        number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
+        context.update(number=number, code=code)
+        ratelimit.hit("case-lookup", ratelimit.client_ip(request), limit=60, window=600)
+        try:
+            case = access_case_by_code(number, code)
+        except NotFound:
+            ratelimit.hit("case-lookup-fail", ratelimit.client_ip(request), limit=10, window=600)
+            ratelimit.hit("case-lookup-fail-number", number[:40].upper(), limit=10, window=600)
+            context["not_found"] = True
+            return render(request, "cases/lookup.html", context, status=404)
+        what = request.POST.get("action")
+        if what == "reply":
+            case = actions.do_reply_as_submitter(case, body=request.POST.get("body", ""))
+            context["done"] = _("Thank you, your answer was added and the review continues.")
+        elif what == "withdraw":
+            case = actions.do_withdraw_case(case)
+            context["done"] = _("Your case was withdrawn.")
+        context.update(case=case, timeline=queries.list_timeline(case, public_only=True),
+                       can_withdraw=Status.WITHDRAWN in GRAPH[case.status])
+    return render(request, "cases/lookup.html", context)
+
