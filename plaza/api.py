@@ -14,6 +14,7 @@ from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
 from plaza.feed.api import router as feed_router
 from plaza.notifications.api import router as notifications_router
+from plaza.polls.api import router as polls_router
 from plaza.spaces.api import router as spaces_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
@@ -112,3 +113,4 @@ api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
 api.add_router("/", cases_router)
+api.add_router("/", polls_router)

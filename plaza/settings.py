@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "plaza.notifications",
     "plaza.feed",
     "plaza.cases",
+    "plaza.polls",
 ]
 
 MIDDLEWARE = [

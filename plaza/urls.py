@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("plaza.notifications.urls")),
     path("", include("plaza.feed.urls")),
     path("", include("plaza.cases.urls")),
+    path("", include("plaza.polls.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

@@ -109,4 +109,7 @@ def seed_demo() -> bool:
     from plaza.cases.demo import seed_cases
 
     seed_cases()
+    from plaza.polls.demo import seed_polls
+
+    seed_polls()
     return True

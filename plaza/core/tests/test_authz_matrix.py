@@ -146,6 +146,14 @@ def _lookup_body(f: Fixtures, *, need_info: bool = False, **extra: Any) -> dict[
     return {"number": case.number, "code": code, **extra}
 
 
+def _poll(f: Fixtures) -> dict[str, Any]:
+    from plaza.polls.tests.fixtures import bobs_poll
+
+    made = bobs_poll(f.world)
+    f.poll_options = made["option_ids"][:1]  # type: ignore[attr-defined]
+    return {"poll_id": made["poll_id"]}
+
+
 # (method, route template as the resolver shows it) → Case
 POLICY: dict[tuple[str, str], Case] = {
     # --- documentation: public -----------------------------------------------------------
@@ -265,6 +273,16 @@ POLICY: dict[tuple[str, str], Case] = {
                                           body=lambda f: {"body": "Checked the cork", "public": False}),
     ("POST", "cases/<number>/assign"): Case(row(200, 404, 404, 404, 401), params=lambda f: _case_number(f),
                                            body=lambda f: {"user_id": f.world.alice.user.pk}),
+    # --- polls: bob's open, space-wide poll in acme (guests see their teams' polls only) --------
+    ("POST", "spaces/<slug>/polls"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {
+        "question": "Where to?", "options": [{"text": "Beach"}, {"text": "Hills"}]}),
+    ("GET", "spaces/<slug>/polls"): Case(row(200, 200, 200, 404, 404), params=acme),
+    ("GET", "polls/<int:poll_id>"): Case(row(200, 200, 404, 404, 404), params=lambda f: _poll(f)),
+    ("POST", "polls/<int:poll_id>/votes"): Case(row(200, 200, 404, 404, 401), params=lambda f: _poll(f),
+                                                body=lambda f: {"option_ids": f.poll_options}),
+    # The author (bob) or an admin closes it.
+    ("POST", "polls/<int:poll_id>/close"): Case(row(200, 200, 404, 404, 401), params=lambda f: _poll(f)),
+    ("GET", "polls/<int:poll_id>/voters"): Case(row(200, 200, 404, 404, 404), params=lambda f: _poll(f)),
 }
 
 
