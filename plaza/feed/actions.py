@@ -41,7 +41,6 @@ from plaza.feed.models import (
     Topic,
 )
 from plaza.notifications.actions import notify
-from plaza.notifications.models import Notification
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Space, Team, TeamMembership
 
@@ -293,20 +292,9 @@ def do_comment(acc: SpaceAccess, post: Post, *, body: str, reply_to: int | None 
 
 
 def _notify_like(acc: SpaceAccess, post: Post, user: User) -> None:
-    """Keep one unread "like" notification per post, counting the likes since it was read."""
-    pending = (
-        Notification.objects.select_for_update()
-        .filter(recipient_id=post.author_id, kind="post_like", target_type="post", target_id=post.pk, read_at__isnull=True)
-        .first()
-    )
-    if pending is None:
-        notify(recipients=[post.author_id], kind="post_like", actor=user, space=acc.space, team_id=post.team_id,
-               target_type="post", target_id=post.pk, data={"count": 1})
-        return
-    pending.data = {**pending.data, "actor": user.name, "count": int(pending.data.get("count", 1)) + 1}
-    pending.actor = user
-    pending.created = timezone.now()  # the batch moves to the top of the list again
-    pending.save(update_fields=["data", "actor", "created"])
+    """One unread "like" notification per post, counting the likes since it was read."""
+    notify(recipients=[post.author_id], kind="post_like", actor=user, space=acc.space, team_id=post.team_id,
+           target_type="post", target_id=post.pk, batch=True)
 
 
 @transaction.atomic

@@ -45,12 +45,18 @@ def notify(
     target_type: str = "",
     target_id: int | None = None,
     data: dict[str, Any] | None = None,
+    batch: bool = False,
 ) -> list[Notification]:
     """Notify ``recipients`` (users or ids) about ``target``, inside the caller's transaction.
 
     Nobody is notified about their own act, about a target they cannot see, or from a space
     or team they muted. The in-app notification and the live events leave after commit;
     immediate emails are queued in the same transaction.
+
+    With ``batch``, a recipient who still has an unread notification of this kind about
+    this target gets that one updated instead ("bob and 3 others liked…"): its ``count``
+    grows, the latest actor is named, and it moves back to the top. Immediate email goes
+    out for the first of a batch only.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -72,6 +78,20 @@ def notify(
     if space is not None:
         payload.setdefault("space", space.name)
         payload.setdefault("slug", space.slug)
+    if batch:
+        pending = Notification.objects.select_for_update().filter(
+            recipient_id__in=list(users), kind=kind, target_type=target_type, target_id=target_id, read_at__isnull=True
+        )
+        for row in pending:
+            row.data = {**row.data, **payload, "count": int(row.data.get("count", 1)) + 1}
+            row.actor = actor
+            row.created = timezone.now()
+            row.save(update_fields=["data", "actor", "created"])
+            publish_on_commit([row.recipient_id], {"type": "notification", "id": row.pk, "kind": kind})
+            users.pop(row.recipient_id, None)
+        if not users:
+            return []
+        payload.setdefault("count", 1)
     rows = Notification.objects.bulk_create(
         [
             Notification(
