@@ -206,6 +206,24 @@ def wrk(port: int, path: str, args: list[str], *, seconds: int, connections: int
     raise RuntimeError(f"wrk printed no summary: {out.stdout[-500:]} {out.stderr[-500:]}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, port: int, path: str, args: list[str], **kwargs: Any) -> dict[str, Any]:
+    """wrk against the server, plus the server's CPU time per request.
+
+    Throughput on a shared, busy machine swings with whatever else runs; the CPU the server
+    spends per request does not, so both are kept (docs/benchmarks.md).
+    """
+    before = cpu_seconds(pid)
+    result = wrk(port, path, args, **kwargs)
+    result["server_cpu_ms_per_request"] = round((cpu_seconds(pid) - before) * 1000 / max(result["requests"], 1), 3)
+    return result
+
+
 def http_scenarios(preset: Preset) -> list[tuple[str, str, str, list[str]]]:
     people = str(min(64, preset.people - 1))
     return [
@@ -293,9 +311,9 @@ def run_profile(profile: str, preset: Preset, *, fresh: bool, rounds: int, secon
         for r in range(rounds):
             row: dict[str, Any] = {"round": r + 1}
             for name, _method, path, args in http_scenarios(preset):
-                row[name] = wrk(PORT, path, args, seconds=seconds, connections=preset.connections)
+                row[name] = measured(server.pid, PORT, path, args, seconds=seconds, connections=preset.connections)
             think = "1000"
-            row["mixed"] = wrk(PORT, "/", [str(min(preset.mixed_people, preset.people - 1)), str(preset.posts), BIG_SPACE, think],
+            row["mixed"] = measured(server.pid, PORT, "/", [str(min(preset.mixed_people, preset.people - 1)), str(preset.posts), BIG_SPACE, think],
                                seconds=preset.mixed_seconds, connections=preset.mixed_people, script="mixed.lua")
             row["loadavg"] = os.getloadavg()
             http_rounds.append(row)
@@ -341,11 +359,17 @@ def _rss(pid: int) -> int:
 def summarize(result: dict[str, Any], preset: Preset) -> dict[str, Any]:
     rounds = result["http_rounds"]
     medians = {name: {"rps": med([r[name]["rps"] for r in rounds]), "mean_ms": med([r[name]["mean_ms"] for r in rounds]),
-                      "p99_ms": med([r[name]["p99_ms"] for r in rounds])}
+                      "p99_ms": med([r[name]["p99_ms"] for r in rounds]),
+                      "cpu_ms": med([r[name]["server_cpu_ms_per_request"] for r in rounds])}
                for name in rounds[0] if name not in ("round", "loadavg")}
 
     def ratio(a: str, b: str) -> float:
         return med([r[a]["rps"] / r[b]["rps"] for r in rounds if r[b]["rps"]])
+
+    def cpu_ratio(a: str, b: str) -> float:
+        """Throughput ratio as the server's CPU per request predicts it (baseline CPU / endpoint CPU)."""
+        return med([r[b]["server_cpu_ms_per_request"] / r[a]["server_cpu_ms_per_request"]
+                    for r in rounds if r[a]["server_cpu_ms_per_request"]])
 
     ws = result["ws_rounds"]
     f_p99 = med([w["F"]["p99_ms"] for w in ws])
@@ -362,6 +386,9 @@ def summarize(result: dict[str, Any], preset: Preset) -> dict[str, Any]:
         "G2_feed_queries": q,
         "G4_unread_over_B_json": ratio("unread_count", "B_json"),
         "G5_post_over_B_w": ratio("post", "B_w"),
+        "G1_cpu_ratio": cpu_ratio("feed", "B_q"),
+        "G4_cpu_ratio": cpu_ratio("unread_count", "B_json"),
+        "G5_cpu_ratio": cpu_ratio("post", "B_w"),
         "G6_F_p99_ms": f_p99,
         "G6_plaza_p99_ms": p_p99,
         "G6_all_received": all_received,
@@ -374,10 +401,10 @@ def summarize(result: dict[str, Any], preset: Preset) -> dict[str, Any]:
         "G8_rps": med([m["rps"] for m in mixed]),
     }
     goals = {
-        "G1": (f"{s['G1_feed_over_B_q']:.0%} of B_q", s["G1_feed_over_B_q"] >= 0.40),
+        "G1": (f"{s['G1_feed_over_B_q']:.0%} of B_q (CPU {s['G1_cpu_ratio']:.0%})", s["G1_feed_over_B_q"] >= 0.40),
         "G2": (f"{q} queries", q is not None and q <= 6),
-        "G4": (f"{s['G4_unread_over_B_json']:.0%} of B_json", s["G4_unread_over_B_json"] >= 0.60),
-        "G5": (f"{s['G5_post_over_B_w']:.0%} of B_w", s["G5_post_over_B_w"] >= 0.30),
+        "G4": (f"{s['G4_unread_over_B_json']:.0%} of B_json (CPU {s['G4_cpu_ratio']:.0%})", s["G4_unread_over_B_json"] >= 0.60),
+        "G5": (f"{s['G5_post_over_B_w']:.0%} of B_w (CPU {s['G5_cpu_ratio']:.0%})", s["G5_post_over_B_w"] >= 0.30),
         "G6": (f"p99 {p_p99:.0f} ms vs F {f_p99:.0f} ms ({p_p99 / f_p99:.1f}×), all received: {all_received}",
                all_received and p_p99 <= 6 * f_p99 and p_p99 <= 500),
         "G7": (f"{kb} KB per socket", kb is not None and kb <= 60),
@@ -431,6 +458,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"Preset `{preset['name']}` ({preset['posts']:,} posts, {preset['people']:,} people, {preset['spaces']} spaces), "
         f"{report['rounds']} interleaved round(s), medians; {report['machine']['cores']} cores ({report['machine']['cpu']}), "
         f"commit {report['machine']['commit']}, {report['date']}.",
+        "Machine load (1-min load average during the rounds): "
+        + "; ".join(f"{p['profile']} {min(r['loadavg'][0] for r in p['http_rounds']):.1f}–"
+                    f"{max(r['loadavg'][0] for r in p['http_rounds']):.1f}" for p in prof)
+        + f" on {report['machine']['cores']} cores. Ratios are medians of per-round ratios; "
+        "\"CPU\" is the same ratio computed from the server's CPU time per request, which other load on the machine disturbs far less.",
         "",
         "| Goal | Target | " + " | ".join(p["profile"] for p in prof) + " |",
         "|---|---|" + "---|" * len(prof),
@@ -446,11 +478,11 @@ def markdown(report: dict[str, Any]) -> str:
             g = p["summary"]["goals"].get(k)
             cells.append("—" if g is None else f"{g['result']} {'✅' if g['met'] else '❌'}")
         lines.append(f"| {k} | {GOALS.get(k.split(' ')[0], '')} | " + " | ".join(cells) + " |")
-    lines += ["", "| Endpoint (req/s, median) | " + " | ".join(p["profile"] for p in prof) + " |",
+    lines += ["", "| Endpoint (req/s, median; mean latency; server CPU per request) | " + " | ".join(p["profile"] for p in prof) + " |",
               "|---|" + "---|" * len(prof)]
     for name in prof[0]["summary"]["medians"]:
-        cells = [f"{p['summary']['medians'][name]['rps']:.0f} (mean {p['summary']['medians'][name]['mean_ms']:.1f} ms)"
-                 for p in prof]
+        cells = [f"{p['summary']['medians'][name]['rps']:.0f} (mean {p['summary']['medians'][name]['mean_ms']:.1f} ms, "
+                 f"server CPU {p['summary']['medians'][name]['cpu_ms']:.2f} ms/req)" for p in prof]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", f"Command: `{report['command']}`"]
     return "\n".join(lines) + "\n"
@@ -466,7 +498,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, help="seconds per HTTP measurement (default: the preset's)")
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
     parser.add_argument("--out", default=str(RESULTS), help="directory for the results (default: bench/results)")
+    parser.add_argument("--port", type=int, help="first of three ports on 127.0.0.1 (default 8611)")
     args = parser.parse_args(argv)
+    global PORT
+    PORT = args.port or PORT
     preset = get_preset(args.preset, posts=args.posts)
     profiles = args.profile or ["embedded", "production"]
     rounds = args.rounds or preset.rounds

@@ -242,6 +242,31 @@ TABLES: list[tuple[str, list[str], Callable[[Shape], Iterator[tuple[Any, ...]]]]
 ]
 
 
+def _posts_sql(shape: Shape) -> str:
+    """``_posts`` as one INSERT … SELECT over generate_series, for PostgreSQL.
+
+    The same formulas, computed by the server: 10 million posts do not pass through Python.
+    (Times may differ from ``_posts`` by a microsecond of rounding; the data set is still the
+    same on every run.)
+    """
+    s, t, n, lpp, cpp = shape.s, shape.t, shape.n, shape.likes_per_post, shape.comments_per_post
+    space = "1" if s == 1 else f"(CASE WHEN p % 10 = 0 THEN 1 ELSE 2 + p % {s - 1} END)"
+    team = "NULL" if t == 0 else f"(CASE WHEN p % 5 <> 1 THEN NULL ELSE ({space} - 1) * {t} + (p / 5) % {t} + 1 END)"
+    likes = f"p % {2 * lpp + 1}" if lpp else "0"
+    comments = f"p % {2 * cpp + 1}" if cpp else "0"
+    epoch = (EPOCH - YEAR).isoformat()
+    step_us = YEAR / timedelta(microseconds=1) / max(shape.p.posts, 1)
+    filler = FILLER.replace("'", "''")
+    return (
+        "INSERT INTO feed_post (id, space_id, team_id, author_id, body, html, created, edited_at, deleted, pinned_at, "
+        "like_count, comment_count, share_count, shared_post_id, attachment_data) "
+        f"SELECT p, {space}, {team}, (p * 7919) % {n} + 1, 'Post ' || p || '. {filler}', "
+        f"'<p>Post ' || p || '. {filler}</p>', TIMESTAMPTZ '{epoch}' + make_interval(secs => p * {step_us} / 1e6), "
+        f"NULL, false, NULL, {likes}, {comments}, 0, CASE WHEN p % 50 = 7 AND p > 1000 THEN p - 997 END, '[]' "
+        f"FROM generate_series(1::bigint, {shape.p.posts}::bigint) AS p"
+    )
+
+
 def _mark() -> str | None:
     with connection.cursor() as cur:
         try:
@@ -287,7 +312,12 @@ def seed(preset: Preset, log: Callable[[str], None] = print) -> dict[str, Any]:
     for table, columns, rows in TABLES:
         t0 = time.monotonic()
         with transaction.atomic():
-            n = write_rows(table, columns, rows(shape))
+            if table == "feed_post" and connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute(_posts_sql(shape))
+                    n = cur.rowcount
+            else:
+                n = write_rows(table, columns, rows(shape))
         timings[table] = {"rows": n, "seconds": round(time.monotonic() - t0, 2)}
         log(f"  seeded {table}: {n:,} rows in {timings[table]['seconds']} s")
     with transaction.atomic(), connection.cursor() as cur:

@@ -152,7 +152,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer with a cheaper expiry sweep (plaza.core.layers).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "plaza.core.layers.InMemoryChannelLayer"}}
 
 # Background tasks live in the database: queued in the same transaction as the action that
 # causes them, run by `plaza worker` (and by a worker thread inside `plaza serve` when
