@@ -9,10 +9,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from plaza.accounts.api import router as accounts_router
+from plaza.calls.api import router as calls_router
 from plaza.cases.api import router as cases_router
+from plaza.chat.api import router as chat_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
 from plaza.feed.api import router as feed_router
+from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.spaces.api import router as spaces_router
@@ -114,3 +117,6 @@ api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
 api.add_router("/", cases_router)
 api.add_router("/", polls_router)
+api.add_router("/", chat_router)
+api.add_router("/", mail_router)
+api.add_router("/", calls_router)

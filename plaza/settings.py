@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "plaza.feed",
     "plaza.cases",
     "plaza.polls",
+    "plaza.chat",
+    "plaza.mail",
+    "plaza.calls",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +268,10 @@ PLAZA_MAX_FILE_BYTES: int = env.int("PLAZA_MAX_FILE_BYTES", default=25 * 1024 * 
 
 # The address people reach Plaza at, for links in emails.
 PLAZA_BASE_URL: str = env.str("PLAZA_BASE_URL", default="http://127.0.0.1:8000")
+
+# Dudu calls: the STUN/TURN servers browsers use (a JSON list of RTCIceServer objects), and
+# the dotted path of a telephone (PSTN) provider class, none by default (docs/calls.md).
+PLAZA_ICE_SERVERS: list[dict[str, object]] = env.json(
+    "PLAZA_ICE_SERVERS", default=[{"urls": "stun:stun.l.google.com:19302"}]
+)
+PLAZA_PSTN_PROVIDER: str = env.str("PLAZA_PSTN_PROVIDER", default="")

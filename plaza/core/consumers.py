@@ -36,6 +36,13 @@ def _visible_scopes(user_id: int) -> tuple[set[int], set[int]]:
 
 
 @database_sync_to_async
+def _group_ids(user_id: int) -> set[int]:
+    from plaza.chat.queries import list_my_group_ids
+
+    return list_my_group_ids(user_id)
+
+
+@database_sync_to_async
 def _is_active(user_id: int) -> bool:
     from plaza.accounts.models import User
 
@@ -45,6 +52,7 @@ def _is_active(user_id: int) -> bool:
 class PlazaConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
     token_id: int | None = None
+    group_ids: set[int]  # the discussion groups whose events reach this socket
 
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -63,6 +71,7 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
                 return
             self.user_id = user.pk
         self.space_ids, self.team_ids = await _visible_scopes(self.user_id)
+        self.group_ids = await _group_ids(self.user_id)
         await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
         await self.accept()
 
@@ -71,8 +80,19 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "ping":
             await self.send_json({"type": "pong"})
+        elif kind == "chat.typing":
+            from plaza.chat.consumers import relay_typing
+
+            await relay_typing(self.user_id, content)  # type: ignore[arg-type]
+        elif kind == "call.signal":
+            from plaza.calls.consumers import relay_signal
+
+            await relay_signal(self.user_id, content)  # type: ignore[arg-type]
 
     # --- messages from the channel layer ---------------------------------------------------
 
@@ -82,10 +102,14 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
             return
         if team_id is not None and team_id not in self.team_ids:
             return
+        group_id = message.get("group_id")
+        if group_id is not None and group_id not in self.group_ids:
+            return
         await self.send_json(message["event"])
 
     async def access_changed(self, message: dict[str, Any]) -> None:
         self.space_ids, self.team_ids = await _visible_scopes(self.user_id)  # type: ignore[arg-type]
+        self.group_ids = await _group_ids(self.user_id)  # type: ignore[arg-type]
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
         token_id = message.get("token_id")

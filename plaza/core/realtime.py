@@ -43,10 +43,18 @@ def _send_after_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def publish_on_commit(
-    user_ids: Iterable[int], event: dict[str, Any], *, space_id: int | None = None, team_id: int | None = None
+    user_ids: Iterable[int],
+    event: dict[str, Any],
+    *,
+    space_id: int | None = None,
+    team_id: int | None = None,
+    group_id: int | None = None,
 ) -> None:
-    """Push ``event`` (a JSON object with a ``type``) to each person's sockets after commit."""
-    message = {"type": "deliver", "event": event, "space_id": space_id, "team_id": team_id}
+    """Push ``event`` (a JSON object with a ``type``) to each person's sockets after commit.
+
+    ``group_id`` names a discussion group: sockets of people no longer in it drop the event.
+    """
+    message = {"type": "deliver", "event": event, "space_id": space_id, "team_id": team_id, "group_id": group_id}
     _send_after_commit([(user_group(uid), message) for uid in set(user_ids)])
 
 

@@ -112,4 +112,8 @@ def seed_demo() -> bool:
     from plaza.polls.demo import seed_polls
 
     seed_polls()
+
+    from plaza.chat.demo import seed_chat_demo
+
+    seed_chat_demo()
     return True

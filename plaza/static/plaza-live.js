@@ -6,6 +6,14 @@
   if (!badge || !window.WebSocket) return;  // signed out: no socket
 
   var delay = 1000;
+  var current = null;
+  // Pages send their own messages (chat.typing, call.signal) over the same socket.
+  window.plazaLive = {
+    send: function (data) {
+      if (current && current.readyState === 1) { current.send(JSON.stringify(data)); return true; }
+      return false;
+    }
+  };
   function setCount(count) {
     badge.textContent = count > 99 ? "99+" : String(count);
     badge.hidden = count === 0;
@@ -15,7 +23,11 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/");
-    socket.addEventListener("open", function () { delay = 1000; });
+    current = socket;
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      document.dispatchEvent(new CustomEvent("plaza:open"));
+    });
     socket.addEventListener("message", function (message) {
       var data;
       try { data = JSON.parse(message.data); } catch (e) { return; }

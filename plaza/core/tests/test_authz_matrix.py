@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from plaza.accounts.actions import do_create_token
+from plaza.chat.tests import policy as chat_policy
 from plaza.core.testing import PASSWORD, World
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_invitation, do_create_team, do_import_members
@@ -229,6 +230,52 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "notifications/read"): Case(signed_in(200), body=lambda f: {"all": True}),
     ("GET", "notifications/settings"): Case(signed_in(200)),
     ("PUT", "notifications/settings"): Case(signed_in(200), body=lambda f: {"muted_spaces": []}),
+    # --- discussion groups (alice's group with bob; gina is in acme but not in it) ---------
+    ("POST", "spaces/<slug>/groups"): Case(
+        row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"name": "Ops", "member_ids": [f.world.gina.user.pk]}
+    ),
+    ("GET", "spaces/<slug>/groups"): Case(row(200, 200, 200, 404, 401), params=acme),
+    ("GET", "groups/<int:group_id>"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_group),
+    ("PATCH", "groups/<int:group_id>"): Case(row(200, 403, 404, 404, 401), params=chat_policy.acme_group, body=lambda f: {"name": "New"}),
+    ("POST", "groups/<int:group_id>/members"): Case(
+        row(201, 403, 404, 404, 401), params=chat_policy.acme_group, body=lambda f: {"user_id": f.world.gina.user.pk}
+    ),
+    # Removing bob: the creator may, bob himself leaves.
+    ("DELETE", "groups/<int:group_id>/members/<int:user_id>"): Case(row(204, 204, 404, 404, 401), params=chat_policy.acme_group_bob),
+    ("POST", "groups/<int:group_id>/messages"): Case(row(201, 201, 404, 404, 401), params=chat_policy.acme_group, body=lambda f: {"body": "Hi"}),
+    ("GET", "groups/<int:group_id>/messages"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_group),
+    # bob's message: only bob edits or deletes it.
+    ("PATCH", "groups/<int:group_id>/messages/<int:message_id>"): Case(
+        row(403, 200, 404, 404, 401), params=chat_policy.acme_group_message, body=lambda f: {"body": "Edited"}
+    ),
+    ("DELETE", "groups/<int:group_id>/messages/<int:message_id>"): Case(row(403, 204, 404, 404, 401), params=chat_policy.acme_group_message),
+    ("POST", "groups/<int:group_id>/read"): Case(
+        row(200, 200, 404, 404, 401), params=chat_policy.acme_group_message, body=chat_policy.latest_message
+    ),
+    # --- calls (alice's call with bob) ---------------------------------------------------
+    ("POST", "groups/<int:group_id>/calls"): Case(row(201, 201, 404, 404, 401), params=chat_policy.acme_group, body=lambda f: {}),
+    # Guests call from a group they are in, not people of the space at large.
+    ("POST", "spaces/<slug>/calls"): Case(
+        row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"participant_ids": [f.world.alice.user.pk, f.world.bob.user.pk]}
+    ),
+    ("GET", "calls/<int:call_id>"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_call),
+    ("POST", "calls/<int:call_id>/join"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_call),
+    ("POST", "calls/<int:call_id>/leave"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_call),
+    # --- mail (alice's mail to bob) ------------------------------------------------------
+    # gina, a guest, knows only the people of her team (alice), not bob; mallory knows neither.
+    ("POST", "mail"): Case(
+        row(201, 201, 404, 404, 401),
+        body=lambda f: {"to": [f.world.alice.user.pk, f.world.bob.user.pk], "subject": "Hi", "body": "Hello"},
+    ),
+    ("GET", "mail/folders/<folder>"): Case(signed_in(200), params=lambda f: {"folder": "inbox"}),
+    ("GET", "mail/messages/<int:message_id>"): Case(row(200, 200, 404, 404, 401), params=chat_policy.mail_to_bob),
+    ("GET", "mail/threads/<int:thread_id>"): Case(row(200, 200, 404, 404, 401), params=chat_policy.mail_thread_to_bob),
+    ("POST", "mail/messages/<int:message_id>/move"): Case(
+        row(200, 200, 404, 404, 401), params=chat_policy.mail_to_bob, body=lambda f: {"folder": "archive"}
+    ),
+    ("POST", "mail/messages/<int:message_id>/forward"): Case(
+        row(201, 201, 404, 404, 401), params=chat_policy.mail_to_bob, body=lambda f: {"to": [f.world.gina.user.pk]}
+    ),
     # --- feed ----------------------------------------------------------------------------
     # Guests post only in their teams; outsiders may not know acme exists.
     ("POST", "spaces/<slug>/posts"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"body": "Hello"}),

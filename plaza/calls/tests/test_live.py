@@ -1,0 +1,103 @@
+"""Calls over /ws/: ringing, signalling only between participants, and the end."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+
+from plaza.asgi import application
+from plaza.core.testing import Api, build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def socket(token: str) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, f"/ws/?token={token}", headers=[(b"host", b"127.0.0.1:8000")])
+
+
+async def drain(comm: WebsocketCommunicator, timeout: float = 0.4) -> list[dict]:
+    got = []
+    while not await comm.receive_nothing(timeout=timeout):
+        got.append(await comm.receive_json_from())
+    return got
+
+
+async def receive_type(comm: WebsocketCommunicator, wanted: str, timeout: float = 2.0) -> dict:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        message = await comm.receive_json_from(timeout=max(left, 0.01))
+        if message.get("type") == wanted:
+            return message
+
+
+def call(persona, method: str, path: str, data=None):
+    return database_sync_to_async(lambda: getattr(Api(persona), method)(path, *([data] if data is not None else [])))()
+
+
+@pytest.fixture
+def world_t(db):
+    return build_world()
+
+
+def test_ring_signal_and_end(world_t):
+    world = world_t
+
+    async def scenario():
+        alice, bob, gina, mallory = (socket(p.token) for p in (world.alice, world.bob, world.gina, world.mallory))
+        for comm in (alice, bob, gina, mallory):
+            assert (await comm.connect())[0]
+        started = await call(world.alice, "post", "spaces/acme/calls", {"participant_ids": [world.bob.user.pk]})
+        cid = started.json_body["id"]
+        ring = await receive_type(bob, "call.ring")
+        assert ring["call_id"] == cid and ring["from"]["handle"] == "alice" and ring["url"] == f"/calls/{cid}/"
+        await call(world.bob, "post", f"calls/{cid}/join")
+        # An offer from alice reaches bob, and his answer reaches alice.
+        offer = {"kind": "offer", "sdp": {"type": "offer", "sdp": "v=0"}}
+        await alice.send_json_to({"type": "call.signal", "call_id": cid, "to": world.bob.user.pk, "payload": offer})
+        got = await receive_type(bob, "call.signal")
+        assert got == {"type": "call.signal", "call_id": cid, "from": world.alice.user.pk, "payload": offer}
+        answer = {"kind": "answer", "sdp": {"type": "answer", "sdp": "v=0"}}
+        await bob.send_json_to({"type": "call.signal", "call_id": cid, "to": world.alice.user.pk, "payload": answer})
+        assert (await receive_type(alice, "call.signal"))["payload"] == answer
+        # Not to or from anyone outside the call: gina (in acme) and mallory (outsider).
+        await alice.send_json_to({"type": "call.signal", "call_id": cid, "to": world.gina.user.pk, "payload": offer})
+        await gina.send_json_to({"type": "call.signal", "call_id": cid, "to": world.bob.user.pk, "payload": offer})
+        await mallory.send_json_to({"type": "call.signal", "call_id": cid, "to": world.alice.user.pk, "payload": offer})
+        await mallory.send_json_to({"type": "call.signal", "call_id": "x", "to": None, "payload": 1})
+        for comm in (alice, bob, gina, mallory):
+            assert [m for m in await drain(comm) if m["type"] == "call.signal"] == []
+        assert [m for m in await drain(gina) if m["type"].startswith("call.")] == []
+        # The last one out ends the call; both hear it, and signalling stops.
+        await call(world.alice, "post", f"calls/{cid}/leave")
+        await call(world.bob, "post", f"calls/{cid}/leave")
+        assert (await receive_type(alice, "call.ended"))["call_id"] == cid
+        assert (await receive_type(bob, "call.ended"))["call_id"] == cid
+        await alice.send_json_to({"type": "call.signal", "call_id": cid, "to": world.bob.user.pk, "payload": offer})
+        assert [m for m in await drain(bob) if m["type"] == "call.signal"] == []
+        for comm in (alice, bob, gina, mallory):
+            await comm.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_signal_stops_when_a_participant_leaves_the_space(world_t):
+    world = world_t
+
+    async def scenario():
+        alice, bob = socket(world.alice.token), socket(world.bob.token)
+        assert (await alice.connect())[0] and (await bob.connect())[0]
+        cid = (await call(world.alice, "post", "spaces/acme/calls", {"participant_ids": [world.bob.user.pk]})).json_body["id"]
+        await receive_type(bob, "call.ring")
+        await call(world.alice, "delete", f"spaces/acme/members/{world.bob.user.pk}")
+        await asyncio.sleep(0.1)
+        await alice.send_json_to({"type": "call.signal", "call_id": cid, "to": world.bob.user.pk, "payload": {"kind": "offer"}})
+        assert [m for m in await drain(bob) if m["type"] == "call.signal"] == []
+        await alice.disconnect()
+        await bob.disconnect()
+
+    async_to_sync(scenario)()

@@ -1,0 +1,70 @@
+"""Who may reach a discussion group. Missing and forbidden look the same: 404.
+
+A group is visible only to its members, and only while they are members of its space (or
+administer it from a parent space). Space admins who are not in a group do not see it:
+groups are private conversations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plaza.chat.models import Group, GroupMember, Message
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Space
+
+
+def access_group(acc: SpaceAccess, group_id: int, *, for_write: bool = False) -> tuple[Group, GroupMember]:
+    """A group of ``acc.space`` the caller belongs to; ``for_write`` (rename, manage
+    members) needs its creator or a group admin (403 for other members)."""
+    if not getattr(acc.user, "is_authenticated", False):
+        raise NotAuthenticated()
+    if not acc.role:
+        raise NotFound()
+    member = (
+        GroupMember.objects.select_related("group")
+        .filter(
+            space=acc.space,
+            group_id=group_id,
+            user=acc.user,
+        )
+        .first()
+    )
+    if member is None:
+        raise NotFound()
+    if for_write and not member.manages:
+        raise Forbidden()
+    member.group.space = acc.space
+    return member.group, member
+
+
+def access_group_by_id(user: Any, group_id: int, *, for_write: bool = False) -> tuple[SpaceAccess, Group, GroupMember]:
+    """For routes that name only the group: find its space, then check as above."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    space = Space.objects.select_related("parent__parent").filter(pk__in=Group.objects.filter(pk=group_id).values("space_id")).first()
+    if space is None:
+        raise NotFound()
+    acc = space_access_for(user, space)
+    group, member = access_group(acc, group_id, for_write=for_write)
+    return acc, group, member
+
+
+def access_message(group: Group, message_id: int, *, user: Any, for_write: bool = False) -> Message:
+    """A live message of ``group``; ``for_write`` (edit, delete) needs its author."""
+    message = (
+        Message.objects.select_related("author")
+        .filter(
+            space_id=group.space_id,
+            group=group,
+            pk=message_id,
+            deleted_at__isnull=True,
+        )
+        .first()
+    )
+    if message is None:
+        raise NotFound()
+    if for_write and (message.author_id != user.pk or message.is_call_record):
+        raise Forbidden()
+    return message

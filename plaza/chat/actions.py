@@ -1,0 +1,261 @@
+"""Every write of discussion groups: create, rename, members, messages, read markers.
+
+Each ``do_*`` runs in one transaction after validating its input. Live events go through
+``core.realtime.publish_on_commit`` to the group's current members, scoped to the space and
+the group so that a socket of someone removed meanwhile drops them; mentions notify through
+``notifications.actions.notify``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.accounts.models import User
+from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Group, GroupMember, GroupRole, Message
+from plaza.chat.queries import list_member_ids
+from plaza.core import markdown
+from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from plaza.core.realtime import access_changed_on_commit, publish_on_commit
+from plaza.notifications.actions import notify
+from plaza.spaces.access import SpaceAccess
+from plaza.spaces.models import Membership
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def check_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Give the group a name."), field="name")
+    if len(name) > MAX_NAME:
+        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_NAME}, field="name")
+    return name
+
+
+def check_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Invalid(_("Write something first."), field="body")
+    if len(body) > MAX_MESSAGE:
+        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_MESSAGE}, field="body")
+    return body
+
+
+def check_space_people(acc: SpaceAccess, user_ids: list[int], *, field: str) -> list[int]:
+    """``user_ids`` must all be members of ``acc.space`` (any role, guests too), else 422."""
+    ids = list(dict.fromkeys(user_ids))
+    if len(ids) > MAX_MEMBERS:
+        raise Invalid(_("At most %(n)d members.") % {"n": MAX_MEMBERS}, field=field)
+    found = set(Membership.objects.filter(space=acc.space, user_id__in=ids, user__is_active=True).values_list("user_id", flat=True))
+    if len(found) != len(ids):
+        raise Invalid(_("Choose people of this space."), field=field)
+    return ids
+
+
+def _require_user(acc: SpaceAccess) -> Any:
+    if not getattr(acc.user, "is_authenticated", False):
+        raise NotAuthenticated()
+    return acc.user
+
+
+# --- shaping of live events ---------------------------------------------------------------
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {"id": user.pk, "name": user.name, "handle": user.handle, "avatar_url": user.avatar_url}
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A message as the API and the live events show it."""
+    return {
+        "id": message.pk,
+        "group_id": message.group_id,
+        "body": message.body,
+        "html": message.html,
+        "author": user_json(message.author),
+        "created_at": message.created.isoformat(),
+        "edited": message.edited_at is not None,
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "call_record": message.is_call_record,
+    }
+
+
+def _publish(group: Group, event: dict[str, Any], *, exclude: set[int] | None = None) -> None:
+    audience = list_member_ids(group) - (exclude or set())
+    publish_on_commit(audience, {**event, "group_id": group.pk}, space_id=group.space_id, group_id=group.pk)
+
+
+def _render(group: Group, body: str) -> tuple[str, list[User]]:
+    """HTML and the mentioned people who are members of the group (nobody else is linked)."""
+    found = markdown.scan(body)
+    mentioned: list[User] = []
+    if found.handles:
+        wanted = {h.lower() for h in found.handles}
+        members = list_member_ids(group)
+        mentioned = list(
+            User.objects.annotate(lhandle=Lower("handle")).filter(lhandle__in=wanted, pk__in=members, is_active=True)
+        )
+    html = markdown.render(body, mentions={u.handle.lower(): f"/u/{quote(u.handle)}/" for u in mentioned})
+    return html, mentioned
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_group(acc: SpaceAccess, *, name: str, member_ids: list[int]) -> Group:
+    """Create a group in ``acc.space`` with its creator and ``member_ids`` (people of the space).
+
+    Full members and admins create groups; guests may be members but not create them.
+    """
+    user = _require_user(acc)
+    if not acc.joined or not acc.is_member:
+        raise Forbidden(_("Only members of the space create discussion groups."))
+    name = check_name(name)
+    ids = [i for i in check_space_people(acc, member_ids, field="member_ids") if i != user.pk]
+    group = Group.objects.create(space=acc.space, name=name, created_by=user)
+    GroupMember.objects.bulk_create(
+        [GroupMember(space=acc.space, group=group, user=user, role=GroupRole.CREATOR)]
+        + [GroupMember(space=acc.space, group=group, user_id=uid) for uid in ids]
+    )
+    # Open sockets learn of the new group before its first event reaches them.
+    access_changed_on_commit([user.pk, *ids])
+    _publish(group, {"type": "chat.group_changed"})
+    return group
+
+
+@transaction.atomic
+def do_rename_group(acc: SpaceAccess, group: Group, member: GroupMember, *, name: str) -> Group:
+    if not member.manages:
+        raise Forbidden(_("Only the group's creator and admins rename it."))
+    group.name = check_name(name)
+    group.save(update_fields=["name"])
+    _publish(group, {"type": "chat.group_changed"})
+    return group
+
+
+@transaction.atomic
+def do_add_group_member(acc: SpaceAccess, group: Group, member: GroupMember, *, user_id: int, role: str = GroupRole.MEMBER) -> GroupMember:
+    """Add a person of the space (the creator or a group admin). Idempotent."""
+    if not member.manages:
+        raise Forbidden(_("Only the group's creator and admins add members."))
+    if role not in (GroupRole.MEMBER, GroupRole.ADMIN):
+        raise Invalid(_("Choose member or admin."), field="role")
+    check_space_people(acc, [user_id], field="user_id")
+    added, created = GroupMember.objects.get_or_create(
+        space=acc.space, group=group, user_id=user_id, defaults={"role": role}
+    )
+    if created:
+        access_changed_on_commit([user_id])
+        _publish(group, {"type": "chat.group_changed"})
+    return added
+
+
+@transaction.atomic
+def do_remove_group_member(acc: SpaceAccess, group: Group, member: GroupMember, *, user_id: int) -> None:
+    """Remove someone (the creator or a group admin) or leave (yourself).
+
+    Nobody removes the creator; when the creator leaves, the longest-standing remaining
+    member becomes the creator so that someone still manages the group.
+    """
+    leaving = user_id == member.user_id
+    target = member if leaving else GroupMember.objects.filter(space=acc.space, group=group, user_id=user_id).first()
+    if target is None:
+        if not member.manages:
+            raise Forbidden(_("Only the group's creator and admins remove members."))
+        raise NotFound()
+    if not leaving:
+        if not member.manages:
+            raise Forbidden(_("Only the group's creator and admins remove members."))
+        if target.role == GroupRole.CREATOR:
+            raise Forbidden(_("The creator cannot be removed."))
+    # Tell the others before the row goes: the leaver is no longer in the audience after.
+    _publish(group, {"type": "chat.group_changed"}, exclude={target.user_id})
+    target.delete()
+    if target.role == GroupRole.CREATOR:
+        rest = GroupMember.objects.filter(space=acc.space, group=group).order_by("created", "pk")
+        heir = rest.filter(role=GroupRole.ADMIN).first() or rest.first()
+        if heir is not None:
+            heir.role = GroupRole.CREATOR
+            heir.save(update_fields=["role"])
+    # Their open sockets reload their groups and drop anything of this one from now on.
+    access_changed_on_commit([target.user_id])
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_send_message(acc: SpaceAccess, group: Group, member: GroupMember, *, body: str) -> Message:
+    """Post a message; mentioned members are notified, every member's sockets get it."""
+    user = _require_user(acc)
+    body = check_body(body)
+    html, mentioned = _render(group, body)
+    message = Message.objects.create(space=acc.space, group=group, author=user, body=body, html=html)
+    # Your own message is read by definition.
+    GroupMember.objects.filter(pk=member.pk).update(last_read_message_id=message.pk)
+    if mentioned:
+        notify(recipients=mentioned, kind="chat_mention", actor=user, space=acc.space, target_type="chat_message",
+               target_id=message.pk, data={"group": group.name, "group_id": group.pk})
+    _publish(group, {"type": "chat.message", "message": message_json(message)})
+    return message
+
+
+@transaction.atomic
+def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: str) -> Message:
+    """Change your own message's text; newly mentioned members are notified."""
+    user = _require_user(acc)
+    if message.author_id != user.pk or message.is_call_record:
+        raise Forbidden(_("Only the author edits a message."))
+    body = check_body(body)
+    if body == message.body:
+        return message
+    before = {u.pk for u in _render(group, message.body)[1]}
+    html, mentioned = _render(group, body)
+    message.body, message.html, message.edited_at = body, html, timezone.now()
+    message.save(update_fields=["body", "html", "edited_at"])
+    new = [u for u in mentioned if u.pk not in before]
+    if new:
+        notify(recipients=new, kind="chat_mention", actor=user, space=acc.space, target_type="chat_message",
+               target_id=message.pk, data={"group": group.name, "group_id": group.pk})
+    _publish(group, {"type": "chat.message_edited", "message": message_json(message)})
+    return message
+
+
+@transaction.atomic
+def do_delete_message(acc: SpaceAccess, group: Group, message: Message) -> None:
+    """Delete your own message: its text is dropped, and open pages remove it."""
+    user = _require_user(acc)
+    if message.author_id != user.pk or message.is_call_record:
+        raise Forbidden(_("Only the author deletes a message."))
+    Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), body="", html="")
+    _publish(group, {"type": "chat.message_deleted", "message_id": message.pk})
+
+
+@transaction.atomic
+def do_mark_read(member: GroupMember, *, message_id: int) -> GroupMember:
+    """Move the read marker forward to ``message_id`` (a message of the group; never back)."""
+    exists = Message.objects.filter(space_id=member.space_id, group_id=member.group_id, pk=message_id).exists()
+    if not exists:
+        raise Invalid(_("No such message in this group."), field="message_id")
+    if message_id > member.last_read_message_id:
+        GroupMember.objects.filter(pk=member.pk, last_read_message_id__lt=message_id).update(last_read_message_id=message_id)
+        member.last_read_message_id = message_id
+    return member
+
+
+@transaction.atomic
+def do_post_call_record(group: Group, *, author: Any, body: str) -> Message:
+    """A record of a finished call, posted in its group on behalf of whoever started it."""
+    html = markdown.render(body)
+    message = Message.objects.create(space_id=group.space_id, group=group, author=author, body=body, html=html,
+                                     is_call_record=True)
+    _publish(group, {"type": "chat.message", "message": message_json(message)})
+    return message
+

@@ -1,0 +1,140 @@
+"""Reads of discussion groups: my groups with unread counts, members, history pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from plaza.chat.models import Group, GroupMember, Message
+from plaza.core.errors import Invalid
+from plaza.core.pagination import clamp_limit
+from plaza.spaces.access import SpaceAccess
+from plaza.spaces.models import Membership
+
+
+def _in_space() -> Exists:
+    """The GroupMember's person is (still) a member of the group's space."""
+    return Exists(Membership.objects.filter(space_id=OuterRef("space_id"), user_id=OuterRef("user_id")))
+
+
+def current_members(group: Group) -> QuerySet[GroupMember]:
+    """The group's members who are still in its space, oldest first."""
+    return (
+        GroupMember.objects.filter(space_id=group.space_id, group=group)
+        .filter(_in_space())
+        .select_related("user")
+        .order_by("created", "pk")
+    )
+
+
+def list_member_ids(group: Group) -> set[int]:
+    return set(current_members(group).values_list("user_id", flat=True))
+
+
+def list_groups(acc: SpaceAccess) -> list[Group]:
+    """The caller's groups in ``acc.space``, most recently active first (one query).
+
+    Each carries ``unread`` (messages by others after the read marker), ``last_message_id``
+    and ``my_role``.
+    """
+    mine = GroupMember.objects.filter(space=acc.space, group=OuterRef("pk"), user=acc.user)
+    unread = (
+        Message.objects.filter(
+            space=acc.space,
+            group=OuterRef("pk"),
+            deleted_at__isnull=True,
+            # OuterRef here is the message: its group's marker for the caller.
+            pk__gt=Subquery(
+                GroupMember.objects.filter(group=OuterRef("group"), user=acc.user).values("last_read_message_id")[:1]
+            ),
+        )
+        .exclude(author=acc.user)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last = Message.objects.filter(space=acc.space, group=OuterRef("pk"), deleted_at__isnull=True).order_by("-pk").values("pk")[:1]
+    return list(
+        Group.objects.filter(space=acc.space, members__user=acc.user)
+        .annotate(
+            unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+            last_message_id=Coalesce(Subquery(last, output_field=IntegerField()), 0),
+            my_role=Subquery(mine.values("role")[:1]),
+            member_count=Subquery(
+                GroupMember.objects.filter(group=OuterRef("pk")).filter(_in_space()).order_by()
+                .values("group").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-last_message_id", "-created", "-pk")
+    )
+
+
+def count_unread(member: GroupMember) -> int:
+    return (
+        Message.objects.filter(space_id=member.space_id, group_id=member.group_id, deleted_at__isnull=True,
+                               pk__gt=member.last_read_message_id)
+        .exclude(author_id=member.user_id)
+        .count()
+    )
+
+
+def list_messages(group: Group, *, before: int | None = None, limit: int | None = None) -> tuple[list[Message], str | None]:
+    """One page of history, newest first: messages older than ``before`` (a message id).
+
+    ``next_cursor`` is the id to pass as ``before`` for the next, older page (or None).
+    """
+    size = clamp_limit(limit)
+    if before is not None and before < 1:
+        raise Invalid("before must be a message id", field="before")
+    qs = Message.objects.filter(space_id=group.space_id, group=group, deleted_at__isnull=True).select_related("author")
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.order_by("-pk")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = str(rows[-1].pk)
+    return rows, next_cursor
+
+
+def get_message(group: Group, message_id: int) -> Message | None:
+    return Message.objects.select_related("author").filter(space_id=group.space_id, group=group, pk=message_id).first()
+
+
+# --- for the socket and for notifications ---------------------------------------------------
+
+
+def list_my_group_ids(user_id: int) -> set[int]:
+    """The groups whose live events this person's sockets receive (one query).
+
+    Membership of the group's space is checked at delivery time by the space scope.
+    """
+    return set(GroupMember.objects.filter(user_id=user_id).values_list("group_id", flat=True))
+
+
+def list_typing_recipients(user_id: int, group_id: int) -> tuple[int, set[int]] | None:
+    """(space id, the other current members) when ``user_id`` may type in the group, else None."""
+    member = GroupMember.objects.select_related("group").filter(group_id=group_id, user_id=user_id).filter(_in_space()).first()
+    if member is None:
+        return None
+    return member.space_id, list_member_ids(member.group) - {user_id}
+
+
+def list_visible_message_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, live messages in groups ``user`` belongs to now, in spaces they are in (one query)."""
+    ids = list(ids)
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Message.objects.filter(
+            Q(pk__in=ids),
+            deleted_at__isnull=True,
+            group__members__user=user,
+            space_id__in=Membership.objects.filter(user=user).values("space_id"),
+        ).values_list("pk", flat=True)
+    )

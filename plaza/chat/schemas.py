@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from plaza.chat.models import MAX_MESSAGE
+from plaza.core.schemas import UserOut
+
+
+class GroupIn(Schema):
+    name: str
+    member_ids: list[int] = Field(default_factory=list, description="People of the space (any role, guests too).")
+
+
+class GroupPatch(Schema):
+    name: str
+
+
+class GroupMemberIn(Schema):
+    user_id: int
+    role: str = Field("member", description="member or admin")
+
+
+class GroupMemberOut(Schema):
+    user: UserOut
+    role: str
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    space: str = Field(description="The space's slug.")
+    members: list[GroupMemberOut]
+    my_role: str
+    unread: int
+    created_at: datetime
+
+
+class GroupSummaryOut(Schema):
+    id: int
+    name: str
+    my_role: str
+    unread: int
+    member_count: int
+    last_message_id: int | None
+    created_at: datetime
+
+
+class GroupList(Schema):
+    items: list[GroupSummaryOut]
+    next_cursor: str | None
+
+
+class MessageIn(Schema):
+    body: str = Field(description=f"Markdown, at most {MAX_MESSAGE} characters; @handle mentions members.")
+
+
+class MessageOut(Schema):
+    id: int
+    group_id: int
+    body: str
+    html: str
+    author: UserOut
+    created_at: datetime
+    edited: bool
+    edited_at: datetime | None
+    call_record: bool
+
+
+class MessageList(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None = Field(description="Pass as ?before= for the next, older page.")
+
+
+class ReadIn(Schema):
+    message_id: int
+
+
+class ReadOut(Schema):
+    last_read_message_id: int
+    unread: int

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from plaza.chat import views
+
+urlpatterns = [
+    path("s/<slug:slug>/groups/", views.group_list, name="chat_groups"),
+    path("groups/<int:group_id>/", views.chat, name="chat_group"),
+]
