@@ -18,6 +18,7 @@ from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
+from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
@@ -117,6 +118,7 @@ api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
 api.add_router("/", cases_router)
 api.add_router("/", polls_router)
+api.add_router("/", showcase_router)
 api.add_router("/", chat_router)
 api.add_router("/", mail_router)
 api.add_router("/", calls_router)

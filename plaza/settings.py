@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "plaza.feed",
     "plaza.cases",
     "plaza.polls",
+    "plaza.showcase",
     "plaza.chat",
     "plaza.mail",
     "plaza.calls",

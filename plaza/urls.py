@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("plaza.calls.urls")),
     path("", include("plaza.cases.urls")),
     path("", include("plaza.polls.urls")),
+    path("", include("plaza.showcase.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

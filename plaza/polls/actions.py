@@ -80,6 +80,8 @@ def do_create_poll(
         raise Invalid(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Results.values)}, field="results")
     if not 1 <= max_choices <= len(opts):
         raise Invalid(_("Between 1 and the number of options."), field="max_choices")
+    if closes_at is not None and timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at)
     if closes_at is not None and closes_at <= timezone.now():
         raise Invalid(_("The deadline must be in the future."), field="closes_at")
     poll = Poll.objects.create(space=acc.space, team=team, author=acc.user, question=question, max_choices=max_choices,

@@ -116,4 +116,7 @@ def seed_demo() -> bool:
     from plaza.chat.demo import seed_chat_demo
 
     seed_chat_demo()
+    from plaza.showcase.demo import seed_showcase
+
+    seed_showcase()
     return True

@@ -155,6 +155,16 @@ def _poll(f: Fixtures) -> dict[str, Any]:
     return {"poll_id": made["poll_id"]}
 
 
+def _showcase() -> Any:
+    from plaza.showcase.tests import fixtures
+
+    return fixtures
+
+
+def _shop(f: Fixtures, key: str) -> dict[str, Any]:
+    return {key: _showcase().bobs_catalogue(f.world)[key]}
+
+
 # (method, route template as the resolver shows it) → Case
 POLICY: dict[tuple[str, str], Case] = {
     # --- documentation: public -----------------------------------------------------------
@@ -330,6 +340,24 @@ POLICY: dict[tuple[str, str], Case] = {
     # The author (bob) or an admin closes it.
     ("POST", "polls/<int:poll_id>/close"): Case(row(200, 200, 404, 404, 401), params=lambda f: _poll(f)),
     ("GET", "polls/<int:poll_id>/voters"): Case(row(200, 200, 404, 404, 404), params=lambda f: _poll(f)),
+    # --- showcase: an exhibitor of acme managed by bob; guests do not browse catalogues -------
+    ("POST", "spaces/<slug>/exhibitors"): Case(ADMIN_201, params=acme, body=lambda f: {"name": "Winery"}),
+    ("GET", "spaces/<slug>/exhibitors"): Case(row(200, 200, 403, 404, 404), params=acme),
+    ("POST", "exhibitors/<int:exhibitor_id>/products"): Case(row(201, 201, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id"),
+                                                             body=lambda f: {"name": "White", "category": "Wine"}),
+    ("GET", "spaces/<slug>/products"): Case(row(200, 200, 403, 404, 404), params=acme),
+    ("GET", "products/<int:product_id>"): Case(row(200, 200, 404, 404, 404), params=lambda f: _shop(f, "product_id")),
+    ("PATCH", "products/<int:product_id>"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "product_id"),
+                                                 body=lambda f: {"price": "9.90"}),
+    ("DELETE", "products/<int:product_id>"): Case(row(204, 204, 404, 404, 401), params=lambda f: _shop(f, "product_id")),
+    ("POST", "products/<int:product_id>/syndicate"): Case(row(201, 201, 404, 404, 401), params=lambda f: _shop(f, "product_id"),
+                                                          body=lambda f: {"space": _showcase().public_child(f.world)}),
+    # Signed-out inquiries only where the product is public; acme is private.
+    ("POST", "products/<int:product_id>/inquiries"): Case(row(201, 201, 404, 404, 404), params=lambda f: _shop(f, "product_id"),
+                                                          body=lambda f: {"message": "In stock?"}),
+    ("GET", "exhibitors/<int:exhibitor_id>/inquiries"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id")),
+    ("PATCH", "inquiries/<int:inquiry_id>"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "inquiry_id"),
+                                                  body=lambda f: {"status": "closed"}),
 }
 
 

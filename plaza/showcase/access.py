@@ -1,0 +1,162 @@
+"""Who may see and manage exhibitors, products and inquiries. Missing and forbidden: 404.
+
+Catalogues are space-wide content: the space's full members and admins see them, and in a
+public space everyone does. Drafts are seen by the exhibitor's managers and space admins
+only. A published product syndicated into a space is also seen by whoever sees that space's
+catalogue. Managers of an exhibitor (and the space's admins) manage it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
+from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Membership, Role, Space, Visibility
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_see_catalogue(acc: SpaceAccess) -> bool:
+    return acc.is_admin or acc.is_member or (acc.role is None and acc.space.visibility == Visibility.PUBLIC)
+
+
+def require_catalogue(acc: SpaceAccess) -> SpaceAccess:
+    if not can_see_catalogue(acc):
+        if acc.is_guest:
+            raise Forbidden()
+        raise NotFound()
+    return acc
+
+
+def is_manager(acc: SpaceAccess, exhibitor: Exhibitor) -> bool:
+    if not _authenticated(acc.user):
+        return False
+    return acc.is_admin or exhibitor.managers.filter(pk=acc.user.pk).exists()
+
+
+def access_exhibitor(user: Any, exhibitor_id: int, *, for_manage: bool = False) -> tuple[SpaceAccess, Exhibitor]:
+    exhibitor = (
+        Exhibitor.objects.select_related("space__parent__parent")
+        .filter(
+            pk=exhibitor_id,
+        )
+        .first()
+    )
+    if exhibitor is None:
+        raise NotFound()
+    acc = space_access_for(user, exhibitor.space)
+    if not can_see_catalogue(acc):
+        raise NotFound()
+    if for_manage:
+        if not _authenticated(user):
+            raise NotAuthenticated()
+        if not is_manager(acc, exhibitor):
+            raise Forbidden()
+    return acc, exhibitor
+
+
+def _visible_syndication_space(user: Any, product: Product) -> SpaceAccess | None:
+    """The access to a space the published product is syndicated into, that the user sees."""
+    if product.status != ProductStatus.PUBLISHED:
+        return None
+    for syn in Syndication.objects.filter(product=product).select_related("space__parent__parent"):
+        try:
+            acc = space_access_for(user, syn.space)
+        except NotFound:
+            continue
+        if can_see_catalogue(acc):
+            return acc
+    return None
+
+
+def access_product(user: Any, product_id: int, *, for_manage: bool = False) -> tuple[SpaceAccess, Product, bool]:
+    """The product, the access to its own space, and whether the caller manages it.
+
+    Visible in its own space's catalogue, or through a syndication the caller can see.
+    """
+    product = (
+        Product.objects.select_related("space__parent__parent", "exhibitor")
+        .filter(
+            pk=product_id,
+        )
+        .first()
+    )
+    if product is None:
+        raise NotFound()
+    try:
+        acc = space_access_for(user, product.space)
+    except NotFound:
+        acc = None
+    manager = acc is not None and is_manager(acc, product.exhibitor)
+    own_view = acc is not None and can_see_catalogue(acc) and (product.status == ProductStatus.PUBLISHED or manager)
+    if not own_view:
+        via = _visible_syndication_space(user, product)
+        if via is None:
+            raise NotFound()
+        acc = acc or via
+    assert acc is not None
+    if for_manage:
+        if not _authenticated(user):
+            raise NotAuthenticated()
+        if not manager:
+            raise Forbidden()
+    return acc, product, manager
+
+
+def catalogue_q(acc: SpaceAccess) -> Q:
+    """Published products of ``acc.space`` and those syndicated into it, as a condition."""
+    syndicated = Syndication.objects.filter(space=acc.space).values("product_id")
+    return Q(status=ProductStatus.PUBLISHED) & (Q(space=acc.space) | Q(pk__in=syndicated))
+
+
+def check_syndication_target(product: Product, target: Space) -> None:
+    """Only public spaces linked to the product's own: siblings, its parent or a child."""
+    from plaza.core.errors import Invalid
+
+    source = product.space
+    linked = (
+        (source.parent_id is not None and target.parent_id == source.parent_id)
+        or target.pk == source.parent_id
+        or target.parent_id == source.pk
+    )
+    if target.pk == source.pk or target.visibility != Visibility.PUBLIC or not linked:
+        raise Invalid("Syndicate only to a public space linked to this one (same parent, parent or child).", field="space")
+
+
+def access_inquiry(user: Any, inquiry_id: int) -> tuple[SpaceAccess, Inquiry]:
+    """An inquiry, for the managers of its exhibitor and the space's admins (others 404)."""
+    if not _authenticated(user):
+        raise NotAuthenticated()
+    inquiry = (
+        Inquiry.objects.select_related("space__parent__parent", "exhibitor", "product", "from_user")
+        .filter(
+            pk=inquiry_id,
+        )
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound()
+    acc = space_access_for(user, inquiry.space)
+    if not is_manager(acc, inquiry.exhibitor):
+        raise NotFound()
+    return acc, inquiry
+
+
+def list_managed_exhibitor_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the exhibitors ``user`` manages or administers (notification target)."""
+    ids = list(ids)
+    if not ids or not _authenticated(user):
+        return set()
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    return set(
+        Exhibitor.objects.filter(pk__in=ids)
+        .filter(Q(managers=user) | Q(space_id__in=admin_of) | Q(space__parent_id__in=admin_of))
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,201 @@
+"""Every write about the showcase. Each ``do_*`` runs in one transaction; inquiry status
+changes go through :func:`transition_inquiry`, checked against ``INQUIRY_GRAPH``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.core import audit
+from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.notifications.actions import notify
+from plaza.showcase.access import check_syndication_target
+from plaza.showcase.models import (
+    INQUIRY_GRAPH,
+    Exhibitor,
+    Inquiry,
+    InquiryStatus,
+    Product,
+    ProductStatus,
+    Syndication,
+)
+from plaza.spaces.access import SpaceAccess
+from plaza.spaces.actions import check_text
+from plaza.spaces.models import Membership, Space
+
+PRODUCT_FIELDS = ["name", "category", "description", "specs", "price", "currency", "status", "image_ids"]
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+def _snapshot(product: Product) -> dict[str, Any]:
+    out = audit.snapshot(product, PRODUCT_FIELDS)
+    out["price"] = str(out["price"]) if out["price"] is not None else None
+    return out
+
+
+def check_managers(space: Space, ids: Any) -> list[int]:
+    ids = list(dict.fromkeys(ids or []))
+    found = set(Membership.objects.filter(space=space, user_id__in=ids).values_list("user_id", flat=True))
+    if found != set(ids):
+        raise Invalid(_("Managers must be members of this space."), field="manager_ids")
+    return ids
+
+
+def check_specs(specs: Any) -> dict[str, str]:
+    if specs in (None, ""):
+        return {}
+    if not isinstance(specs, dict) or len(specs) > 50:
+        raise Invalid(_("Give up to 50 specifications as name: value."), field="specs")
+    out = {}
+    for key, value in specs.items():
+        if not isinstance(key, str) or not key.strip() or len(key) > 100 or not isinstance(value, (str, int, float)) \
+                or isinstance(value, bool) or len(str(value)) > 500:
+            raise Invalid(_("Each specification is a name (≤ 100) and a value (≤ 500 characters)."), field=f"specs.{key}")
+        out[key.strip()] = str(value).strip()
+    return out
+
+
+def check_price(price: Any, currency: str | None) -> tuple[Decimal | None, str]:
+    if price in (None, ""):
+        return None, (currency or "").upper()[:3]
+    try:
+        value = Decimal(str(price))
+    except InvalidOperation as exc:
+        raise Invalid(_("Give a price."), field="price") from exc
+    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+        raise Invalid(_("Give a price."), field="price")
+    currency = (currency or "CNY").upper()
+    if not CURRENCY_RE.match(currency):
+        raise Invalid(_("A currency is a three-letter code such as CNY or EUR."), field="currency")
+    return value.quantize(Decimal("0.01")), currency
+
+
+def check_image_ids(ids: Any) -> list[int]:
+    ids = list(ids or [])
+    if len(ids) > 9 or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+        raise Invalid(_("Give up to 9 upload ids."), field="image_ids")
+    return ids
+
+
+@transaction.atomic
+def do_create_exhibitor(acc: SpaceAccess, *, name: str, description: str = "", contact: str = "",
+                        manager_ids: list[int] | None = None) -> Exhibitor:
+    """Admins add exhibitors (member companies) and name their managers."""
+    if not acc.is_admin:
+        raise Forbidden(_("Only admins add exhibitors."))
+    managers = check_managers(acc.space, manager_ids)
+    exhibitor = Exhibitor.objects.create(
+        space=acc.space, name=check_text(name, "name", max_len=120),
+        description=check_text(description, "description", max_len=5000, required=False),
+        contact=check_text(contact, "contact", max_len=300, required=False), created_by=acc.user,
+    )
+    exhibitor.managers.set(managers)
+    audit.record(space=acc.space, actor=acc.user, action="exhibitor.create", target=exhibitor,
+                 after={"name": exhibitor.name, "manager_ids": managers})
+    return exhibitor
+
+
+def _apply_product(product: Product, data: dict[str, Any], *, partial: bool) -> None:
+    if not partial or "name" in data:
+        product.name = check_text(data.get("name"), "name", max_len=200)
+    if not partial or "category" in data:
+        product.category = check_text(data.get("category"), "category", max_len=100)
+    if "description" in data:
+        product.description = check_text(data.get("description"), "description", max_len=10000, required=False)
+    if "specs" in data:
+        product.specs = check_specs(data.get("specs"))
+    if "price" in data or "currency" in data:
+        product.price, product.currency = check_price(data.get("price", product.price), data.get("currency", product.currency))
+    if "image_ids" in data:
+        product.image_ids = check_image_ids(data.get("image_ids"))
+    if "status" in data:
+        if data["status"] not in ProductStatus.values:
+            raise Invalid(_("Choose draft or published."), field="status")
+        product.status = data["status"]
+
+
+@transaction.atomic
+def do_create_product(acc: SpaceAccess, exhibitor: Exhibitor, **data: Any) -> Product:
+    """Precondition: ``access_exhibitor(..., for_manage=True)`` passed."""
+    product = Product(space=exhibitor.space, exhibitor=exhibitor)
+    _apply_product(product, data, partial=False)
+    product.save()
+    audit.record(space=exhibitor.space, actor=acc.user, action="product.create", target=product,
+                 after=_snapshot(product))
+    return product
+
+
+@transaction.atomic
+def do_update_product(acc: SpaceAccess, product: Product, **data: Any) -> Product:
+    before = _snapshot(product)
+    _apply_product(product, data, partial=True)
+    product.save()
+    after = _snapshot(product)
+    if after != before:
+        audit.record(space=product.space, actor=acc.user, action="product.update", target=product, before=before, after=after)
+    return product
+
+
+@transaction.atomic
+def do_delete_product(acc: SpaceAccess, product: Product) -> None:
+    audit.record(space=product.space, actor=acc.user, action="product.delete", target=product,
+                 before=_snapshot(product))
+    product.delete()
+
+
+@transaction.atomic
+def do_syndicate_product(acc: SpaceAccess, product: Product, target: Space) -> Syndication:
+    check_syndication_target(product, target)
+    try:
+        with transaction.atomic():
+            syn = Syndication.objects.create(space=target, product=product, created_by=acc.user)
+    except IntegrityError as exc:
+        raise Conflict(_("This product is already shown there.")) from exc
+    audit.record(space=product.space, actor=acc.user, action="product.syndicate", target=product,
+                 after={"space": target.slug})
+    return syn
+
+
+@transaction.atomic
+def do_send_inquiry(user: Any, product: Product, *, message: str, contact: str = "") -> Inquiry:
+    """Anyone who sees the product asks its exhibitor; signed-out visitors must leave a contact."""
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    contact = check_text(contact, "contact", max_len=300, required=not signed_in)
+    inquiry = Inquiry.objects.create(
+        space_id=product.space_id, product=product, exhibitor=product.exhibitor, from_user=user if signed_in else None,
+        contact=contact, message=check_text(message, "message", max_len=5000),
+    )
+    managers = list(product.exhibitor.managers.values_list("pk", flat=True))
+    notify(recipients=managers, kind="inquiry_received", actor=user if signed_in else None, space=product.space,
+           target_type="exhibitor", target_id=product.exhibitor_id,
+           data={"product": product.name, "exhibitor_id": product.exhibitor_id})
+    return inquiry
+
+
+def transition_inquiry(inquiry: Inquiry, to: str, *, actor: Any, reply: str = "") -> Inquiry:
+    """The only place an inquiry's status changes; 409 when ``INQUIRY_GRAPH`` forbids it."""
+    if to not in InquiryStatus.values:
+        raise Invalid(_("Choose one of: %(choices)s.") % {"choices": ", ".join(InquiryStatus.values)}, field="status")
+    if to not in INQUIRY_GRAPH[inquiry.status]:
+        raise Conflict(_("This inquiry cannot move from %(a)s to %(b)s.") % {"a": inquiry.status, "b": to})
+    if to == InquiryStatus.REPLIED:
+        inquiry.reply = check_text(reply, "reply", max_len=5000)
+        inquiry.replied_by = actor
+        inquiry.replied_at = timezone.now()
+    inquiry.status = to
+    inquiry.save(update_fields=["status", "reply", "replied_by", "replied_at"])
+    if to == InquiryStatus.REPLIED and inquiry.from_user_id:
+        notify(recipients=[inquiry.from_user_id], kind="inquiry_replied", actor=actor, space=inquiry.space,
+               target_type="product", target_id=inquiry.product_id, data={"product": inquiry.product.name})
+    return inquiry
+
+
+@transaction.atomic
+def do_update_inquiry(acc: SpaceAccess, inquiry: Inquiry, *, status: str, reply: str | None = None) -> Inquiry:
+    locked = Inquiry.objects.select_for_update().select_related("space", "product").get(pk=inquiry.pk)
+    return transition_inquiry(locked, status, actor=acc.user, reply=reply or "")

@@ -1,0 +1,45 @@
+"""Reads of the showcase: exhibitors, the catalogue with search, inquiries."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from plaza.core.pagination import keyset_page
+from plaza.showcase.access import catalogue_q
+from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus
+from plaza.spaces.access import SpaceAccess
+
+
+def page_exhibitors(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Exhibitor], str | None]:
+    return keyset_page(Exhibitor.objects.filter(space=acc.space).prefetch_related("managers"), cursor=cursor, limit=limit)
+
+
+def catalogue(acc: SpaceAccess, *, category: str = "", q: str = "") -> QuerySet[Product]:
+    qs = Product.objects.filter(catalogue_q(acc)).select_related("exhibitor", "space")
+    if category:
+        qs = qs.filter(category=category)
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(name__icontains=word) | Q(description__icontains=word) | Q(category__icontains=word)
+                       | Q(exhibitor__name__icontains=word))
+    return qs
+
+
+def page_products(acc: SpaceAccess, *, category: str = "", q: str = "", cursor: str | None = None,
+                  limit: int | None = None) -> tuple[list[Product], str | None]:
+    return keyset_page(catalogue(acc, category=category, q=q), cursor=cursor, limit=limit)
+
+
+def list_categories(acc: SpaceAccess) -> list[str]:
+    return sorted(set(Product.objects.filter(catalogue_q(acc)).values_list("category", flat=True)))
+
+
+def list_exhibitor_products(exhibitor: Exhibitor, *, drafts: bool) -> list[Product]:
+    qs = Product.objects.filter(space_id=exhibitor.space_id, exhibitor=exhibitor).select_related("exhibitor", "space")
+    if not drafts:
+        qs = qs.filter(status=ProductStatus.PUBLISHED)
+    return list(qs.order_by("category", "name"))
+
+
+def page_inquiries(exhibitor: Exhibitor, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Inquiry], str | None]:
+    qs = Inquiry.objects.filter(space_id=exhibitor.space_id, exhibitor=exhibitor).select_related("product", "from_user")
+    return keyset_page(qs, cursor=cursor, limit=limit)

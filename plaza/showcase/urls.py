@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from plaza.showcase import views
+
+urlpatterns = [
+    path("s/<slug:slug>/products/", views.product_list, name="product_list"),
+    path("exhibitors/<int:exhibitor_id>/", views.exhibitor_detail, name="exhibitor_detail"),
+    path("products/<int:product_id>/", views.product_detail, name="product_detail"),
+]
