@@ -11,17 +11,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.accounts.models import User
-from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Group, GroupMember, GroupRole, Message
+from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Attachment, Group, GroupMember, GroupRole, Message
 from plaza.chat.queries import list_member_ids
 from plaza.core import markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, publish_on_commit
+from plaza.feed.actions import check_attachments as check_uploads
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership
@@ -38,9 +40,9 @@ def check_name(name: str | None) -> str:
     return name
 
 
-def check_body(body: str | None) -> str:
+def check_body(body: str | None, *, required: bool = True) -> str:
     body = (body or "").strip()
-    if not body:
+    if required and not body:
         raise Invalid(_("Write something first."), field="body")
     if len(body) > MAX_MESSAGE:
         raise Invalid(_("At most %(n)d characters.") % {"n": MAX_MESSAGE}, field="body")
@@ -83,6 +85,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "edited": message.edited_at is not None,
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "call_record": message.is_call_record,
+        "attachments": message.attachment_data,
     }
 
 
@@ -191,13 +194,34 @@ def do_remove_group_member(acc: SpaceAccess, group: Group, member: GroupMember, 
 # --- messages -----------------------------------------------------------------------------
 
 
+def _attach(message: Message, uploads: list[Any]) -> None:
+    """Copy the author's uploads (feed attachments, checked by ``check_uploads``) onto the
+    message: the copies belong to the group and are read by its members only."""
+    rows = []
+    for upload in uploads:
+        with upload.file.open("rb") as handle:
+            content = ContentFile(handle.read(), name=upload.file.name.rsplit("/", 1)[-1])
+        rows.append(Attachment.objects.create(
+            space_id=message.space_id, message=message, file=content, name=upload.name, size=upload.size,
+            content_type=upload.content_type, is_image=upload.is_image,
+        ))
+    message.attachment_data = [a.summary() for a in rows]
+    message.save(update_fields=["attachment_data"])
+
+
 @transaction.atomic
-def do_send_message(acc: SpaceAccess, group: Group, member: GroupMember, *, body: str) -> Message:
-    """Post a message; mentioned members are notified, every member's sockets get it."""
+def do_send_message(
+    acc: SpaceAccess, group: Group, member: GroupMember, *, body: str, attachment_ids: list[int] | None = None
+) -> Message:
+    """Post a message (text, files or both); mentioned members are notified, every member's
+    sockets get it."""
     user = _require_user(acc)
-    body = check_body(body)
+    uploads = check_uploads(user, attachment_ids)
+    body = check_body(body, required=not uploads)
     html, mentioned = _render(group, body)
     message = Message.objects.create(space=acc.space, group=group, author=user, body=body, html=html)
+    if uploads:
+        _attach(message, uploads)
     # Your own message is read by definition.
     GroupMember.objects.filter(pk=member.pk).update(last_read_message_id=message.pk)
     if mentioned:
@@ -213,7 +237,7 @@ def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: s
     user = _require_user(acc)
     if message.author_id != user.pk or message.is_call_record:
         raise Forbidden(_("Only the author edits a message."))
-    body = check_body(body)
+    body = check_body(body, required=not message.attachment_data)
     if body == message.body:
         return message
     before = {u.pk for u in _render(group, message.body)[1]}
@@ -234,7 +258,10 @@ def do_delete_message(acc: SpaceAccess, group: Group, message: Message) -> None:
     user = _require_user(acc)
     if message.author_id != user.pk or message.is_call_record:
         raise Forbidden(_("Only the author deletes a message."))
-    Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), body="", html="")
+    Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), body="", html="", attachment_data=[])
+    for attachment in Attachment.objects.filter(space_id=message.space_id, message=message):
+        attachment.file.delete(save=False)
+        attachment.delete()
     _publish(group, {"type": "chat.message_deleted", "message_id": message.pk})
 
 

@@ -19,6 +19,7 @@ from plaza.chat.schemas import (
     MessageIn,
     MessageList,
     MessageOut,
+    MessagePatch,
     ReadIn,
     ReadOut,
 )
@@ -96,7 +97,7 @@ def remove_member(request: HttpRequest, group_id: int, user_id: int) -> Status:
 @router.post("/groups/{int:group_id}/messages", response={201: MessageOut, **errors(401, 404, 422)})
 def send_message(request: HttpRequest, group_id: int, payload: MessageIn) -> Status:
     acc, group, member = access_group_by_id(request.auth, group_id)
-    message = actions.do_send_message(acc, group, member, body=payload.body)
+    message = actions.do_send_message(acc, group, member, body=payload.body, attachment_ids=payload.attachment_ids)
     return Status(201, actions.message_json(message))
 
 
@@ -108,7 +109,7 @@ def history(request: HttpRequest, group_id: int, before: int | None = None, limi
 
 
 @router.patch("/groups/{int:group_id}/messages/{int:message_id}", response={200: MessageOut, **errors(401, 403, 404, 422)})
-def edit_message(request: HttpRequest, group_id: int, message_id: int, payload: MessageIn) -> dict[str, Any]:
+def edit_message(request: HttpRequest, group_id: int, message_id: int, payload: MessagePatch) -> dict[str, Any]:
     acc, group, _member = access_group_by_id(request.auth, group_id)
     message = access_message(group, message_id, user=acc.user, for_write=True)
     return actions.message_json(actions.do_edit_message(acc, group, message, body=payload.body))

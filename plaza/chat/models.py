@@ -66,6 +66,9 @@ class Message(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # A call record (who joined, how long) rather than something a person typed.
     is_call_record = models.BooleanField(default=False)
+    # What the message shows of its files ({id, name, size, content_type, is_image, url}),
+    # copied when they are attached (they never change), so a history page needs no query.
+    attachment_data = models.JSONField(default=list, blank=True)
 
     class Meta:
         # History pages and unread counts walk the group's messages by id.
@@ -73,3 +76,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file posted in a group: a copy of the author's upload, readable by the group's members."""
+
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="chat/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    is_image = models.BooleanField(default=False)
+
+    def summary(self) -> dict[str, object]:
+        return {"id": self.pk, "name": self.name, "size": self.size, "content_type": self.content_type,
+                "is_image": self.is_image, "url": f"/groups/files/{self.pk}/"}

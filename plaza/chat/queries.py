@@ -138,3 +138,16 @@ def list_visible_message_ids(user: Any, ids: Iterable[int]) -> set[int]:
             space_id__in=Membership.objects.filter(user=user).values("space_id"),
         ).values_list("pk", flat=True)
     )
+
+
+def get_attachment(user: Any, attachment_id: int) -> Any:
+    """A file of a live message in a group ``user`` is in now; anything else is 404."""
+    from plaza.chat.access import access_group_by_id
+    from plaza.chat.models import Attachment
+    from plaza.core.errors import NotFound
+
+    found = Attachment.objects.select_related("message").filter(pk=attachment_id, message__deleted_at__isnull=True).first()
+    if found is None:
+        raise NotFound()
+    access_group_by_id(user, found.message.group_id)
+    return found

@@ -54,7 +54,21 @@ class GroupList(Schema):
 
 
 class MessageIn(Schema):
-    body: str = Field(description=f"Markdown, at most {MAX_MESSAGE} characters; @handle mentions members.")
+    body: str = Field("", description=f"Markdown, at most {MAX_MESSAGE} characters; @handle mentions members.")
+    attachment_ids: list[int] = Field(default_factory=list, description="Your own new uploads (POST /uploads), at most 9.")
+
+
+class MessagePatch(Schema):
+    body: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    is_image: bool
+    url: str
 
 
 class MessageOut(Schema):
@@ -67,6 +81,7 @@ class MessageOut(Schema):
     edited: bool
     edited_at: datetime | None
     call_record: bool
+    attachments: list[AttachmentOut]
 
 
 class MessageList(Schema):

@@ -7,4 +7,5 @@ from plaza.chat import views
 urlpatterns = [
     path("s/<slug:slug>/groups/", views.group_list, name="chat_groups"),
     path("groups/<int:group_id>/", views.chat, name="chat_group"),
+    path("groups/files/<int:attachment_id>/", views.attachment, name="chat_attachment"),
 ]

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plaza.core import markdown
 from plaza.core.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from plaza.feed.actions import check_attachments as check_uploads
 from plaza.mail.access import access_mail, list_knowable_ids
-from plaza.mail.models import MAX_BODY, MAX_RECIPIENTS, MAX_SUBJECT, Delivery, DeliveryRole, Folder, Message
+from plaza.mail.models import MAX_BODY, MAX_RECIPIENTS, MAX_SUBJECT, Attachment, Delivery, DeliveryRole, Folder, Message
 from plaza.notifications.actions import notify
 from plaza.spaces.access import access_team_by_id
 from plaza.spaces.queries import list_team_member_ids
@@ -67,6 +69,20 @@ def check_recipients(
     return to_ids, cc_ids
 
 
+def _attach(message: Message, uploads: list[Any]) -> None:
+    """Copy the sender's uploads onto the mail: the copies are read only by those who have it."""
+    rows = []
+    for upload in uploads:
+        with upload.file.open("rb") as handle:
+            content = ContentFile(handle.read(), name=upload.file.name.rsplit("/", 1)[-1])
+        rows.append(Attachment.objects.create(
+            message=message, file=content, name=upload.name, size=upload.size,
+            content_type=upload.content_type, is_image=upload.is_image,
+        ))
+    message.attachment_data = [a.summary() for a in rows]
+    message.save(update_fields=["attachment_data"])
+
+
 @transaction.atomic
 def do_send_mail(
     user: Any,
@@ -78,11 +94,14 @@ def do_send_mail(
     team_ids: list[int] | None = None,
     private: bool = False,
     reply_to: int | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> Message:
-    """Send a mail. ``reply_to`` (a mail the sender has) keeps its thread."""
+    """Send a mail. ``reply_to`` (a mail the sender has) keeps its thread; ``attachment_ids``
+    are the sender's own new uploads (``POST /uploads``), copied onto the mail."""
     if not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
     parent = access_mail(user, reply_to).message if reply_to is not None else None
+    uploads = check_uploads(user, attachment_ids)
     subject = check_subject(subject)
     body = check_body(body)
     known: set[int] = set()
@@ -97,6 +116,8 @@ def do_send_mail(
     if parent is None:
         message.thread_id = message.pk
         Message.objects.filter(pk=message.pk).update(thread_id=message.pk)
+    if uploads:
+        _attach(message, uploads)
     Delivery.objects.bulk_create(
         [Delivery(message=message, user=user, folder=Folder.SENT, unread=False, role=DeliveryRole.SENDER, created=message.created)]
         + [Delivery(message=message, user_id=uid, role=DeliveryRole.TO, created=message.created) for uid in to_ids]
@@ -117,7 +138,11 @@ def do_forward_mail(user: Any, delivery: Delivery, *, to: list[int], body: str =
     intro = _("Forwarded mail from %(name)s:") % {"name": original.sender.name}
     text = f"{body.strip()}\n\n{intro}\n\n{quoted}".strip()
     subject = original.subject if original.subject.lower().startswith("fwd:") else f"Fwd: {original.subject}"
-    return do_send_mail(user, to=to, subject=subject[:MAX_SUBJECT], body=text[:MAX_BODY])
+    forwarded = do_send_mail(user, to=to, subject=subject[:MAX_SUBJECT], body=text[:MAX_BODY])
+    originals = list(Attachment.objects.filter(message=original))
+    if originals:
+        _attach(forwarded, originals)
+    return forwarded
 
 
 @transaction.atomic

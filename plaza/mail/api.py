@@ -37,7 +37,7 @@ def mail_out(delivery: Delivery) -> dict[str, Any]:
     m = delivery.message
     return {
         **summary_out(delivery), "body": m.body, "html": m.html, "cc": _people(delivery, DeliveryRole.CC),
-        "reply_to": m.reply_to_id,
+        "reply_to": m.reply_to_id, "attachments": m.attachment_data,
     }
 
 
@@ -45,7 +45,7 @@ def mail_out(delivery: Delivery) -> dict[str, Any]:
 def send(request: HttpRequest, payload: MailIn) -> Status:
     message = actions.do_send_mail(
         request.auth, to=payload.to, cc=payload.cc, team_ids=payload.team_ids, subject=payload.subject,
-        body=payload.body, private=payload.private, reply_to=payload.reply_to,
+        body=payload.body, private=payload.private, reply_to=payload.reply_to, attachment_ids=payload.attachment_ids,
     )
     return Status(201, {"id": message.pk, "thread_id": message.thread_id})
 

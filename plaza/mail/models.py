@@ -27,6 +27,8 @@ class Message(models.Model):
     thread_id = models.PositiveBigIntegerField(null=True, db_index=True)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
     created = models.DateTimeField(default=timezone.now)
+    # What the mail shows of its files ({id, name, size, content_type, is_image, url}).
+    attachment_data = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("mail")
@@ -60,3 +62,18 @@ class Delivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="delivery_message_user")]
         indexes = [models.Index(fields=["user", "folder", "-created", "-id"], name="delivery_user_folder")]
+
+
+class Attachment(models.Model):
+    """A file sent with a mail: a copy of the sender's upload, readable by those who have the mail."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="mail/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    is_image = models.BooleanField(default=False)
+
+    def summary(self) -> dict[str, object]:
+        return {"id": self.pk, "name": self.name, "size": self.size, "content_type": self.content_type,
+                "is_image": self.is_image, "url": f"/mail/files/{self.pk}/"}

@@ -76,3 +76,15 @@ def list_team_choices(user: Any) -> list[Any]:
 
     _spaces, team_ids = list_visible_scope_ids(user.pk)
     return list(Team.objects.filter(pk__in=team_ids).select_related("space").order_by("space__name", "name"))
+
+
+def get_attachment(user: Any, attachment_id: int) -> Any:
+    """A file of a mail ``user`` has (sender or recipient); anything else is 404."""
+    from plaza.mail.access import access_mail
+    from plaza.mail.models import Attachment
+
+    found = Attachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound()
+    access_mail(user, found.message_id)
+    return found

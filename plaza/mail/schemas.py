@@ -17,6 +17,16 @@ class MailIn(Schema):
     body: str = Field(description=f"Markdown, at most {MAX_BODY} characters.")
     private: bool = Field(False, description="Private mail cannot be forwarded.")
     reply_to: int | None = Field(None, description="A mail id: the reply keeps its thread.")
+    attachment_ids: list[int] = Field(default_factory=list, description="Your own new uploads (POST /uploads), at most 9.")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    is_image: bool
+    url: str
 
 
 class SentOut(Schema):
@@ -63,6 +73,7 @@ class MailOut(Schema):
     folder: str
     private: bool
     reply_to: int | None
+    attachments: list[AttachmentOut]
     created_at: datetime
 
 

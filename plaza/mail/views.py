@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid, NotFound
+from plaza.feed.actions import do_upload_file
 from plaza.mail import actions, queries
 from plaza.mail.access import access_mail
 from plaza.mail.models import MAX_BODY, MAX_SUBJECT, DeliveryRole, Folder
@@ -80,10 +81,12 @@ def compose(request: HttpRequest) -> HttpResponse:
                 delivery = access_mail(request.user, prefill["forward"])
                 message = actions.do_forward_mail(request.user, delivery, to=_ids(request, "to"), body=request.POST.get("body", ""))
             else:
+                uploads = [do_upload_file(request.user, f) for f in request.FILES.getlist("files")]
                 message = actions.do_send_mail(
                     request.user, to=_ids(request, "to"), cc=_ids(request, "cc"), team_ids=_ids(request, "team_ids"),
                     subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
                     private=bool(request.POST.get("private")), reply_to=prefill.get("reply_to"),
+                    attachment_ids=[u.pk for u in uploads],
                 )
         except (Invalid, NotFound) as exc:
             error = exc.message() if isinstance(exc, Invalid) else _("You can only write to people you share a space with.")
@@ -97,3 +100,20 @@ def compose(request: HttpRequest) -> HttpResponse:
         "folders": Folder.choices, "folder": "",
     }
     return render(request, "mail/compose.html", context, status=422 if error else 200)
+
+
+def _file_response(found: Any) -> HttpResponse:
+    """Images inline, every other file a download; never sniffed, never scripted."""
+    response = FileResponse(
+        found.file.open("rb"), content_type=found.content_type, as_attachment=not found.is_image, filename=found.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@page_errors
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    require_login(request)
+    return _file_response(queries.get_attachment(request.user, attachment_id))

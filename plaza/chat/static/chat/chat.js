@@ -78,6 +78,27 @@
     body.className = "chat-body";
     body.innerHTML = message.html;  // sanitized on the server (nh3)
     li.append(meta, body);
+    if (message.attachments && message.attachments.length) {
+      var files = document.createElement("ul");
+      files.className = "chat-files";
+      message.attachments.forEach(function (a) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = a.url;
+        if (a.is_image) {
+          var img = document.createElement("img");
+          img.src = a.url;
+          img.alt = a.name;
+          img.loading = "lazy";
+          link.append(img);
+        } else {
+          link.textContent = "📎 " + a.name;
+        }
+        item.append(link);
+        files.append(item);
+      });
+      li.append(files);
+    }
     if (message.edited) markEdited(li);
     if (message.author.id === me && !message.call_record) {
       var actions = document.createElement("form");
@@ -116,16 +137,34 @@
   }
 
   // --- sending, editing, deleting ------------------------------------------------------
+  var picker = composer.querySelector("[data-chat-files]");
+  picker.addEventListener("change", function () {
+    picker.closest("label").classList.toggle("has-files", picker.files.length > 0);
+  });
+
+  function upload(file) {
+    var data = new FormData();
+    data.append("file", file);
+    return fetch("/api/v1/uploads", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf() }, body: data })
+      .then(function (response) { if (!response.ok) throw response; return response.json(); });
+  }
+
   composer.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = textarea.value.trim();
-    if (!body) return;
-    composer.querySelector("button").disabled = true;
-    request("POST", api + "/messages", { body: body }).then(function (message) {
+    var files = Array.prototype.slice.call(picker.files || []);
+    if (!body && !files.length) return;
+    var sendButton = composer.querySelector("button[type=submit]");
+    sendButton.disabled = true;
+    Promise.all(files.map(upload)).then(function (uploads) {
+      return request("POST", api + "/messages", { body: body, attachment_ids: uploads.map(function (u) { return u.id; }) });
+    }).then(function (message) {
       textarea.value = "";
+      picker.value = "";
+      picker.closest("label").classList.remove("has-files");
       append(message);
     }).catch(function () { composer.submit(); }).finally(function () {
-      composer.querySelector("button").disabled = false;
+      sendButton.disabled = false;
       textarea.focus();
     });
   });
