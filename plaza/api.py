@@ -9,11 +9,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from plaza.accounts.api import router as accounts_router
+from plaza.calendars.api import router as calendars_router
 from plaza.calls.api import router as calls_router
 from plaza.cases.api import router as cases_router
 from plaza.chat.api import router as chat_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
+from plaza.events.api import router as events_router
 from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
@@ -122,3 +124,5 @@ api.add_router("/", showcase_router)
 api.add_router("/", chat_router)
 api.add_router("/", mail_router)
 api.add_router("/", calls_router)
+api.add_router("/", events_router)
+api.add_router("/", calendars_router)

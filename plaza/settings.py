@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "plaza.chat",
     "plaza.mail",
     "plaza.calls",
+    "plaza.events",
+    "plaza.calendars",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("plaza.cases.urls")),
     path("", include("plaza.polls.urls")),
     path("", include("plaza.showcase.urls")),
+    path("", include("plaza.events.urls")),
+    path("", include("plaza.calendars.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

@@ -106,6 +106,10 @@ def seed_demo() -> bool:
     from plaza.feed.demo import seed_feed_demo
 
     seed_feed_demo()
+
+    from plaza.events.demo import seed_events_demo
+
+    seed_events_demo()
     from plaza.cases.demo import seed_cases
 
     seed_cases()

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from plaza.accounts.actions import do_create_token
 from plaza.chat.tests import policy as chat_policy
 from plaza.core.testing import PASSWORD, World
+from plaza.events.tests import policy as events_policy
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_invitation, do_create_team, do_import_members
 from plaza.spaces.models import JoinRequest
@@ -108,6 +109,7 @@ class Case:
     params: Callable[[Fixtures], dict[str, Any]] = lambda f: {}
     body: Callable[[Fixtures], Any] | None = None
     multipart: bool = False
+    upload: Callable[[], Any] | None = None  # the multipart file, a CSV when not given
 
 
 def acme(f: Fixtures) -> dict[str, Any]:
@@ -286,6 +288,26 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "mail/messages/<int:message_id>/forward"): Case(
         row(201, 201, 404, 404, 401), params=chat_policy.mail_to_bob, body=lambda f: {"to": [f.world.gina.user.pk]}
     ),
+    # --- events (alice's space-wide event in acme) and the calendar (each person's own) ---
+    # Guests create events only in their teams and do not see space-wide ones.
+    ("POST", "spaces/<slug>/events"): Case(row(201, 201, 403, 404, 401), params=acme, body=events_policy.event_body),
+    ("GET", "spaces/<slug>/events"): Case(row(200, 200, 200, 404, 401), params=acme),
+    ("GET", "events/<int:event_id>"): Case(row(200, 200, 404, 404, 401), params=events_policy.acme_event),
+    ("PATCH", "events/<int:event_id>"): Case(row(200, 403, 404, 404, 401), params=events_policy.acme_event, body=lambda f: {"title": "New"}),
+    ("POST", "events/<int:event_id>/cancel"): Case(row(200, 403, 404, 404, 401), params=events_policy.acme_event),
+    ("POST", "events/<int:event_id>/rsvp"): Case(row(200, 200, 404, 404, 401), params=events_policy.acme_event, body=lambda f: {"status": "going"}),
+    ("GET", "events/<int:event_id>/attendees"): Case(row(200, 200, 404, 404, 401), params=events_policy.acme_event),
+    ("POST", "events/<int:event_id>/attendees/<int:user_id>/approve"): Case(
+        row(200, 403, 404, 404, 401), params=events_policy.acme_approval_event_bob_pending
+    ),
+    ("DELETE", "events/<int:event_id>/attendees/<int:user_id>"): Case(
+        row(204, 403, 404, 404, 401), params=events_policy.acme_event_bob_going
+    ),
+    ("GET", "calendar"): Case(signed_in(200)),
+    ("POST", "calendar/entries"): Case(signed_in(201), body=events_policy.entry_body),
+    ("GET", "calendar/feed"): Case(signed_in(200)),
+    ("POST", "calendar/feed/rotate"): Case(signed_in(200)),
+    ("POST", "calendar/import"): Case(signed_in(200), multipart=True, upload=events_policy.ics_upload),
     # --- feed ----------------------------------------------------------------------------
     # Guests post only in their teams; outsiders may not know acme exists.
     ("POST", "spaces/<slug>/posts"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"body": "Hello"}),
@@ -376,7 +398,9 @@ def call(persona: str, method: str, route: str, case: Case, fixtures: Fixtures) 
         extra["HTTP_AUTHORIZATION"] = f"Bearer {getattr(fixtures.world, persona).token}"
     url = fill(route, case.params(fixtures))
     if case.multipart:
-        upload = SimpleUploadedFile("people.csv", b"email,name,role\ncarol@example.com,Carol,member\n", content_type="text/csv")
+        upload = case.upload() if case.upload else SimpleUploadedFile(
+            "people.csv", b"email,name,role\ncarol@example.com,Carol,member\n", content_type="text/csv"
+        )
         return client.post(url, data={"file": upload}, **extra)
     body = case.body(fixtures) if case.body else None
     if body is not None:

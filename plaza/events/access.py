@@ -1,0 +1,96 @@
+"""Who may see and change events. Missing and forbidden look the same: 404.
+
+An event has the audience of a post: the whole space or one team. The same rules decide who
+sees it (``spaces.access.can_see_team``; guests only their teams' events), so the condition
+is shared with the feed. Organisers and space admins change an event and approve people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.events.models import Event
+from plaza.feed.access import list_people_who_see, visible_posts_q
+from plaza.spaces.access import SpaceAccess, can_see_team, space_access_for
+from plaza.spaces.models import Space, Team, TeamMembership
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def visible_events_q(user: Any, prefix: str = "") -> Q:
+    """The events anywhere that ``user`` may see, as one condition (no extra query).
+
+    Events and posts share their audience fields (``space``, ``team``) and rules.
+    """
+    return visible_posts_q(user, prefix)
+
+
+def space_events_q(acc: SpaceAccess) -> Q:
+    """The events of ``acc.space`` the caller may see."""
+    return Q(space=acc.space) & visible_events_q(acc.user)
+
+
+def list_visible_event_ids(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the events ``user`` may see now (one query)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(Event.objects.filter(pk__in=ids).filter(visible_events_q(user)).values_list("pk", flat=True))
+
+
+def list_event_audience(space: Space, team: Team | None, user_ids: Iterable[int] | None = None) -> set[int]:
+    """Among ``user_ids`` (None: everyone), the people who may see an event of ``space``/``team``."""
+    return list_people_who_see(space, team, user_ids)
+
+
+def can_see_event(acc: SpaceAccess, event: Event) -> bool:
+    if event.space_id != acc.space.pk or not _authenticated(acc.user) or not acc.role:
+        return False
+    if event.team_id is None:
+        return not acc.is_guest or acc.is_admin
+    team_membership = TeamMembership.objects.filter(team_id=event.team_id, user=acc.user).first()
+    return can_see_team(acc, event.team, team_membership)  # type: ignore[arg-type]
+
+
+def can_manage_event(acc: SpaceAccess, event: Event) -> bool:
+    """Organisers and space admins edit, cancel, invite and approve."""
+    return _authenticated(acc.user) and (event.organiser_id == acc.user.pk or acc.is_admin)
+
+
+def access_event(acc_or_user: SpaceAccess | Any, event_id: int, *, for_write: bool = False) -> tuple[SpaceAccess, Event]:
+    """The caller's access to the space of event ``event_id``, and the event.
+
+    Given a SpaceAccess, the event must be in that space. ``for_write`` asks to manage it:
+    only its organiser or a space admin may (403 for others who can see it).
+    """
+    qs = Event.objects.select_related("space__parent__parent", "team", "organiser").filter(
+        pk=event_id,
+    )
+    if isinstance(acc_or_user, SpaceAccess):
+        acc = acc_or_user
+        event = qs.filter(space=acc.space).first()
+    else:
+        if not _authenticated(acc_or_user):
+            raise NotAuthenticated()
+        event = qs.first()
+        acc = space_access_for(acc_or_user, event.space) if event is not None else None  # type: ignore[assignment]
+    if event is None or not can_see_event(acc, event):
+        raise NotFound()
+    if for_write and not can_manage_event(acc, event):
+        raise Forbidden()
+    return acc, event
+
+
+def can_create_event_in(acc: SpaceAccess, team: Team | None, team_membership: TeamMembership | None) -> bool:
+    """Full members create space-wide events; in a team, its members and the space's admins."""
+    if acc.is_admin:
+        return True
+    if team is None:
+        return acc.is_member
+    return acc.joined and team_membership is not None
