@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,7 +123,9 @@ def do_vote(acc: SpaceAccess, poll: Poll, *, option_ids: list[int]) -> list[int]
                 Voter.objects.create(space_id=poll.space_id, poll=poll, user=user)
         except IntegrityError as exc:
             raise Conflict(_("You have already voted in this secret ballot.")) from exc
-        PollOption.objects.filter(poll=poll, pk__in=ids).update(votes=F("votes") + 1)
+        # Every option row is rewritten, chosen or not, so row metadata (PostgreSQL's xmin,
+        # shared with the Voter row) cannot tell which options this voter chose.
+        PollOption.objects.filter(poll=poll).update(votes=F("votes") + Case(When(pk__in=ids, then=1), default=0))
         Poll.objects.filter(pk=poll.pk).update(voter_count=F("voter_count") + 1)
         return None
     try:
