@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from plaza.accounts.api import router as accounts_router
+from plaza.announcements.api import router as announcements_router
+from plaza.blogs.api import router as blogs_router
 from plaza.calendars.api import router as calendars_router
 from plaza.calls.api import router as calls_router
 from plaza.cases.api import router as cases_router
@@ -118,6 +120,8 @@ api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
+api.add_router("/", blogs_router)
+api.add_router("/", announcements_router)
 api.add_router("/", cases_router)
 api.add_router("/", polls_router)
 api.add_router("/", showcase_router)

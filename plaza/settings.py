@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "plaza.calls",
     "plaza.events",
     "plaza.calendars",
+    "plaza.blogs",
+    "plaza.announcements",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("plaza.showcase.urls")),
     path("", include("plaza.events.urls")),
     path("", include("plaza.calendars.urls")),
+    path("", include("plaza.blogs.urls")),
+    path("", include("plaza.announcements.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

@@ -18,9 +18,10 @@ from plaza.notifications.kinds import KINDS, TARGETS
 from plaza.notifications.models import Mode, Mute, Notification, NotificationSetting
 
 
-def _mode_for(user_ids: list[int], kind: str) -> dict[int, str]:
+def _mode_for(user_ids: list[int], kind: str, default: str | None = None) -> dict[int, str]:
+    """Each person's email mode for ``kind``: their setting, else ``default`` or the kind's."""
     modes = dict(NotificationSetting.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "mode"))
-    default = KINDS[kind].default_mode
+    default = default or KINDS[kind].default_mode
     return {uid: modes.get(uid, default) for uid in user_ids}
 
 
@@ -45,9 +46,13 @@ def notify(
     target_type: str = "",
     target_id: int | None = None,
     data: dict[str, Any] | None = None,
+    default_mode: str | None = None,
     batch: bool = False,
 ) -> list[Notification]:
     """Notify ``recipients`` (users or ids) about ``target``, inside the caller's transaction.
+
+    ``default_mode`` replaces the kind's default email mode for this one notification (an
+    urgent item of a kind that is usually in the digest); people's own settings still win.
 
     Nobody is notified about their own act, about a target they cannot see, or from a space
     or team they muted. The in-app notification and the live events leave after commit;
@@ -60,6 +65,8 @@ def notify(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if default_mode is not None and default_mode not in Mode.values:
+        raise ValueError(f"unknown mode {default_mode!r}")
     ids = {r if isinstance(r, int) else r.pk for r in recipients}
     if actor is not None:
         ids.discard(actor.pk)
@@ -75,6 +82,8 @@ def notify(
     if not users:
         return []
     payload = {"actor": actor.name if actor is not None else "", **(data or {})}
+    if default_mode is not None:
+        payload["default_mode"] = default_mode  # read again when the mail task runs
     if space is not None:
         payload.setdefault("space", space.name)
         payload.setdefault("slug", space.slug)
@@ -102,7 +111,7 @@ def notify(
         ]
     )
     User.objects.filter(pk__in=list(users)).update(unread_notifications=F("unread_notifications") + 1)
-    modes = _mode_for(list(users), kind)
+    modes = _mode_for(list(users), kind, default_mode)
     for row in rows:
         if modes[row.recipient_id] == Mode.IMMEDIATE:
             tasks.send_notification_email.enqueue(row.pk)

@@ -64,6 +64,8 @@ def get_settings(user: Any) -> dict[str, Any]:
     }
 
 
-def mode_for(user: Any, kind: str) -> str:
+def mode_for(user: Any, kind: str, default: str | None = None) -> str:
+    """The person's mode for ``kind``: their setting, else ``default`` (one notification's
+    own default, see ``notify``) or the kind's."""
     chosen = NotificationSetting.objects.filter(user=user, kind=kind).values_list("mode", flat=True).first()
-    return chosen or KINDS[kind].default_mode if kind in KINDS else Mode.OFF
+    return chosen or default or KINDS[kind].default_mode if kind in KINDS else Mode.OFF

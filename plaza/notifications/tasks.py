@@ -81,7 +81,7 @@ def send_notification_email(notification_id: int) -> bool:
     row = Notification.objects.select_related("recipient", "actor").filter(pk=notification_id).first()
     if row is None or row.read_at is not None or not row.recipient.is_active:
         return False
-    if mode_for(row.recipient, row.kind) != "immediate":
+    if mode_for(row.recipient, row.kind, row.data.get("default_mode")) != "immediate":
         return False
     if not _claim([row.pk]):
         return False  # already mailed (another worker or the digest)

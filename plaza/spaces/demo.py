@@ -107,6 +107,14 @@ def seed_demo() -> bool:
 
     seed_feed_demo()
 
+    from plaza.blogs.demo import seed_blogs_demo
+
+    seed_blogs_demo()
+
+    from plaza.announcements.demo import seed_announcements_demo
+
+    seed_announcements_demo()
+
     from plaza.events.demo import seed_events_demo
 
     seed_events_demo()

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from plaza.accounts.actions import do_create_token
+from plaza.blogs.tests import policy as blogs_policy
 from plaza.chat.tests import policy as chat_policy
 from plaza.core.testing import PASSWORD, World
 from plaza.events.tests import policy as events_policy
@@ -308,6 +309,31 @@ POLICY: dict[tuple[str, str], Case] = {
     ("GET", "calendar/feed"): Case(signed_in(200)),
     ("POST", "calendar/feed/rotate"): Case(signed_in(200)),
     ("POST", "calendar/import"): Case(signed_in(200), multipart=True, upload=events_policy.ics_upload),
+    # --- blogs (gina's published blog in the public Sales team) and headlines ---------------
+    # Guests blog only in their teams; only the author edits; the author or an admin deletes.
+    ("POST", "spaces/<slug>/blogs"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"title": "Hello", "body": "World"}),
+    ("GET", "spaces/<slug>/blogs"): Case(row(200, 200, 200, 404, 404), params=acme),
+    ("GET", "blogs/<int:blog_id>"): Case(row(200, 200, 200, 404, 404), params=blogs_policy.sales_blog),
+    ("PATCH", "blogs/<int:blog_id>"): Case(row(403, 403, 200, 404, 401), params=blogs_policy.sales_blog, body=lambda f: {"title": "Edited"}),
+    ("DELETE", "blogs/<int:blog_id>"): Case(row(204, 403, 204, 404, 401), params=blogs_policy.sales_blog),
+    ("POST", "blogs/<int:blog_id>/like"): Case(row(200, 200, 200, 404, 401), params=blogs_policy.sales_blog),
+    ("DELETE", "blogs/<int:blog_id>/like"): Case(row(200, 200, 200, 404, 401), params=blogs_policy.sales_blog),
+    ("POST", "blogs/<int:blog_id>/comments"): Case(row(201, 201, 201, 404, 401), params=blogs_policy.sales_blog, body=lambda f: {"body": "Nice"}),
+    ("GET", "blogs/<int:blog_id>/comments"): Case(row(200, 200, 200, 404, 404), params=blogs_policy.sales_blog),
+    ("GET", "spaces/<slug>/headlines"): Case(row(200, 200, 200, 404, 404), params=acme),
+    ("POST", "spaces/<slug>/headlines"): Case(ADMIN_201, params=acme, body=blogs_policy.headline_body),
+    ("DELETE", "spaces/<slug>/headlines/<int:headline_id>"): Case(ADMIN_204, params=blogs_policy.acme_headline),
+    # --- announcements (alice's, to the whole of acme: bob receives it, gina, a guest, not) ---
+    ("POST", "spaces/<slug>/announcements"): Case(ADMIN_201, params=acme, body=lambda f: {"title": "Hi", "body": "All"}),
+    ("GET", "spaces/<slug>/announcements"): Case(row(200, 200, 200, 404, 401), params=acme),
+    ("GET", "announcements/<int:announcement_id>"): Case(row(200, 200, 404, 404, 401), params=blogs_policy.acme_announcement),
+    ("PATCH", "announcements/<int:announcement_id>"): Case(
+        row(200, 403, 404, 404, 401), params=blogs_policy.acme_announcement, body=lambda f: {"title": "Changed"}
+    ),
+    ("POST", "announcements/<int:announcement_id>/read"): Case(row(200, 200, 404, 404, 401), params=blogs_policy.acme_announcement),
+    ("POST", "announcements/<int:announcement_id>/recall"): Case(row(200, 403, 404, 404, 401), params=blogs_policy.acme_announcement),
+    ("GET", "announcements/<int:announcement_id>/receipts"): Case(row(200, 403, 404, 404, 401), params=blogs_policy.acme_announcement),
+    ("POST", "announcements/<int:announcement_id>/remind"): Case(row(202, 403, 404, 404, 401), params=blogs_policy.acme_announcement),
     # --- feed ----------------------------------------------------------------------------
     # Guests post only in their teams; outsiders may not know acme exists.
     ("POST", "spaces/<slug>/posts"): Case(row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"body": "Hello"}),

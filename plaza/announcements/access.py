@@ -1,0 +1,77 @@
+"""Who may see and manage announcements. Missing and forbidden look the same: 404.
+
+An announcement is seen by its recipients (resolved when it was published) while it stands,
+and by the space's admins always (recalled ones included). Nobody else knows it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from plaza.announcements.models import Announcement, AnnouncementRecipient, AnnouncementStatus
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Membership, Role
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def space_announcements_q(acc: SpaceAccess) -> Q:
+    """The announcements of ``acc.space`` the caller may see, as a condition on Announcement."""
+    if not _authenticated(acc.user) or not acc.role:
+        return Q(pk__in=[])
+    if acc.is_admin:
+        return Q(space=acc.space)
+    mine = AnnouncementRecipient.objects.filter(space=acc.space, user=acc.user).values("announcement_id")
+    return Q(space=acc.space, status=AnnouncementStatus.PUBLISHED, pk__in=mine)
+
+
+def list_visible_announcement_ids(user: Any, ids: Any) -> set[int]:
+    """Among ``ids``, the announcements ``user`` may see now, anywhere (one query)."""
+    ids = list(ids)
+    if not ids or not _authenticated(user):
+        return set()
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    received = AnnouncementRecipient.objects.filter(announcement=OuterRef("pk"), user=user, space=OuterRef("space"))
+    return set(
+        Announcement.objects.filter(pk__in=ids)
+        .filter(
+            Q(space_id__in=admin_of)
+            | Q(space__parent_id__in=admin_of)
+            | Q(space__parent__parent_id__in=admin_of)
+            | (Q(status=AnnouncementStatus.PUBLISHED) & Exists(received))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def access_announcement(
+    acc_or_user: SpaceAccess | Any, announcement_id: int, *, for_write: bool = False, live: bool = False
+) -> tuple[SpaceAccess, Announcement]:
+    """The caller's access to the announcement's space, and the announcement.
+
+    ``for_write`` (edit, recall, receipts, remind) needs a space admin: 403 for recipients.
+    ``live`` refuses recalled announcements (404), even to admins.
+    """
+    qs = Announcement.objects.select_related("space__parent__parent", "author", "category").filter(pk=announcement_id)
+    if isinstance(acc_or_user, SpaceAccess):
+        acc = acc_or_user
+        found = qs.filter(space=acc.space).first()
+    else:
+        if not _authenticated(acc_or_user):
+            raise NotAuthenticated()
+        found = qs.first()
+        acc = space_access_for(acc_or_user, found.space) if found is not None else None  # type: ignore[assignment]
+    if found is None or acc is None:
+        raise NotFound()
+    if not Announcement.objects.filter(space_announcements_q(acc), pk=found.pk).exists():
+        raise NotFound()
+    if live and found.status != AnnouncementStatus.PUBLISHED:
+        raise NotFound()
+    if for_write and not acc.is_admin:
+        raise Forbidden()
+    return acc, found
