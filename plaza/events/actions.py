@@ -44,6 +44,9 @@ TIME_AND_PLACE = ("starts_at", "ends_at", "timezone", "all_day", "location", "on
 AUDITED = ["title", "starts_at", "ends_at", "timezone", "all_day", "location", "online_url", "capacity",
            "enrollment", "registration_deadline", "state"]
 MAX_INVITEES = 500
+# How far ahead the scheduled sweep looks for seats held by people who left: later events
+# are swept once they come this close (the sweep's cost stays bounded).
+SEAT_SWEEP_AHEAD = timedelta(days=60)
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -411,6 +414,33 @@ def do_remove_attendee(acc: SpaceAccess, event: Event, user_id: int) -> None:
     audit.record(space=acc.space, actor=user, action="event.remove_attendee", target=event, before={"user_id": user_id})
     if held_seat and not event.cancelled:
         _promote_waitlist(event)
+
+
+def do_release_lost_seats(now: datetime | None = None) -> int:
+    """Free the seats and places of people who may no longer see an upcoming event (removed
+    from the space or its team), and give the seats to the waiting list. Runs from the
+    scheduled job; each event is one transaction under its row lock. Returns seats freed."""
+    now = now or timezone.now()
+    held = [AttendeeStatus.GOING, AttendeeStatus.WAITLIST, AttendeeStatus.PENDING, AttendeeStatus.MAYBE]
+    upcoming = Event.objects.select_related("space", "team").filter(
+        state=EventState.SCHEDULED, ends_at__gt=now, starts_at__lt=now + SEAT_SWEEP_AHEAD, attendees__status__in=held
+    ).distinct()
+    freed = 0
+    for event in upcoming:
+        with transaction.atomic():
+            _lock(event)
+            answers = dict(
+                Attendee.objects.filter(space=event.space_id, event=event, status__in=held).values_list("user_id", "status")
+            )
+            lost = set(answers) - list_event_audience(event.space, event.team, answers)
+            if not lost:
+                continue
+            Attendee.objects.filter(space=event.space_id, event=event, user_id__in=lost).delete()
+            seats = sum(1 for uid in lost if answers[uid] == AttendeeStatus.GOING)
+            if seats:
+                freed += seats
+                _promote_waitlist(event)
+    return freed
 
 
 # --- reminders ----------------------------------------------------------------------------

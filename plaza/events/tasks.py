@@ -7,7 +7,10 @@ from django_tasks import task
 
 @task()
 def send_event_reminders() -> int:
-    """Send the reminders that are due (each exactly once); returns how many went out."""
-    from plaza.events.actions import do_send_due_reminders
+    """Release the seats of people who left, then send the reminders that are due (each
+    exactly once); returns how many reminders went out."""
+    from plaza.events.actions import do_release_lost_seats, do_send_due_reminders
 
+    # Seats of people who left first, so reminders go only to those who may still come.
+    do_release_lost_seats()
     return do_send_due_reminders()

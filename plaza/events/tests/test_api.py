@@ -149,6 +149,21 @@ def test_organiser_removes_an_attendee_and_the_seat_goes_to_the_waitlist(api, wo
     assert api("alice").delete(f"events/{eid}/attendees/{world.bob.user.pk}").status_code == 404
 
 
+def test_seats_of_people_removed_from_the_space_go_to_the_waitlist(api, world):
+    carol = member(world, "carol")
+    event = create(api, capacity=1)
+    eid = event["id"]
+    api("bob").post(f"events/{eid}/rsvp", {"status": "going"})
+    assert Api(carol).post(f"events/{eid}/rsvp", {"status": "going"}).json_body == {"status": "waitlist"}
+    assert api("alice").delete(f"spaces/acme/members/{world.bob.user.pk}").status_code == 204
+    queue_due_jobs(timezone.now().timestamp())
+    run_pending_tasks()
+    assert Api(carol).get(f"events/{eid}").json_body["my_status"] == "going"
+    assert kinds(carol.user, "event_promoted") == 1
+    handles = [a["user"]["handle"] for a in api("alice").get(f"events/{eid}/attendees").json_body["items"]]
+    assert handles == ["carol"]
+
+
 def test_approval_events_are_pending_until_approved(api, world):
     event = create(api, enrollment="approval", capacity=1)
     eid = event["id"]
