@@ -9,6 +9,7 @@ interleaved rounds; medians are quoted. See docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -74,9 +75,30 @@ class Proc:
         self.logfile.close()
 
 
-def wait_http(port: int, path: str = "/healthz", timeout: float = 180) -> None:
+def free_ports(first: int, count: int = 3) -> int:
+    """The first of ``count`` consecutive free ports on 127.0.0.1, from ``first`` on.
+
+    Two harness runs on one machine (a developer's and a CI smoke run) must not measure each
+    other's servers.
+    """
+    import socket
+
+    for base in range(first, first + 200, count):
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError(f"no {count} free ports from {first}")
+
+
+def wait_http(port: int, path: str = "/healthz", timeout: float = 180, proc: Proc | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited (see its log in var/bench/logs)")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
                 if resp.status == 200:
@@ -290,7 +312,7 @@ def run_profile(
         procs.append(server)
         if profile == "production":
             procs.append(Proc(f"{profile}-worker", [plaza, "worker"], env, logdir))
-        wait_http(PORT)
+        wait_http(PORT, proc=server)
         receivers = min(preset.fanout, preset.people - 1)
 
         # WebSockets first, so the memory figure comes from a server's first sockets.
@@ -316,7 +338,7 @@ def run_profile(
         if profile == "production" and not skip_ws:
             second = Proc(f"{profile}-server-b", [plaza, "serve", "--port", str(PORT + 1)], env, logdir)
             procs.append(second)
-            wait_http(PORT + 1)
+            wait_http(PORT + 1, proc=second)
             two: list[dict[str, Any]] = []
             for r in range(rounds):
                 two.append(fanout("plaza", [PORT, PORT + 1], receivers, preset.ws_messages, [server.pid, second.pid]))
@@ -525,12 +547,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, help="seconds per HTTP measurement (default: the preset's)")
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
     parser.add_argument("--skip-ws", action="store_true", help="HTTP only (scaling runs): no WebSocket fan-out or memory")
+    parser.add_argument("--ws-messages", type=int, help="messages per fan-out measurement (default: the preset's)")
     parser.add_argument("--out", default=str(RESULTS), help="directory for the results (default: bench/results)")
-    parser.add_argument("--port", type=int, help="first of three ports on 127.0.0.1 (default 8611)")
+    parser.add_argument("--port", type=int, help="first of three ports on 127.0.0.1 (default: three free ones from 8611)")
     args = parser.parse_args(argv)
     global PORT
-    PORT = args.port or PORT
+    PORT = args.port or free_ports(PORT)
     preset = get_preset(args.preset, posts=args.posts)
+    if args.ws_messages:
+        preset = dataclasses.replace(preset, ws_messages=args.ws_messages)
     profiles = args.profile or ["embedded", "production"]
     rounds = args.rounds or preset.rounds
     seconds = args.seconds or preset.seconds
