@@ -144,6 +144,8 @@ def do_create_blog(
     if as_space and not acc.is_admin:
         raise Forbidden(_("Only admins write as the space."))
     cover = check_cover(user, cover_id)
+    if cover is not None:
+        feed_actions.do_keep_upload(cover, acc.space)  # a draft's cover is no orphan upload
     blog = Blog.objects.create(
         space=acc.space, team=team, author=user, as_space=as_space, title=title, body=body,
         html=markdown.render(body), tags=tags, cover=cover,
@@ -193,6 +195,7 @@ def do_edit_blog(
             # The cover travels with the announcing post, which does not change.
             raise Conflict(_("The cover of a published blog cannot be changed."))
         blog.cover = check_cover(user, cover_id)
+        feed_actions.do_keep_upload(blog.cover, acc.space)  # type: ignore[arg-type]
         fields.append("cover")
     if blog.status == BlogStatus.PUBLISHED and fields:
         blog.edited_at = timezone.now()
@@ -264,6 +267,8 @@ def do_add_headline(
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
     _check_target(acc, kind, target_id)
     cover = check_cover(user, cover_id)
+    if cover is not None:
+        feed_actions.do_keep_upload(cover, acc.space)  # served by the headline, never attached to a post
     if position is None:
         last = Headline.objects.filter(space=acc.space).aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1

@@ -468,17 +468,26 @@ def do_upload_file(user: Any, upload: Any) -> Attachment:
 ORPHAN_UPLOAD_AGE = timedelta(hours=24)
 
 
+def do_keep_upload(attachment: Attachment, space: Space) -> None:
+    """Keep an upload another app uses outside a post (the cover of a draft blog or of a
+    headline): marked with its space, it is no orphan to :func:`do_purge_orphan_uploads`.
+    Who may download it does not change (its uploader, until it is attached to a post)."""
+    Attachment.objects.filter(pk=attachment.pk).update(space=space)
+    attachment.space = space
+
+
 def do_purge_orphan_uploads(*, older_than: timedelta = ORPHAN_UPLOAD_AGE) -> int:
     """Delete uploads (rows and files) that were never attached to a post; returns how many.
 
     Files go only after their row is gone, so a crash leaves at worst an unreachable file.
     """
     cutoff = timezone.now() - older_than
-    stale = list(Attachment.objects.filter(post__isnull=True, created__lt=cutoff)[:500])
+    orphans = Attachment.objects.filter(post__isnull=True, space__isnull=True)  # not kept by do_keep_upload
+    stale = list(orphans.filter(created__lt=cutoff)[:500])
     if not stale:
         return 0
     with transaction.atomic():
-        Attachment.objects.filter(pk__in=[a.pk for a in stale], post__isnull=True).delete()
+        orphans.filter(pk__in=[a.pk for a in stale]).delete()
     for attachment in stale:
         attachment.file.delete(save=False)
     return len(stale)

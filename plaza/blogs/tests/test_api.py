@@ -293,3 +293,21 @@ def test_headline_bad_input_is_422_naming_the_field(world, api, public_space):
         assert field in str(response.json_body["detail"]), (field, response.json_body)
     assert api("mallory").get("spaces/acme/headlines").status_code == 404
     assert Space.objects.filter(slug="fans").exists()
+
+
+def test_covers_in_use_survive_the_orphan_upload_purge(world, api, public_space):
+    from plaza.feed.actions import do_purge_orphan_uploads
+    from plaza.feed.models import Attachment
+
+    draft_cover, headline_cover, unused = upload(world, "bob"), upload(world, "alice"), upload(world, "bob")
+    draft = create(api, "bob", slug="fans", cover_id=draft_cover)
+    blog = create(api, "bob", slug="fans", status="published")
+    made = api("alice").post("spaces/fans/headlines", {"kind": "blog", "id": blog["id"], "cover_id": headline_cover})
+    assert made.status_code == 201
+    Attachment.objects.update(created=timezone.now() - timedelta(days=2))
+    assert do_purge_orphan_uploads() == 1
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {draft_cover, headline_cover}
+    assert Client().get(made.json_body["cover_url"]).status_code == 200
+    published = api("bob").patch(f"blogs/{draft['id']}", {"status": "published"}).json_body
+    assert Attachment.objects.get(pk=draft_cover).post_id == published["post_id"]
+    assert unused not in Attachment.objects.values_list("pk", flat=True)
