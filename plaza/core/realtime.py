@@ -7,7 +7,6 @@ or team, so an event already in flight when someone is removed is not shown to t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,21 +19,12 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-# Group sends in flight at once. Each person has a group, so a post to a space of 1,000
-# people is 1,000 sends; one after another, each waited for its own Redis round trips
-# (four per group with channels-redis) before the next began (plaza bench, goal G6).
-SEND_CONCURRENCY = 50
-
-
 async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    # One call never names a group twice (publish_on_commit sends one message per person), so
-    # overlapping the sends cannot reorder two messages to the same socket.
-    for start in range(0, len(messages), SEND_CONCURRENCY):
-        batch = messages[start : start + SEND_CONCURRENCY]
-        await asyncio.gather(*(layer.group_send(group, message) for group, message in batch))
+    for group, message in messages:
+        await layer.group_send(group, message)
 
 
 def _send_after_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
