@@ -53,6 +53,10 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         await super().send(channel, message)
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        if not self.groups.get(group):
+            # Nobody in this process listens: skip the hand-over (a post to a space of 1,000
+            # people, none of them online, cost 370 ms of CPU in hops to nowhere).
+            return
         loop = self._foreign_loop()
         if loop is not None:
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(super().group_send(group, message), loop))
