@@ -16,6 +16,13 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _steady_rate_limit_clock(monkeypatch):
+    # Rate limits count in fixed windows; a slow test crossing a window boundary would
+    # start a fresh count and never trip. Tests run at one instant, mid-window.
+    monkeypatch.setattr("plaza.core.ratelimit._now", lambda: 1_800_000_030.0)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
