@@ -9,6 +9,9 @@ Registered from the root ``conftest.py`` (``pytest_plugins``). It provides:
 - ``browser_session``: a factory of fresh browser contexts (one per person) on pytest-django's
   ``live_server``. It records Content-Security-Policy reports from the console and saves a
   screenshot of every open page into ``test-artifacts/`` when the test fails.
+- ``asgi_url``: the whole ASGI application (pages and /ws/) served by uvicorn in a thread of
+  the test process, on the same test database and in-memory channel layer; it points
+  ``browser_session`` at itself. pytest-django's ``live_server`` speaks only HTTP.
 
 Playwright's sync API keeps an asyncio loop "running" in the test thread for as long as it
 lives. Django then refuses ORM calls from that thread and asgiref refuses ``async_to_sync``,
@@ -20,6 +23,9 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,3 +214,26 @@ def browser_session(browser: Browser, live_server: Any, request: pytest.FixtureR
             for path in saved:
                 print(f"screenshot on failure: {path}")
         session.close()
+
+
+@pytest.fixture
+def asgi_url(browser_session: BrowserSession) -> Iterator[str]:
+    import uvicorn
+
+    from plaza.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    url = f"http://127.0.0.1:{port}"
+    browser_session.base_url = url
+    yield url
+    server.should_exit = True
+    thread.join(timeout=5)

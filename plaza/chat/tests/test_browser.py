@@ -1,17 +1,13 @@
 """Two people chat in real browsers over a real socket: a message, typing, an edit and a
 delete arrive live; the chat fits a phone; no CSP violation or script error on the way.
 
-pytest-django's ``live_server`` speaks only HTTP, so this test serves the whole ASGI
-application (pages and /ws/) with uvicorn in a thread of the test process: the same test
-database and the same in-memory channel layer.
+pytest-django's ``live_server`` speaks only HTTP, so this test uses the ``asgi_url`` fixture
+(plaza/core/browser.py): the whole ASGI application (pages and /ws/) served by uvicorn in a
+thread of the test process, on the same test database and in-memory channel layer.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,29 +16,6 @@ from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
 from plaza.core.testing import PASSWORD, Api
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def asgi_url(browser_session: BrowserSession) -> Iterator[str]:
-    import uvicorn
-
-    from plaza.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    url = f"http://127.0.0.1:{port}"
-    browser_session.base_url = url
-    yield url
-    server.should_exit = True
-    thread.join(timeout=5)
 
 
 def sign_in(browser_session: BrowserSession, email: str, **kwargs):
