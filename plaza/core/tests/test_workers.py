@@ -81,10 +81,16 @@ def test_embedded_serve_runs_background_tasks_itself(tmp_path):
         token = post("auth/signup", {"email": "owner@example.com", "password": "a-long-enough-pass-42", "name": "Owner"})["token"]
         post("spaces", {"name": "Embedded", "slug": "embedded", "visibility": "private", "join_policy": "invite"}, token)
         post("spaces/embedded/invitations", {"email": "friend@example.com", "role": "member"}, token)
+        def mails() -> list[str]:
+            return [p.read_text() for p in mail_dir.iterdir()]
+
+        # The backend writes each message into its file: wait until one is complete, not
+        # merely created, then a little longer in case a duplicate follows.
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not list(mail_dir.iterdir()):
+        while time.monotonic() < deadline and not any("friend@example.com" in m for m in mails()):
             time.sleep(0.2)
-        mails = [p.read_text() for p in mail_dir.iterdir()]
+        time.sleep(1)
+        mails = mails()
         assert len(mails) == 1 and "friend@example.com" in mails[0], (tmp_path / "serve.log").read_text()[-2000:]
     finally:
         server.terminate()
