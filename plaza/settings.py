@@ -247,7 +247,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],  # blob: for previews of images picked for upload
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "frame-ancestors": ["'none'"],

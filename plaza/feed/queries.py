@@ -149,13 +149,52 @@ def get_topic(acc: SpaceAccess, name: str) -> Topic:
 
 def get_attachment(user: Any, attachment_id: int) -> Attachment:
     """An attachment the caller may download: its uploader's until attached, then exactly
-    whoever may see its post (404 for everyone else)."""
+    whoever may see its post; once claimed by another app, whoever the visibility function
+    registered for its kind allows (404 for everyone else)."""
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound()
+    if attachment.post_id is None and attachment.claimed_kind:
+        from plaza.feed.upload_kinds import upload_visible
+
+        if attachment.claimed_id is None or not upload_visible(attachment.claimed_kind, user, attachment.claimed_id):
+            raise NotFound()
+        return attachment
     if attachment.post_id is None:
         if not _authenticated(user) or attachment.uploader_id != user.pk:
             raise NotFound()
         return attachment
     access_post(user, attachment.post_id)
     return attachment
+
+
+def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = None, limit: int = 8) -> list[User]:
+    """People the composer may suggest for ``@q``: those who could see a post to this
+    audience (the space's full members for a space-wide post; for a team post, its members,
+    the space's admins and, for a public team, the full members), and whom the writer may
+    know. One query."""
+    from plaza.spaces.access import access_team
+    from plaza.spaces.models import Membership, TeamMembership
+
+    if not (acc.joined or acc.is_admin):
+        raise NotFound()
+    q = (q or "").strip().lstrip("@")[:30]
+    if not q:
+        return []
+    admins = Membership.objects.filter(space=acc.space, role__in=["owner", "admin"]).values("user_id")
+    full = Membership.objects.filter(space=acc.space, role__in=["owner", "admin", "member"]).values("user_id")
+    if team_id is None:
+        audience = Q(pk__in=full)
+    else:
+        team, _tm = access_team(acc, team_id)
+        audience = Q(pk__in=TeamMembership.objects.filter(team=team).values("user_id")) | Q(pk__in=admins)
+        if team.visibility == "public":
+            audience |= Q(pk__in=full)
+    return list(
+        User.objects.filter(audience, is_active=True)
+        .filter(share_people_q(acc.user))
+        .filter(Q(handle__istartswith=q) | Q(name__icontains=q))
+        .exclude(pk=acc.user.pk)
+        .distinct()
+        .order_by("handle")[:limit]
+    )

@@ -234,3 +234,14 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@page_errors
+def mention_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The composer's ``@`` suggestions: a small partial of people who could see the post."""
+    require_login(request)
+    acc = access_space(request.user, slug)
+    people = queries.list_mention_candidates(
+        acc, q=request.GET.get("q", ""), team_id=_optional_int(request.GET.get("team_id"), "team_id")
+    )
+    return render(request, "feed/_mention_suggestions.html", {"people": people})

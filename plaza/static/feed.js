@@ -33,3 +33,84 @@
     }
   });
 })();
+
+// The composer: "@" suggestions among people who could see the post, and previews of the
+// images picked for upload.
+(function () {
+  "use strict";
+  var timer = null;
+
+  function mentionPrefix(textarea) {
+    var before = textarea.value.slice(0, textarea.selectionStart);
+    var match = /(^|\s)@([^\s@#.,!?;:，。！？；：]{1,30})$/.exec(before);
+    return match ? match[2] : null;
+  }
+
+  function listFor(textarea) {
+    return textarea.form && textarea.form.querySelector("[data-mention-list]");
+  }
+
+  document.addEventListener("input", function (event) {
+    var textarea = event.target;
+    if (!textarea.matches || !textarea.matches("textarea[data-mentions-url]")) return;
+    var list = listFor(textarea);
+    if (!list) return;
+    var prefix = mentionPrefix(textarea);
+    clearTimeout(timer);
+    if (!prefix) { list.hidden = true; list.innerHTML = ""; return; }
+    timer = setTimeout(function () {
+      var url = new URL(textarea.getAttribute("data-mentions-url"), location.href);
+      url.searchParams.set("q", prefix);
+      var team = textarea.form.querySelector("select[name=team_id]");
+      if (team && team.value) url.searchParams.set("team_id", team.value);
+      fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) { list.innerHTML = html; list.hidden = !html.trim(); });
+    }, 150);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-mention]");
+    if (!button) return;
+    var form = button.closest("form");
+    var textarea = form && form.querySelector("textarea[data-mentions-url]");
+    if (!textarea) return;
+    var caret = textarea.selectionStart;
+    var before = textarea.value.slice(0, caret).replace(/@[^\s@]*$/, "@" + button.getAttribute("data-mention") + " ");
+    textarea.value = before + textarea.value.slice(caret);
+    textarea.focus();
+    textarea.setSelectionRange(before.length, before.length);
+    var list = listFor(textarea);
+    if (list) { list.hidden = true; list.innerHTML = ""; }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-preview-input]")) return;
+    var box = input.form && input.form.querySelector("[data-previews]");
+    if (!box) return;
+    box.innerHTML = "";
+    Array.prototype.slice.call(input.files || [], 0, 9).forEach(function (file) {
+      var item = document.createElement("figure");
+      if (file.type.indexOf("image/") === 0) {
+        var img = document.createElement("img");
+        img.src = URL.createObjectURL(file);
+        img.alt = file.name;
+        img.onload = function () { URL.revokeObjectURL(img.src); };
+        item.appendChild(img);
+      }
+      var caption = document.createElement("figcaption");
+      caption.textContent = file.name;
+      item.appendChild(caption);
+      box.appendChild(item);
+    });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (form && form.matches && form.matches("form[data-composer]") && event.detail.successful) {
+      var box = form.querySelector("[data-previews]");
+      if (box) box.innerHTML = "";
+    }
+  });
+})();

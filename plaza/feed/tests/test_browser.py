@@ -77,3 +77,27 @@ def test_feed_fits_a_phone(browser_session: BrowserSession, world) -> None:
         assert width <= PHONE_VIEWPORT["width"], f"{path} is {width}px wide on a phone"
     assert browser_session.csp_violations == []
     assert browser_session.page_errors == []
+
+
+def test_composer_suggests_mentions_and_previews_images(browser_session: BrowserSession, world, tmp_path) -> None:
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    picture = tmp_path / "grapes.png"
+    Image.new("RGB", (20, 12), (120, 20, 60)).save(picture)
+    page = sign_in(browser_session, world.bob.user.email)
+    page.goto("/s/acme/feed/")
+    textarea = page.locator("form[data-composer] textarea")
+    textarea.click()
+    textarea.press_sequentially("Thanks @al")
+    suggestion = page.locator("[data-mention-list] [data-mention=alice]")
+    expect(suggestion).to_be_visible()
+    expect(page.locator("[data-mention-list] [data-mention=mallory]")).to_have_count(0)
+    suggestion.click()
+    expect(textarea).to_have_value("Thanks @alice ")
+    page.locator("form[data-composer] input[type=file]").set_input_files(str(picture))
+    preview = page.locator("[data-previews] img")
+    expect(preview).to_have_count(1)
+    assert page.evaluate("() => document.querySelector('[data-previews] img').naturalWidth") == 20
+    assert browser_session.csp_violations == []
+    assert browser_session.page_errors == []
