@@ -83,7 +83,7 @@ def worker(once: bool) -> None:
 
     logging.getLogger("django_tasks_db").setLevel(logging.INFO)
     if once:
-        print(f"Ran {run_pending_tasks()} task(s).")
+        print(f"Ran {run_pending_tasks(scheduled=True)} task(s).")
         return
     print("Plaza worker started.", flush=True)
     run_worker_forever()

@@ -69,19 +69,20 @@ def make_worker(*, batch: bool = False, interval: float = 1.0) -> Any:
     )
 
 
-def run_pending_tasks() -> int:
+def run_pending_tasks(*, scheduled: bool = False) -> int:
     """Run every task that is due now, in this thread, and return how many ran.
 
     For tests and ``plaza worker --once``. Unlike the worker loop it never closes the
-    database connection, so it also works inside a test's transaction. Scheduled jobs
-    that are due are queued first.
+    database connection, so it also works inside a test's transaction. With ``scheduled``,
+    jobs whose time has come (by the real clock) are queued first.
     """
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction
 
     from plaza.core.scheduler import queue_due_jobs
 
-    queue_due_jobs()
+    if scheduled:
+        queue_due_jobs()
     worker = make_worker(batch=True, interval=0)
     ran = 0
     while True:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from plaza.chat.tests.test_browser import asgi_url, sign_in  # noqa: F401  (fixture)
+from plaza.chat.tests.test_browser import sign_in
 from plaza.core.browser import CHROMIUM, CHROMIUM_ARGS, BrowserSession
 from plaza.core.testing import Api
 
@@ -39,7 +39,7 @@ def media_session(browser_session: BrowserSession) -> Iterator[BrowserSession]:
         chromium.close()
 
 
-def test_two_browsers_talk_mute_and_leave(media_session: BrowserSession, asgi_url: str, world) -> None:  # noqa: F811
+def test_two_browsers_talk_mute_and_leave(media_session: BrowserSession, asgi_url: str, world) -> None:
     from playwright.sync_api import expect
 
     def setup() -> tuple[int, int]:

@@ -3,6 +3,7 @@ calendar views, entries, import and the feed address; outsiders get 404."""
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 import pytest
@@ -100,11 +101,12 @@ def test_calendar_views(world):
 
     do_rsvp(space_access_for(world.bob.user, world.acme), event, "going")
     bob = login(world.bob)
-    start = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT09:00")
-    end = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT10:00")
-    response = bob.post("/calendar/entries/", {"title": "Gym", "starts_at": start, "ends_at": end, "rrule": "FREQ=DAILY;COUNT=3"})
+    # The entry starts on the event's own day, so every view of that day shows both
+    # whatever weekday the test runs on (a week view would not span two weeks).
+    day = event.starts_at.astimezone(datetime.UTC).date().isoformat()
+    response = bob.post("/calendar/entries/", {"title": "Gym", "starts_at": f"{day}T00:00", "ends_at": f"{day}T00:30",
+                                               "rrule": "FREQ=DAILY;COUNT=3"})
     assert response.status_code == 302 and Entry.objects.filter(owner=world.bob.user, title="Gym").exists()
-    day = (timezone.now() + timedelta(days=1)).date().isoformat()
     for view in ("month", "week", "agenda"):
         page = bob.get(f"/calendar/?view={view}&date={day}")
         assert page.status_code == 200
