@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from plaza.cases.models import Case, CaseType, Submitters
+from plaza.cases.models import Case, CaseEvent, CaseType, Submitters
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.access import SpaceAccess, space_access_for
 from plaza.spaces.models import Membership, Role, TeamMembership, Visibility
@@ -168,3 +168,22 @@ def list_reviewer_ids(case_type: CaseType) -> set[int]:
     if case_type.reviewer_team_id:
         ids |= set(TeamMembership.objects.filter(team_id=case_type.reviewer_team_id).values_list("user_id", flat=True))
     return ids
+
+
+def case_upload_visible(user: Any, case_id: int) -> bool:
+    """A case's images and files are seen by its reviewers and the space's admins only.
+    (The submitter's lookup does not show them.)"""
+    number = Case.objects.filter(pk=case_id).values_list("number", flat=True).first()
+    if number is None or not _authenticated(user):
+        return False
+    try:
+        access_case(user, number)
+    except NotFound:
+        return False
+    return True
+
+
+def case_event_upload_visible(user: Any, event_id: int) -> bool:
+    """A timeline event's attachments (a lookup reply's) are seen as the case's files are."""
+    case_id = CaseEvent.objects.filter(pk=event_id).values_list("case_id", flat=True).first()
+    return case_id is not None and case_upload_visible(user, case_id)

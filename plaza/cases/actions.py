@@ -35,11 +35,14 @@ from plaza.cases.models import (
 )
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.feed.actions import claim_uploads
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Team
 
+CASE_UPLOAD_KIND = "case"  # image and file values
+CASE_EVENT_UPLOAD_KIND = "case_event"  # a lookup reply's attachments
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 30
 CASE_TYPE_FIELDS = ["name", "fields", "submitters", "reviewer_team", "outcomes", "due_days"]
@@ -253,6 +256,11 @@ def do_submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contac
         due_at=_due_at(case_type, Status.SUBMITTED),
         submitted_by=acc.user if signed_in else None,
     )
+    for spec in case_type.fields:
+        if spec["type"] in (FieldType.IMAGE, FieldType.FILE) and spec["key"] in cleaned:
+            # Signed out, nobody owns an upload: claim_uploads answers 422 for the field.
+            claim_uploads(acc.user, cleaned[spec["key"]], kind=CASE_UPLOAD_KIND, obj_id=case.pk,
+                          field=f"values.{spec['key']}", images_only=spec["type"] == FieldType.IMAGE)
     CaseEvent.objects.create(space=acc.space, case=case, kind=EventKind.SUBMITTED, status=case.status, public=True,
                              actor=case.submitted_by)
     notify(
@@ -359,14 +367,22 @@ def do_assign_case(acc: SpaceAccess, case: Case, *, user_id: int | None) -> Case
 
 
 @transaction.atomic
-def do_reply_as_submitter(case: Case, *, body: str) -> Case:
-    """The submitter answers a request for information (through the lookup): back to review."""
+def do_reply_as_submitter(case: Case, *, body: str, user: Any = None, attachment_ids: list[int] | None = None) -> Case:
+    """The submitter answers a request for information (through the lookup): back to review.
+
+    ``attachment_ids`` are the signed-in ``user``'s own new uploads, claimed onto the
+    reply's timeline event (reviewers and admins download them); signed out, 422.
+    """
     locked = _lock(case)
     if locked.status != Status.NEED_INFO:
         raise Conflict(_("This case is not waiting for information from you."))
     text = check_text(body, "body", max_len=5000)
-    CaseEvent.objects.create(space_id=locked.space_id, case=locked, kind=EventKind.SUBMITTER_REPLY, status=locked.status,
-                             body=text, public=True, actor=None)
+    event = CaseEvent.objects.create(space_id=locked.space_id, case=locked, kind=EventKind.SUBMITTER_REPLY,
+                                     status=locked.status, body=text, public=True, actor=None)
+    if attachment_ids:
+        claimed = claim_uploads(user, attachment_ids, kind=CASE_EVENT_UPLOAD_KIND, obj_id=event.pk, field="attachment_ids")
+        # Append-only events are written once: the ids go in with an update, not a save.
+        CaseEvent.objects.filter(pk=event.pk).update(data={"attachment_ids": [a.pk for a in claimed]})
     transition_case(locked, Status.IN_REVIEW, by_submitter=True)
     return locked
 

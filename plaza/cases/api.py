@@ -127,7 +127,8 @@ def lookup(request: HttpRequest, number: str = "", code: str = "") -> dict[str, 
 
 @router.post("/cases/lookup/reply", auth=optional, response={200: LookupOut, **errors(404, 409, 422, 429)})
 def lookup_reply(request: HttpRequest, payload: LookupReplyIn) -> dict[str, Any]:
-    case = actions.do_reply_as_submitter(_lookup(request, payload.number, payload.code), body=payload.body)
+    case = actions.do_reply_as_submitter(_lookup(request, payload.number, payload.code), body=payload.body,
+                                         user=request.auth, attachment_ids=payload.attachment_ids)
     return lookup_out(case, queries.list_timeline(case, public_only=True))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plaza.cases import actions, queries
@@ -118,8 +119,25 @@ def case_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", _ctx(
         acc, case=case, timeline=queries.list_timeline(case, public_only=False), moves=moves,
         reviewers=queries.list_reviewers(acc, case.case_type), can_review=can_review(acc, case.case_type),
-        labels={f["key"]: f["label"] for f in case.case_type.fields},
+        labels={f["key"]: f["label"] for f in case.case_type.fields}, rows=_value_rows(case),
     ))
+
+
+def _value_rows(case: Any) -> list[dict[str, Any]]:
+    """The case's values in the form's order; image and file values become download links
+    (served by /files/<id>/ to the case's reviewers and admins)."""
+    rows = []
+    for spec in case.case_type.fields:
+        if spec["key"] not in case.values:
+            continue
+        value = case.values[spec["key"]]
+        if spec["type"] in (FieldType.IMAGE, FieldType.FILE):
+            ids = value if isinstance(value, list) else [value]
+            rows.append({"label": spec["label"], "image": spec["type"] == FieldType.IMAGE,
+                         "urls": [reverse("attachment", args=[i]) for i in ids]})
+        else:
+            rows.append({"label": spec["label"], "value": value})
+    return rows
 
 
 @page_errors

@@ -96,3 +96,32 @@ class Api:
 
     def delete(self, path: str, **kw: Any) -> Any:
         return self._call("delete", path, **kw)
+
+
+def png_bytes(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A small valid PNG."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload_file(persona: Persona, name: str = "photo.png", data: bytes | None = None) -> int:
+    """POST /api/v1/uploads as ``persona``; the new upload's id (a PNG unless ``data``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = Client().post("/api/v1/uploads", {"file": SimpleUploadedFile(name, png_bytes() if data is None else data)},
+                             **persona.auth)
+    assert response.status_code == 201, response.content
+    return int(response.json()["id"])
+
+
+def fetch(persona: Persona | None, url: str) -> int:
+    """GET ``url`` as ``persona`` (signed in by session) or signed out; the status code."""
+    client = Client()
+    if persona is not None:
+        client.force_login(persona.user)
+    return client.get(url.replace("http://testserver", "")).status_code

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import filetype
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,10 +94,56 @@ def check_attachments(user: Any, ids: list[int] | None) -> list[Attachment]:
         return []
     if len(ids) > MAX_ATTACHMENTS:
         raise Invalid(_("At most %(n)d images and files.") % {"n": MAX_ATTACHMENTS}, field="attachment_ids")
-    found = {a.pk: a for a in Attachment.objects.select_for_update().filter(pk__in=ids, uploader=user, post__isnull=True)}
+    found = {a.pk: a for a in Attachment.objects.select_for_update().filter(
+        pk__in=ids, uploader=user, post__isnull=True, claimed_kind="")}
     if len(found) != len(ids):
         raise Invalid(_("Attach only your own new uploads."), field="attachment_ids")
     return [found[i] for i in ids]
+
+
+def claim_uploads(
+    user: Any, ids: Any, *, kind: str, obj_id: int, field: str, images_only: bool = False, max_count: int = MAX_ATTACHMENTS,
+) -> list[Attachment]:
+    """Claim the caller's own new uploads named by ``ids`` for another app's object
+    (``kind`` registered with ``upload_kinds.register_upload_kind``); returns them in order.
+
+    Precondition: inside the transaction that writes the object. Uploads the caller made,
+    not attached to a post, not kept as a cover and not claimed already; else 422 naming
+    ``field``. Uploads already claimed for this very object are accepted again, whoever
+    uploaded them (an edit that keeps them). A claimed upload is never purged; it is
+    downloaded by whoever the kind's visibility function allows.
+    """
+    if ids is None:
+        return []
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise Invalid(_("Give the id of an upload, or a list of up to 9."), field=field)
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    if len(ids) > max_count:
+        raise Invalid(_("At most %(n)d images and files.") % {"n": max_count}, field=field)
+    if not getattr(user, "is_authenticated", False):
+        raise Invalid(_("Attach only your own new uploads."), field=field)
+    mine_and_new = Q(uploader=user, post__isnull=True, space__isnull=True, claimed_kind="")
+    # Kept by an edit: already this object's, whoever uploaded them (another manager).
+    already_here = Q(claimed_kind=kind, claimed_id=obj_id)
+    found = {a.pk: a for a in Attachment.objects.select_for_update().filter(mine_and_new | already_here, pk__in=ids)}
+    if len(found) != len(ids):
+        raise Invalid(_("Attach only your own new uploads."), field=field)
+    if images_only and not all(a.is_image for a in found.values()):
+        raise Invalid(_("Only JPEG, PNG, GIF and WebP images are accepted."), field=field)
+    Attachment.objects.filter(pk__in=ids).update(claimed_kind=kind, claimed_id=obj_id)
+    for a in found.values():
+        a.claimed_kind, a.claimed_id = kind, obj_id
+    return [found[i] for i in ids]
+
+
+def release_uploads(*, kind: str, obj_id: int, keep: list[int] | None = None) -> None:
+    """Drop the claims of ``kind``/``obj_id`` except on ``keep``: released uploads are
+    orphans again (served to nobody but their uploader, purged once a day old)."""
+    Attachment.objects.filter(claimed_kind=kind, claimed_id=obj_id).exclude(pk__in=keep or []).update(
+        claimed_kind="", claimed_id=None,
+    )
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -482,7 +528,8 @@ def do_purge_orphan_uploads(*, older_than: timedelta = ORPHAN_UPLOAD_AGE) -> int
     Files go only after their row is gone, so a crash leaves at worst an unreachable file.
     """
     cutoff = timezone.now() - older_than
-    orphans = Attachment.objects.filter(post__isnull=True, space__isnull=True)  # not kept by do_keep_upload
+    # not kept by do_keep_upload, not claimed by claim_uploads
+    orphans = Attachment.objects.filter(post__isnull=True, space__isnull=True, claimed_kind="")
     stale = list(orphans.filter(created__lt=cutoff)[:500])
     if not stale:
         return 0

@@ -152,10 +152,16 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=120)
     is_image = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
+    # Claimed by another app's object (``feed.actions.claim_uploads``): a poll option, a
+    # product, a case... Who may download it is then decided by the visibility function
+    # registered for ``claimed_kind`` (``feed.upload_kinds``); a claimed upload is no orphan.
+    claimed_kind = models.CharField(max_length=40, blank=True, default="")
+    claimed_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["uploader", "-created", "-id"], name="attachment_uploader_created"),
+            models.Index(fields=["claimed_kind", "claimed_id"], name="attachment_claimed"),
             models.Index(fields=["post"], name="attachment_post"),
         ]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.access import can_post_in, list_people_who_see, visible_posts_q
@@ -92,3 +93,17 @@ def list_visible_poll_ids(user: Any, ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     return set(Poll.objects.filter(pk__in=ids).filter(visible_posts_q(user)).values_list("pk", flat=True))
+
+
+def option_image_url(option: Any) -> str | None:
+    """Where an option's image (an upload claimed for its poll) is downloaded."""
+    return reverse("attachment", args=[option.image_id]) if option.image_id else None
+
+
+def poll_upload_visible(user: Any, poll_id: int) -> bool:
+    """Uploads claimed for a poll (option images) are seen by whoever may see the poll."""
+    try:
+        access_poll(user, poll_id)
+    except NotFound:
+        return False
+    return True

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.feed.access import can_post_in
+from plaza.feed.actions import claim_uploads
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Team, TeamMembership
 
+UPLOAD_KIND = "poll"  # option images, claimed for their poll
 POLL_FIELDS = ["question", "max_choices", "closes_at", "ballot", "results", "team", "status"]
 
 
@@ -89,6 +91,10 @@ def do_create_poll(
     PollOption.objects.bulk_create(
         [PollOption(space=acc.space, poll=poll, position=i, text=o["text"], image_id=o["image_id"]) for i, o in enumerate(opts)]
     )
+    for i, o in enumerate(opts):
+        if o["image_id"] is not None:
+            claim_uploads(acc.user, [o["image_id"]], kind=UPLOAD_KIND, obj_id=poll.pk, field=f"options.{i}.image_id",
+                          images_only=True, max_count=1)
     audit.record(space=acc.space, actor=acc.user, action="poll.create", target=poll, after=audit.snapshot(poll, POLL_FIELDS))
     return poll
 

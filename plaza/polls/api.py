@@ -11,7 +11,7 @@ from plaza.core.auth import optional
 from plaza.core.errors import Forbidden
 from plaza.core.schemas import errors
 from plaza.polls import actions, queries
-from plaza.polls.access import access_poll, results_visible, voters_visible
+from plaza.polls.access import access_poll, option_image_url, results_visible, voters_visible
 from plaza.polls.models import Poll
 from plaza.polls.schemas import PollIn, PollList, PollOut, VoteIn, VoterList
 from plaza.spaces.access import access_space
@@ -27,7 +27,7 @@ def poll_out(p: Poll, slug: str) -> dict[str, Any]:
         "max_choices": p.max_choices, "closes_at": p.closes_at, "ballot": p.ballot, "results": p.results,
         "closed": p.closed, "results_visible": show, "voter_count": p.voter_count if show else None,
         "voted": getattr(p, "voted", False), "my_choices": getattr(p, "my_choices", None),
-        "options": [{"id": o.pk, "text": o.text, "image_id": o.image_id, "votes": o.votes if show else None}
+        "options": [{"id": o.pk, "text": o.text, "image_id": o.image_id, "image_url": option_image_url(o), "votes": o.votes if show else None}
                     for o in p.options.all()],
         "created_at": p.created,
     }

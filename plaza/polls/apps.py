@@ -7,9 +7,13 @@ class PollsConfig(AppConfig):
 
     def ready(self) -> None:
         from plaza.core.scheduler import schedule
+        from plaza.feed.upload_kinds import register_upload_kind
         from plaza.polls import (
             notifications,  # noqa: F401  (registers kinds and targets)
             tasks,
         )
+        from plaza.polls.access import poll_upload_visible
+        from plaza.polls.actions import UPLOAD_KIND
 
+        register_upload_kind(UPLOAD_KIND, poll_upload_visible)
         schedule("polls.close_due", every=60, task=tasks.close_due_polls)

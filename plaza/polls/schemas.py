@@ -27,6 +27,7 @@ class OptionOut(Schema):
     id: int
     text: str
     image_id: int | None = None
+    image_url: str | None = Field(default=None, description="The option's image, downloaded by whoever may see the poll.")
     votes: int | None = Field(default=None, description="Only when the results are visible to the caller.")
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
 from plaza.polls import actions, queries
-from plaza.polls.access import access_poll, results_visible, voters_visible
+from plaza.polls.access import access_poll, option_image_url, results_visible, voters_visible
 from plaza.polls.models import Ballot, Results
 from plaza.spaces.access import access_space
 from plaza.spaces.views import page_errors, parse_int, require_login
@@ -59,7 +59,7 @@ def _options(poll: Any) -> list[dict[str, Any]]:
     show = results_visible(poll, voted=poll.voted)
     total = sum(o.votes for o in poll.options.all()) or 1
     return [{"id": o.pk, "text": o.text, "votes": o.votes if show else None, "percent": round(100 * o.votes / total) if show else 0,
-             "mine": poll.my_choices is not None and o.pk in poll.my_choices} for o in poll.options.all()]
+             "image_url": option_image_url(o), "mine": poll.my_choices is not None and o.pk in poll.my_choices} for o in poll.options.all()]
 
 
 @page_errors

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
@@ -160,3 +161,38 @@ def list_managed_exhibitor_ids(user: Any, ids: Iterable[int]) -> set[int]:
         .filter(Q(managers=user) | Q(space_id__in=admin_of) | Q(space__parent_id__in=admin_of))
         .values_list("pk", flat=True)
     )
+
+
+def exhibitor_upload_visible(user: Any, exhibitor_id: int) -> bool:
+    """An exhibitor's logo is seen by whoever may see the exhibitor (in a public space,
+    anyone, signed out too)."""
+    try:
+        access_exhibitor(user, exhibitor_id)
+    except NotFound:
+        return False
+    return True
+
+
+def product_upload_visible(user: Any, product_id: int) -> bool:
+    """A product's images are seen by whoever may see the product (its own catalogue or a
+    syndication; in a public space, anyone, signed out too)."""
+    try:
+        access_product(user, product_id)
+    except NotFound:
+        return False
+    return True
+
+
+def upload_url(upload_id: int | None) -> str | None:
+    return reverse("attachment", args=[upload_id]) if upload_id else None
+
+
+def exhibitor_logo_url(exhibitor: Exhibitor) -> str | None:
+    """The claimed logo upload, else a logo stored on the exhibitor (the admin)."""
+    if exhibitor.logo_id:
+        return upload_url(exhibitor.logo_id)
+    return exhibitor.logo.url if exhibitor.logo else None
+
+
+def product_image_urls(product: Product) -> list[str]:
+    return [reverse("attachment", args=[i]) for i in product.image_ids or []]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.feed.actions import claim_uploads, release_uploads
 from plaza.notifications.actions import notify
 from plaza.showcase.access import check_syndication_target
 from plaza.showcase.models import (
@@ -28,6 +29,8 @@ from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Space
 
+PRODUCT_UPLOAD_KIND = "product"  # its images
+EXHIBITOR_UPLOAD_KIND = "exhibitor"  # its logo
 PRODUCT_FIELDS = ["name", "category", "description", "specs", "price", "currency", "status", "image_ids"]
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -76,16 +79,27 @@ def check_price(price: Any, currency: str | None) -> tuple[Decimal | None, str]:
 
 
 def check_image_ids(ids: Any) -> list[int]:
-    ids = list(ids or [])
+    ids = list(dict.fromkeys(ids or []))
     if len(ids) > 9 or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
         raise Invalid(_("Give up to 9 upload ids."), field="image_ids")
     return ids
 
 
+def _claim_images(acc: SpaceAccess, product: Product, data: dict[str, Any]) -> None:
+    """Claim the product's images (the manager's own new image uploads, or ones the product
+    already has); images dropped by an edit are released."""
+    if "image_ids" not in data:
+        return
+    claim_uploads(acc.user, product.image_ids, kind=PRODUCT_UPLOAD_KIND, obj_id=product.pk, field="image_ids",
+                  images_only=True)
+    release_uploads(kind=PRODUCT_UPLOAD_KIND, obj_id=product.pk, keep=product.image_ids)
+
+
 @transaction.atomic
 def do_create_exhibitor(acc: SpaceAccess, *, name: str, description: str = "", contact: str = "",
-                        manager_ids: list[int] | None = None) -> Exhibitor:
-    """Admins add exhibitors (member companies) and name their managers."""
+                        manager_ids: list[int] | None = None, logo_id: int | None = None) -> Exhibitor:
+    """Admins add exhibitors (member companies) and name their managers; ``logo_id`` is
+    the admin's own new image upload, claimed as the logo."""
     if not acc.is_admin:
         raise Forbidden(_("Only admins add exhibitors."))
     managers = check_managers(acc.space, manager_ids)
@@ -95,6 +109,11 @@ def do_create_exhibitor(acc: SpaceAccess, *, name: str, description: str = "", c
         contact=check_text(contact, "contact", max_len=300, required=False), created_by=acc.user,
     )
     exhibitor.managers.set(managers)
+    if logo_id is not None:
+        claim_uploads(acc.user, [logo_id], kind=EXHIBITOR_UPLOAD_KIND, obj_id=exhibitor.pk, field="logo_id",
+                      images_only=True, max_count=1)
+        exhibitor.logo_id = logo_id
+        exhibitor.save(update_fields=["logo_id"])
     audit.record(space=acc.space, actor=acc.user, action="exhibitor.create", target=exhibitor,
                  after={"name": exhibitor.name, "manager_ids": managers})
     return exhibitor
@@ -125,6 +144,7 @@ def do_create_product(acc: SpaceAccess, exhibitor: Exhibitor, **data: Any) -> Pr
     product = Product(space=exhibitor.space, exhibitor=exhibitor)
     _apply_product(product, data, partial=False)
     product.save()
+    _claim_images(acc, product, data)
     audit.record(space=exhibitor.space, actor=acc.user, action="product.create", target=product,
                  after=_snapshot(product))
     return product
@@ -135,6 +155,7 @@ def do_update_product(acc: SpaceAccess, product: Product, **data: Any) -> Produc
     before = _snapshot(product)
     _apply_product(product, data, partial=True)
     product.save()
+    _claim_images(acc, product, data)
     after = _snapshot(product)
     if after != before:
         audit.record(space=product.space, actor=acc.user, action="product.update", target=product, before=before, after=after)

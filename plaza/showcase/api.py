@@ -12,7 +12,14 @@ from plaza.core.auth import optional
 from plaza.core.errors import Invalid, NotFound
 from plaza.core.schemas import errors
 from plaza.showcase import actions, queries
-from plaza.showcase.access import access_exhibitor, access_inquiry, access_product, require_catalogue
+from plaza.showcase.access import (
+    access_exhibitor,
+    access_inquiry,
+    access_product,
+    exhibitor_logo_url,
+    product_image_urls,
+    require_catalogue,
+)
 from plaza.showcase.models import Exhibitor, Inquiry, Product
 from plaza.showcase.schemas import (
     ExhibitorIn,
@@ -38,14 +45,14 @@ router = Router(tags=["showcase"])
 
 def exhibitor_out(e: Exhibitor, slug: str) -> dict[str, Any]:
     return {"id": e.pk, "space": slug, "name": e.name, "description": e.description, "contact": e.contact,
-            "logo_url": e.logo.url if e.logo else None, "managers": list(e.managers.all()), "created_at": e.created}
+            "logo_url": exhibitor_logo_url(e), "managers": list(e.managers.all()), "created_at": e.created}
 
 
 def product_out(p: Product, here: str | None = None) -> dict[str, Any]:
     return {
         "id": p.pk, "space": p.space.slug, "name": p.name, "category": p.category, "description": p.description,
         "exhibitor": {"id": p.exhibitor_id, "name": p.exhibitor.name, "contact": p.exhibitor.contact},
-        "specs": p.specs, "price": p.price, "currency": p.currency, "image_ids": p.image_ids, "status": p.status,
+        "specs": p.specs, "price": p.price, "currency": p.currency, "image_ids": p.image_ids, "image_urls": product_image_urls(p), "status": p.status,
         "syndicated": here is not None and p.space.slug != here, "created_at": p.created, "updated_at": p.updated,
     }
 
@@ -59,7 +66,7 @@ def inquiry_out(i: Inquiry) -> dict[str, Any]:
 def create_exhibitor(request: HttpRequest, slug: str, payload: ExhibitorIn) -> Status:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     e = actions.do_create_exhibitor(acc, name=payload.name, description=payload.description, contact=payload.contact,
-                                    manager_ids=payload.manager_ids)
+                                    manager_ids=payload.manager_ids, logo_id=payload.logo_id)
     return Status(201, exhibitor_out(e, slug))
 
 

@@ -12,6 +12,7 @@ class Exhibitor(models.Model):
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=120)
     logo = models.ImageField(_("logo"), upload_to="exhibitors/", blank=True)
+    logo_id = models.PositiveBigIntegerField(null=True, blank=True)  # an upload (POST /uploads) claimed for it
     description = models.TextField(_("description"), blank=True, max_length=5000)
     contact = models.CharField(_("contact"), blank=True, max_length=300)
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)

@@ -15,6 +15,7 @@ class ExhibitorIn(Schema):
     description: str = ""
     contact: str = ""
     manager_ids: list[int] = Field(default_factory=list)
+    logo_id: int | None = Field(default=None, description="Your own new image upload (POST /uploads), claimed as the logo.")
 
 
 class ExhibitorOut(Schema):
@@ -72,6 +73,7 @@ class ProductOut(Schema):
     price: Decimal | None
     currency: str
     image_ids: list[int]
+    image_urls: list[str] = Field(default_factory=list, description="The images, downloaded by whoever may see the product.")
     status: str
     syndicated: bool = Field(description="Shown here from another space.")
     created_at: datetime

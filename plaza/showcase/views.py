@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from plaza.core import ratelimit
 from plaza.showcase import actions, queries
-from plaza.showcase.access import access_exhibitor, access_inquiry, access_product, is_manager, require_catalogue
+from plaza.showcase.access import (
+    access_exhibitor,
+    access_inquiry,
+    access_product,
+    exhibitor_logo_url,
+    is_manager,
+    product_image_urls,
+    require_catalogue,
+)
 from plaza.showcase.models import InquiryStatus
 from plaza.spaces.access import access_space
 from plaza.spaces.views import page_errors, parse_int
@@ -46,7 +54,7 @@ def exhibitor_detail(request: HttpRequest, exhibitor_id: int) -> HttpResponse:
     return render(request, "showcase/exhibitor_detail.html", {
         "acc": acc, "space": acc.space, "tab": "showcase", "exhibitor": exhibitor, "manager": manager,
         "products": queries.list_exhibitor_products(exhibitor, drafts=manager), "inquiries": inquiries,
-        "statuses": InquiryStatus.choices,
+        "statuses": InquiryStatus.choices, "logo_url": exhibitor_logo_url(exhibitor),
     })
 
 
@@ -64,4 +72,5 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         return redirect("product_detail", product_id=product_id)
     return render(request, "showcase/product_detail.html", {
         "acc": acc, "space": acc.space, "tab": "showcase", "product": product, "manager": manager,
+        "image_urls": product_image_urls(product),
     })

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from plaza.cases.models import Case, CaseEvent
 from plaza.core.tasks import run_pending_tasks
-from plaza.core.testing import Api, make_persona
+from plaza.core.testing import Api, make_persona, upload_file
 from plaza.notifications.models import Notification
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
@@ -79,7 +79,7 @@ def test_case_types_are_defined_by_admins_and_validated(api, desk):
     assert api("mallory").get("spaces/acme/case-types").status_code == 404
 
 
-def test_submit_validates_values_naming_the_field(api, desk):
+def test_submit_validates_values_naming_the_field(world, api, desk):
     t = desk["type_id"]
     r = api("bob").post("spaces/acme/cases", {"case_type_id": t, "values": {}})
     assert r.status_code == 422 and r.json_body["detail"][0]["loc"] == ["body", "values.product"]
@@ -95,7 +95,8 @@ def test_submit_validates_values_naming_the_field(api, desk):
         assert r.json_body["detail"][0]["loc"] == ["body", f"values.{key}"]
     r = api("bob").post("spaces/acme/cases", {"case_type_id": t, "values": {"product": "x"}, "contact_email": "nope"})
     assert r.json_body["detail"][0]["loc"] == ["body", "contact_email"]
-    r = submit(api("bob"), t, product="Château X", bottles=3, bought_on="2026-10-01", shop="online", photo=7)
+    photo = upload_file(world.bob)
+    r = submit(api("bob"), t, product="Château X", bottles=3, bought_on="2026-10-01", shop="online", photo=photo)
     assert r.status_code == 201
     out = r.json_body
     year = timezone.now().year
@@ -104,7 +105,7 @@ def test_submit_validates_values_naming_the_field(api, desk):
     assert len(out["access_code"].replace("-", "")) * 4 >= 64
     case = Case.objects.get(number=out["number"])
     assert out["access_code"] not in case.access_code_hash  # stored hashed only
-    assert case.values == {"product": "Château X", "bottles": 3, "bought_on": "2026-10-01", "shop": "online", "photo": [7]}
+    assert case.values == {"product": "Château X", "bottles": 3, "bought_on": "2026-10-01", "shop": "online", "photo": [photo]}
     assert case.due_at is not None
     second = submit(api("bob"), t).json_body["number"]
     assert int(second[-6:]) == int(out["number"][-6:]) + 1
