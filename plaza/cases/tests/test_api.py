@@ -246,7 +246,7 @@ def test_overdue_marking_by_the_scheduled_job(api, desk):
     Case.objects.filter(number=late).update(due_at=timezone.now() - timedelta(hours=1))
     items = {c["number"]: c["overdue"] for c in api("alice").get("spaces/acme/cases").json_body["items"]}
     assert items == {late: True, fresh: False}  # the query flags it before the sweep
-    run_pending_tasks()
+    run_pending_tasks(scheduled=True)
     case = Case.objects.get(number=late)
     assert case.overdue
     assert case.events.filter(kind="overdue").count() == 1
