@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,32 +23,9 @@ from django.conf import settings
 from django.db import connection
 
 from plaza.core.testing import build_world
+from plaza.notifications.tests.test_distributed import free_port, needs_production, wait_http
 
 ROOT = Path(__file__).resolve().parents[3]
-
-needs_production = pytest.mark.skipif(
-    not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")),
-    reason="PRODUCTION PROFILE ONLY: set DATABASE_URL=postgres://... and REDIS_URL (CI does) to run the distributed chat test",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not come up in {timeout} s")
-
 
 def api_call(base: str, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict | None]:
     request = urllib.request.Request(
