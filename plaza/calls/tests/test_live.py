@@ -6,37 +6,11 @@ import asyncio
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
-from channels.testing.websocket import WebsocketCommunicator
 
-from plaza.asgi import application
-from plaza.core.testing import Api, build_world
+from plaza.chat.tests.test_live import call, drain, receive_type, socket  # the chat tests' socket helpers
+from plaza.core.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def socket(token: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/?token={token}", headers=[(b"host", b"127.0.0.1:8000")])
-
-
-async def drain(comm: WebsocketCommunicator, timeout: float = 0.4) -> list[dict]:
-    got = []
-    while not await comm.receive_nothing(timeout=timeout):
-        got.append(await comm.receive_json_from())
-    return got
-
-
-async def receive_type(comm: WebsocketCommunicator, wanted: str, timeout: float = 2.0) -> dict:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        left = deadline - asyncio.get_running_loop().time()
-        message = await comm.receive_json_from(timeout=max(left, 0.01))
-        if message.get("type") == wanted:
-            return message
-
-
-def call(persona, method: str, path: str, data=None):
-    return database_sync_to_async(lambda: getattr(Api(persona), method)(path, *([data] if data is not None else [])))()
 
 
 @pytest.fixture
