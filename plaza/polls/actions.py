@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.feed.access import can_post_in
-from plaza.feed.actions import claim_uploads
+from plaza.feed.actions import claim_uploads, release_uploads
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
 from plaza.spaces.access import SpaceAccess, can_see_team
@@ -196,3 +196,17 @@ def do_close_due_polls() -> int:
             if poll is not None:
                 transition_poll(poll, PollStatus.CLOSED)
     return len(due)
+
+
+@transaction.atomic
+def do_delete_poll(acc: SpaceAccess, poll: Poll) -> None:
+    """Delete the poll with its options, voters and votes (author or admin, checked by
+    ``access_poll(..., for_close=True)``). Its option images are released: nobody downloads
+    them any more, and the hourly purge deletes the files. The audit entry keeps the question
+    and the tally, never who voted how."""
+    locked = Poll.objects.select_for_update().select_related("space").get(pk=poll.pk)
+    before = audit.snapshot(locked, POLL_FIELDS)
+    before["tally"] = {text: votes for text, votes in PollOption.objects.filter(poll=locked).values_list("text", "votes")}
+    audit.record(space=locked.space, actor=acc.user, action="poll.delete", target=locked, before=before)
+    release_uploads(kind=UPLOAD_KIND, obj_id=locked.pk)
+    locked.delete()

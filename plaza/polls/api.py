@@ -70,6 +70,14 @@ def close(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     return poll_out(queries.get_poll_detail(acc, poll), acc.space.slug)
 
 
+@router.delete("/polls/{int:poll_id}", response={204: None, **errors(401, 403, 404)})
+def delete_poll(request: HttpRequest, poll_id: int) -> Status:
+    """The author or an admin deletes the poll; its option images are released."""
+    acc, poll = access_poll(request.auth, poll_id, for_close=True)
+    actions.do_delete_poll(acc, poll)
+    return Status(204, None)
+
+
 @router.get("/polls/{int:poll_id}/voters", auth=optional, response={200: VoterList, **errors(403, 404, 422)})
 def voters(request: HttpRequest, poll_id: int, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     _acc, poll = access_poll(request.auth, poll_id)

@@ -66,6 +66,13 @@ def _options(poll: Any) -> list[dict[str, Any]]:
 def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
     acc, poll = access_poll(request.user, poll_id)
     if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            acc, poll = access_poll(request.user, poll_id, for_close=True)
+            if not request.POST.get("confirm"):
+                raise Invalid(_("Tick the box to confirm."), field="confirm")
+            actions.do_delete_poll(acc, poll)
+            messages.success(request, _("The poll was deleted."))
+            return redirect("poll_list", slug=acc.space.slug)
         if request.POST.get("action") == "close":
             acc, poll = access_poll(request.user, poll_id, for_close=True)
             actions.do_close_poll(acc, poll)
@@ -78,9 +85,10 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = queries.get_poll_detail(acc, poll)
     can_vote = (not poll.closed and request.user.is_authenticated and acc.role is not None
                 and not (poll.ballot == Ballot.SECRET and poll.voted))
+    can_manage = request.user.is_authenticated and (acc.is_admin or poll.author_id == request.user.pk)
     voters = queries.page_voters(poll, limit=100)[0] if voters_visible(poll) else []
     return render(request, "polls/poll_detail.html", {
         "acc": acc, "space": acc.space, "tab": "polls", "poll": poll, "options": _options(poll),
         "show_results": results_visible(poll, voted=poll.voted), "can_vote": can_vote, "voters": voters,
-        "can_close": not poll.closed and request.user.is_authenticated and (acc.is_admin or poll.author_id == request.user.pk),
+        "can_close": not poll.closed and can_manage, "can_delete": can_manage,
     })

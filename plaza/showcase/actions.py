@@ -31,6 +31,7 @@ from plaza.spaces.models import Membership, Space
 
 PRODUCT_UPLOAD_KIND = "product"  # its images
 EXHIBITOR_UPLOAD_KIND = "exhibitor"  # its logo
+EXHIBITOR_FIELDS = ["name", "description", "contact", "logo_id"]
 PRODUCT_FIELDS = ["name", "category", "description", "specs", "price", "currency", "status", "image_ids"]
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -119,6 +120,79 @@ def do_create_exhibitor(acc: SpaceAccess, *, name: str, description: str = "", c
     return exhibitor
 
 
+def _exhibitor_snapshot(exhibitor: Exhibitor) -> dict[str, Any]:
+    out = audit.snapshot(exhibitor, EXHIBITOR_FIELDS)
+    out["manager_ids"] = sorted(exhibitor.managers.values_list("pk", flat=True))
+    return out
+
+
+def check_logo_id(logo_id: Any) -> int | None:
+    if logo_id is None:
+        return None
+    if isinstance(logo_id, bool) or not isinstance(logo_id, int) or logo_id < 1:
+        raise Invalid(_("Give the id of an uploaded image."), field="logo_id")
+    return logo_id
+
+
+@transaction.atomic
+def do_update_exhibitor(acc: SpaceAccess, exhibitor: Exhibitor, **data: Any) -> Exhibitor:
+    """Change what ``data`` names: name, description, contact, manager_ids, logo_id.
+
+    Precondition: ``access_exhibitor(..., for_manage=True)`` passed (a manager or an admin of
+    the space). ``logo_id`` is the caller's own new image upload or the current logo, and
+    None removes the logo; a replaced or removed logo is released (an orphan again, purged
+    once a day old). All checks run before anything is written; a failure changes nothing.
+    """
+    locked = Exhibitor.objects.select_for_update().select_related("space").get(pk=exhibitor.pk)
+    before = _exhibitor_snapshot(locked)
+    if "name" in data:
+        locked.name = check_text(data["name"], "name", max_len=120)
+    if "description" in data:
+        locked.description = check_text(data["description"] or "", "description", max_len=5000, required=False)
+    if "contact" in data:
+        locked.contact = check_text(data["contact"] or "", "contact", max_len=300, required=False)
+    managers = None
+    if "manager_ids" in data:
+        if data["manager_ids"] is None:
+            raise Invalid(_("Give a list of members (it may be empty)."), field="manager_ids")
+        managers = check_managers(locked.space, data["manager_ids"])
+    if "logo_id" in data:
+        logo_id = check_logo_id(data["logo_id"])
+        if logo_id is not None:
+            claim_uploads(acc.user, [logo_id], kind=EXHIBITOR_UPLOAD_KIND, obj_id=locked.pk, field="logo_id",
+                          images_only=True, max_count=1)
+        release_uploads(kind=EXHIBITOR_UPLOAD_KIND, obj_id=locked.pk, keep=[logo_id] if logo_id else [])
+        locked.logo_id = logo_id
+    locked.save()
+    if managers is not None:
+        locked.managers.set(managers)
+    after = _exhibitor_snapshot(locked)
+    if after != before:
+        audit.record(space=locked.space, actor=acc.user, action="exhibitor.update", target=locked, before=before, after=after)
+    return locked
+
+
+@transaction.atomic
+def do_delete_exhibitor(acc: SpaceAccess, exhibitor: Exhibitor) -> int:
+    """Remove an exhibitor from the showcase with its whole catalogue: its products (with
+    their syndications and inquiries) go too, and the logo and every product image are
+    released, so nobody downloads them any more and the hourly purge deletes the files.
+    Space admins only (they add exhibitors); managers delete products one by one.
+    Returns how many products went with it.
+    """
+    if not acc.is_admin:
+        raise Forbidden(_("Only admins remove exhibitors."))
+    locked = Exhibitor.objects.select_for_update().select_related("space").get(pk=exhibitor.pk)
+    product_ids = list(Product.objects.filter(space_id=locked.space_id, exhibitor=locked).values_list("pk", flat=True))
+    audit.record(space=locked.space, actor=acc.user, action="exhibitor.delete", target=locked,
+                 before={**_exhibitor_snapshot(locked), "product_ids": product_ids})
+    for pk in product_ids:
+        release_uploads(kind=PRODUCT_UPLOAD_KIND, obj_id=pk)
+    release_uploads(kind=EXHIBITOR_UPLOAD_KIND, obj_id=locked.pk)
+    locked.delete()
+    return len(product_ids)
+
+
 def _apply_product(product: Product, data: dict[str, Any], *, partial: bool) -> None:
     if not partial or "name" in data:
         product.name = check_text(data.get("name"), "name", max_len=200)
@@ -164,8 +238,11 @@ def do_update_product(acc: SpaceAccess, product: Product, **data: Any) -> Produc
 
 @transaction.atomic
 def do_delete_product(acc: SpaceAccess, product: Product) -> None:
+    """Delete the product (its syndications and inquiries go with it) and release its
+    images: nobody downloads them any more, and the hourly purge deletes the files."""
     audit.record(space=product.space, actor=acc.user, action="product.delete", target=product,
                  before=_snapshot(product))
+    release_uploads(kind=PRODUCT_UPLOAD_KIND, obj_id=product.pk)
     product.delete()
 
 

@@ -25,6 +25,7 @@ from plaza.showcase.schemas import (
     ExhibitorIn,
     ExhibitorList,
     ExhibitorOut,
+    ExhibitorPatch,
     InquiryCreatedOut,
     InquiryIn,
     InquiryList,
@@ -75,6 +76,21 @@ def list_exhibitors(request: HttpRequest, slug: str, cursor: str | None = None, 
     acc = require_catalogue(access_space(request.auth, slug))
     rows, next_cursor = queries.page_exhibitors(acc, cursor=cursor, limit=limit)
     return {"items": [exhibitor_out(e, slug) for e in rows], "next_cursor": next_cursor}
+
+
+@router.patch("/exhibitors/{int:exhibitor_id}", response={200: ExhibitorOut, **errors(401, 403, 404, 422)})
+def update_exhibitor(request: HttpRequest, exhibitor_id: int, payload: ExhibitorPatch) -> dict[str, Any]:
+    acc, exhibitor = access_exhibitor(request.auth, exhibitor_id, for_manage=True)
+    updated = actions.do_update_exhibitor(acc, exhibitor, **payload.dict(exclude_unset=True))
+    return exhibitor_out(updated, acc.space.slug)
+
+
+@router.delete("/exhibitors/{int:exhibitor_id}", response={204: None, **errors(401, 403, 404)})
+def delete_exhibitor(request: HttpRequest, exhibitor_id: int) -> Status:
+    """Space admins remove an exhibitor with its products; their images and the logo are released."""
+    acc, exhibitor = access_exhibitor(request.auth, exhibitor_id, for_manage=True)
+    actions.do_delete_exhibitor(acc, exhibitor)
+    return Status(204, None)
 
 
 @router.post("/exhibitors/{int:exhibitor_id}/products", response={201: ProductOut, **errors(401, 403, 404, 422)})

@@ -40,6 +40,11 @@ def list_exhibitor_products(exhibitor: Exhibitor, *, drafts: bool) -> list[Produ
     return list(qs.order_by("category", "name"))
 
 
+def count_exhibitor_products(exhibitor: Exhibitor) -> int:
+    """Every product of the exhibitor, drafts included (what removing it would take along)."""
+    return Product.objects.filter(space_id=exhibitor.space_id, exhibitor=exhibitor).count()
+
+
 def page_inquiries(exhibitor: Exhibitor, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Inquiry], str | None]:
     qs = Inquiry.objects.filter(space_id=exhibitor.space_id, exhibitor=exhibitor).select_related("product", "from_user")
     return keyset_page(qs, cursor=cursor, limit=limit)

@@ -18,6 +18,16 @@ class ExhibitorIn(Schema):
     logo_id: int | None = Field(default=None, description="Your own new image upload (POST /uploads), claimed as the logo.")
 
 
+class ExhibitorPatch(Schema):
+    """Only the fields sent change. ``logo_id: null`` removes the logo."""
+
+    name: str | None = None
+    description: str | None = None
+    contact: str | None = None
+    manager_ids: list[int] | None = Field(default=None, description="Replaces the managers: members of the space.")
+    logo_id: int | None = Field(default=None, description="Your own new image upload, or the current logo; null removes it.")
+
+
 class ExhibitorOut(Schema):
     id: int
     space: str

@@ -7,5 +7,6 @@ from plaza.showcase import views
 urlpatterns = [
     path("s/<slug:slug>/products/", views.product_list, name="product_list"),
     path("exhibitors/<int:exhibitor_id>/", views.exhibitor_detail, name="exhibitor_detail"),
+    path("exhibitors/<int:exhibitor_id>/edit/", views.exhibitor_edit, name="exhibitor_edit"),
     path("products/<int:product_id>/", views.product_detail, name="product_detail"),
 ]

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from plaza.core import ratelimit
+from plaza.core.errors import Invalid
+from plaza.feed.actions import do_upload_file
 from plaza.showcase import actions, queries
 from plaza.showcase.access import (
     access_exhibitor,
@@ -25,7 +27,8 @@ from plaza.showcase.access import (
 )
 from plaza.showcase.models import InquiryStatus
 from plaza.spaces.access import access_space
-from plaza.spaces.views import page_errors, parse_int
+from plaza.spaces.queries import list_member_choices
+from plaza.spaces.views import page_errors, parse_int, require_login
 
 
 @page_errors
@@ -55,6 +58,42 @@ def exhibitor_detail(request: HttpRequest, exhibitor_id: int) -> HttpResponse:
         "acc": acc, "space": acc.space, "tab": "showcase", "exhibitor": exhibitor, "manager": manager,
         "products": queries.list_exhibitor_products(exhibitor, drafts=manager), "inquiries": inquiries,
         "statuses": InquiryStatus.choices, "logo_url": exhibitor_logo_url(exhibitor),
+    })
+
+
+@page_errors
+def exhibitor_edit(request: HttpRequest, exhibitor_id: int) -> HttpResponse:
+    """Managers and admins edit the exhibitor (name, description, contact, logo, managers);
+    admins also remove it with its catalogue."""
+    require_login(request)
+    acc, exhibitor = access_exhibitor(request.user, exhibitor_id, for_manage=True)
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            if not request.POST.get("confirm"):
+                raise Invalid(_("Tick the box to confirm."), field="confirm")
+            count = actions.do_delete_exhibitor(acc, exhibitor)
+            messages.success(request, _("The exhibitor and its %(n)d products were removed.") % {"n": count})
+            return redirect("product_list", slug=acc.space.slug)
+        data: dict[str, object] = {
+            "name": request.POST.get("name", ""), "description": request.POST.get("description", ""),
+            "contact": request.POST.get("contact", ""),
+            "manager_ids": [parse_int(v, "manager_ids") for v in request.POST.getlist("manager_ids")],
+        }
+        picked = request.FILES.get("logo")
+        if picked:
+            data["logo_id"] = do_upload_file(request.user, picked).pk
+        elif request.POST.get("remove_logo"):
+            data["logo_id"] = None
+        actions.do_update_exhibitor(acc, exhibitor, **data)
+        messages.success(request, _("The exhibitor was saved."))
+        return redirect("exhibitor_detail", exhibitor_id=exhibitor_id)
+    managers = list(exhibitor.managers.all())
+    members = list_member_choices(acc)
+    known = {m.user_id for m in members}
+    return render(request, "showcase/exhibitor_edit.html", {
+        "acc": acc, "space": acc.space, "tab": "showcase", "exhibitor": exhibitor, "logo_url": exhibitor_logo_url(exhibitor),
+        "choices": [m.user for m in members] + [u for u in managers if u.pk not in known],
+        "manager_ids": {u.pk for u in managers}, "product_count": queries.count_exhibitor_products(exhibitor),
     })
 
 

@@ -388,9 +388,15 @@ POLICY: dict[tuple[str, str], Case] = {
     # The author (bob) or an admin closes it.
     ("POST", "polls/<int:poll_id>/close"): Case(row(200, 200, 404, 404, 401), params=lambda f: _poll(f)),
     ("GET", "polls/<int:poll_id>/voters"): Case(row(200, 200, 404, 404, 404), params=lambda f: _poll(f)),
+    # The author (bob) or an admin deletes it.
+    ("DELETE", "polls/<int:poll_id>"): Case(row(204, 204, 404, 404, 401), params=lambda f: _poll(f)),
     # --- showcase: an exhibitor of acme managed by bob; guests do not browse catalogues -------
     ("POST", "spaces/<slug>/exhibitors"): Case(ADMIN_201, params=acme, body=lambda f: {"name": "Winery"}),
     ("GET", "spaces/<slug>/exhibitors"): Case(row(200, 200, 403, 404, 404), params=acme),
+    # Its managers (bob) and admins edit it; only admins remove it.
+    ("PATCH", "exhibitors/<int:exhibitor_id>"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id"),
+                                                     body=lambda f: {"contact": "sales@example.com"}),
+    ("DELETE", "exhibitors/<int:exhibitor_id>"): Case(row(204, 403, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id")),
     ("POST", "exhibitors/<int:exhibitor_id>/products"): Case(row(201, 201, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id"),
                                                              body=lambda f: {"name": "White", "category": "Wine"}),
     ("GET", "spaces/<slug>/products"): Case(row(200, 200, 403, 404, 404), params=acme),
