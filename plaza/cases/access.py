@@ -171,8 +171,9 @@ def list_reviewer_ids(case_type: CaseType) -> set[int]:
 
 
 def case_upload_visible(user: Any, case_id: int) -> bool:
-    """A case's images and files are seen by its reviewers and the space's admins only.
-    (The submitter's lookup does not show them.)"""
+    """At ``/files/<id>/`` a case's images and files are seen by its reviewers and the
+    space's admins only. (The submitter downloads them through the lookup's own signed
+    links, ``access_lookup_file``.)"""
     number = Case.objects.filter(pk=case_id).values_list("number", flat=True).first()
     if number is None or not _authenticated(user):
         return False
@@ -187,3 +188,72 @@ def case_event_upload_visible(user: Any, event_id: int) -> bool:
     """A timeline event's attachments (a lookup reply's) are seen as the case's files are."""
     case_id = CaseEvent.objects.filter(pk=event_id).values_list("case_id", flat=True).first()
     return case_id is not None and case_upload_visible(user, case_id)
+
+
+# --- signed-out uploads and the lookup's files ---------------------------------------------
+
+LOOKUP_FILE_SALT = "plaza.cases.lookup-file"
+LOOKUP_FILE_AGE = 6 * 3600  # seconds a lookup's file link works
+
+
+def upload_scope(case_type_id: int) -> str:
+    """What a signed-out upload for a case of this type is kept for (``Attachment.claim_scope``)."""
+    return f"case_type:{case_type_id}"
+
+
+def signed_out_upload_scope(value: str) -> str:
+    """``POST /uploads`` signed out names ``case_type_id``: a type whose submitters are
+    ``anyone`` in a public space, with an image or file field; else 422 on that field."""
+    from django.utils.translation import gettext as _
+
+    from plaza.cases.models import FieldType
+    from plaza.core.errors import Invalid
+
+    try:
+        type_id = int(str(value).strip())
+    except ValueError:
+        type_id = 0
+    case_type = CaseType.objects.filter(
+        pk=type_id,
+        submitters=Submitters.ANYONE,
+        space__visibility=Visibility.PUBLIC,
+    ).only("pk", "fields").first() if type_id > 0 else None
+    if case_type is None or not any(f.get("type") in (FieldType.IMAGE, FieldType.FILE) for f in case_type.fields):
+        raise Invalid(_("Signed out, files are accepted only for a public form that asks for them."), field="case_type_id")
+    return upload_scope(case_type.pk)
+
+
+def lookup_file_token(case: Case, upload_id: int) -> str:
+    """A link's secret for one file of ``case``, for whoever just proved number + code:
+    signed and short-lived, so the access code itself never travels in a URL."""
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=LOOKUP_FILE_SALT).sign(f"{case.pk}.{upload_id}")
+
+
+def access_lookup_file(token: str) -> Any:
+    """The upload a lookup link names, if it still belongs to that case's submitted values
+    or to one of its *public* timeline events; else 404 (a bad or expired link too)."""
+    from django.core import signing
+
+    from plaza.feed.upload_kinds import get_claimed_upload
+
+    try:
+        case_id, upload_id = (int(x) for x in signing.TimestampSigner(salt=LOOKUP_FILE_SALT)
+                              .unsign(token, max_age=LOOKUP_FILE_AGE).split("."))
+    except (signing.BadSignature, ValueError) as exc:
+        raise NotFound() from exc
+    upload = get_claimed_upload(upload_id)
+    if upload is None:
+        raise NotFound()
+    from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
+
+    if upload.claimed_kind == CASE_UPLOAD_KIND and upload.claimed_id == case_id:
+        return upload
+    if upload.claimed_kind == CASE_EVENT_UPLOAD_KIND and CaseEvent.objects.filter(
+        pk=upload.claimed_id,
+        case_id=case_id,
+        public=True,
+    ).exists():
+        return upload
+    raise NotFound()

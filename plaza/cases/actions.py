@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.cases import tasks
-from plaza.cases.access import can_review, hash_code, list_reviewer_ids
+from plaza.cases.access import can_review, hash_code, list_reviewer_ids, upload_scope
 from plaza.cases.models import (
     GRAPH,
     OPEN_STATUSES,
@@ -35,7 +35,7 @@ from plaza.cases.models import (
 )
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
-from plaza.feed.actions import claim_uploads
+from plaza.feed.actions import claim_uploads, do_upload_file
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
@@ -45,6 +45,7 @@ CASE_UPLOAD_KIND = "case"  # image and file values
 CASE_EVENT_UPLOAD_KIND = "case_event"  # a lookup reply's attachments
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 30
+MAX_UPLOADS = 9  # images or files per field, and per lookup answer
 CASE_TYPE_FIELDS = ["name", "fields", "submitters", "reviewer_team", "outcomes", "due_days"]
 
 
@@ -235,13 +236,83 @@ def _due_at(case_type: CaseType, status: str) -> Any:
 # --- submitting ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def do_submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contact_email: str | None = None) -> tuple[Case, str]:
+def check_upload_codes(codes: Any) -> dict[int, str]:
+    """``upload_codes``: upload id -> the claim code ``POST /uploads`` gave a signed-out caller."""
+    if codes in (None, ""):
+        return {}
+    if not isinstance(codes, dict) or len(codes) > 2 * MAX_UPLOADS:
+        raise Invalid(_("Give the claim codes as an object of upload id to code."), field="upload_codes")
+    out: dict[int, str] = {}
+    for key, code in codes.items():
+        try:
+            upload_id = int(key)
+        except (TypeError, ValueError) as exc:
+            raise Invalid(_("Give the claim codes as an object of upload id to code."), field="upload_codes") from exc
+        if not isinstance(code, str) or len(code) > 100:
+            raise Invalid(_("Give the claim codes as an object of upload id to code."), field=f"upload_codes.{key}")
+        out[upload_id] = code.strip()
+    return out
+
+
+def _store_files(user: Any, uploads: list[Any], *, scope: str, field: str, stored: list[Any],
+                 codes: dict[int, str]) -> list[int]:
+    """Files posted with a page form, stored like every upload (sniffed, size-limited,
+    images re-encoded); signed out they are scoped to the case type and their claim codes
+    go into ``codes`` so the same transaction can claim them."""
+    if len(uploads) > MAX_UPLOADS:
+        raise Invalid(_("At most %(n)d images and files.") % {"n": MAX_UPLOADS}, field=field)
+    ids = []
+    for upload in uploads:
+        attachment = do_upload_file(user, upload, scope=scope, field=field)
+        stored.append(attachment)
+        codes[attachment.pk] = attachment.claim_code
+        ids.append(attachment.pk)
+    return ids
+
+
+def _delete_files(stored: list[Any]) -> None:
+    """A failed write rolls back the rows of files it stored; their files go too."""
+    for attachment in stored:
+        attachment.file.delete(save=False)
+
+
+def do_submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contact_email: str | None = None,
+                   upload_codes: Any = None, files: dict[str, list[Any]] | None = None) -> tuple[Case, str]:
     """File a case. Returns it and its access code, which is not stored and never shown again.
+
+    Image and file values are ids of uploads: the caller's own when signed in; signed out,
+    uploads made for this type with their claim codes in ``upload_codes``. A page form
+    posts its ``files`` (field key -> uploaded files) instead; they are stored and claimed
+    in the same transaction, and any error leaves neither the case nor the files.
 
     Precondition: ``access_case_type(acc, ..., for_submit=True)`` passed.
     """
+    stored: list[Any] = []
+    try:
+        return _submit_case(acc, case_type, values=values, contact_email=contact_email, upload_codes=upload_codes,
+                            files=files or {}, stored=stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+
+
+@transaction.atomic
+def _submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contact_email: str | None, upload_codes: Any,
+                 files: dict[str, list[Any]], stored: list[Any]) -> tuple[Case, str]:
     signed_in = bool(getattr(acc.user, "is_authenticated", False))
+    codes = check_upload_codes(upload_codes)
+    scope = upload_scope(case_type.pk)
+    specs = {f["key"]: f for f in case_type.fields}
+    if any(files.values()):
+        if not isinstance(values, dict):
+            raise Invalid(_("Give the values as an object."), field="values")
+        values = dict(values)
+        for key, uploads in files.items():
+            if not uploads:
+                continue
+            if key not in specs or specs[key]["type"] not in (FieldType.IMAGE, FieldType.FILE):
+                raise Invalid(_("This form has no such field."), field=f"values.{key}")
+            values[key] = _store_files(acc.user, uploads, scope=scope, field=f"values.{key}", stored=stored, codes=codes)
     cleaned = check_values(case_type, values)
     email = check_contact_email(contact_email, required=False)
     code = new_access_code()
@@ -258,9 +329,9 @@ def do_submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contac
     )
     for spec in case_type.fields:
         if spec["type"] in (FieldType.IMAGE, FieldType.FILE) and spec["key"] in cleaned:
-            # Signed out, nobody owns an upload: claim_uploads answers 422 for the field.
             claim_uploads(acc.user, cleaned[spec["key"]], kind=CASE_UPLOAD_KIND, obj_id=case.pk,
-                          field=f"values.{spec['key']}", images_only=spec["type"] == FieldType.IMAGE)
+                          field=f"values.{spec['key']}", images_only=spec["type"] == FieldType.IMAGE,
+                          codes=codes, scope=scope)
     CaseEvent.objects.create(space=acc.space, case=case, kind=EventKind.SUBMITTED, status=case.status, public=True,
                              actor=case.submitted_by)
     notify(
@@ -366,21 +437,42 @@ def do_assign_case(acc: SpaceAccess, case: Case, *, user_id: int | None) -> Case
     return locked
 
 
-@transaction.atomic
-def do_reply_as_submitter(case: Case, *, body: str, user: Any = None, attachment_ids: list[int] | None = None) -> Case:
+def do_reply_as_submitter(case: Case, *, body: str, user: Any = None, attachment_ids: list[int] | None = None,
+                          upload_codes: Any = None, files: list[Any] | None = None) -> Case:
     """The submitter answers a request for information (through the lookup): back to review.
 
-    ``attachment_ids`` are the signed-in ``user``'s own new uploads, claimed onto the
-    reply's timeline event (reviewers and admins download them); signed out, 422.
+    ``attachment_ids`` are claimed onto the reply's timeline event (reviewers and admins
+    download them, and the submitter through the lookup): the signed-in ``user``'s own new
+    uploads, or signed out, uploads made for the case's type with their claim codes in
+    ``upload_codes``. The lookup page posts ``files`` instead, stored and claimed in the
+    same transaction; any error leaves neither the answer nor the files.
     """
+    stored: list[Any] = []
+    try:
+        return _reply_as_submitter(case, body=body, user=user, attachment_ids=attachment_ids, upload_codes=upload_codes,
+                                   files=files or [], stored=stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+
+
+@transaction.atomic
+def _reply_as_submitter(case: Case, *, body: str, user: Any, attachment_ids: list[int] | None, upload_codes: Any,
+                        files: list[Any], stored: list[Any]) -> Case:
     locked = _lock(case)
     if locked.status != Status.NEED_INFO:
         raise Conflict(_("This case is not waiting for information from you."))
     text = check_text(body, "body", max_len=5000)
+    codes = check_upload_codes(upload_codes)
+    scope = upload_scope(locked.case_type_id)
+    ids = list(attachment_ids or [])
+    if files:
+        ids += _store_files(user, files, scope=scope, field="attachment_ids", stored=stored, codes=codes)
     event = CaseEvent.objects.create(space_id=locked.space_id, case=locked, kind=EventKind.SUBMITTER_REPLY,
                                      status=locked.status, body=text, public=True, actor=None)
-    if attachment_ids:
-        claimed = claim_uploads(user, attachment_ids, kind=CASE_EVENT_UPLOAD_KIND, obj_id=event.pk, field="attachment_ids")
+    if ids:
+        claimed = claim_uploads(user, ids, kind=CASE_EVENT_UPLOAD_KIND, obj_id=event.pk, field="attachment_ids",
+                                codes=codes, scope=scope)
         # Append-only events are written once: the ids go in with an update, not a save.
         CaseEvent.objects.filter(pk=event.pk).update(data={"attachment_ids": [a.pk for a in claimed]})
     transition_case(locked, Status.IN_REVIEW, by_submitter=True)

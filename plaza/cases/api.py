@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Status
 
 from plaza.cases import actions, queries
-from plaza.cases.access import access_case, access_case_by_code, access_case_type, require_reviewer
+from plaza.cases.access import (
+    access_case,
+    access_case_by_code,
+    access_case_type,
+    lookup_file_token,
+    require_reviewer,
+)
 from plaza.cases.models import Case, CaseEvent, CaseType
 from plaza.cases.schemas import (
     AssignIn,
@@ -66,10 +73,22 @@ def _now() -> Any:
     return timezone.now()
 
 
-def lookup_out(c: Case, timeline: list[CaseEvent]) -> dict[str, Any]:
+def lookup_out(request: HttpRequest, c: Case) -> dict[str, Any]:
+    """The submitter's view: public timeline entries, their values, files as signed links."""
+    timeline = queries.list_timeline(c, public_only=True)
+    rows, files = queries.get_lookup_details(c, timeline)
+
+    def file_out(a: Any) -> dict[str, Any]:
+        url = reverse("case_lookup_file", args=[lookup_file_token(c, a.pk)])
+        return {"id": a.pk, "name": a.name, "size": a.size, "content_type": a.content_type, "is_image": a.is_image,
+                "url": request.build_absolute_uri(url)}
+
     return {
         "number": c.number, "status": c.status, "outcome": c.outcome, "case_type": c.case_type.name, "created_at": c.created,
-        "timeline": [{"at": e.created, "kind": e.kind, "status": e.status, "note": e.body} for e in timeline],
+        "values": [{"key": r["key"], "label": r["label"], "type": r["type"], "value": r.get("value"),
+                    "files": [file_out(a) for a in r["files"]] if "files" in r else None} for r in rows],
+        "timeline": [{"at": e.created, "kind": e.kind, "status": e.status, "note": e.body,
+                      "attachments": [file_out(a) for a in files.get(e.pk, [])]} for e in timeline],
     }
 
 
@@ -115,27 +134,28 @@ def submit_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status:
         ratelimit.hit("case-submit-ip", ratelimit.client_ip(request), limit=10, window=600)
     acc = access_space(request.auth, slug)
     case_type = access_case_type(acc, payload.case_type_id, for_submit=True)
-    case, code = actions.do_submit_case(acc, case_type, values=payload.values, contact_email=payload.contact_email)
+    case, code = actions.do_submit_case(acc, case_type, values=payload.values, contact_email=payload.contact_email,
+                                        upload_codes=payload.upload_codes)
     return Status(201, {"number": case.number, "access_code": code, "status": case.status})
 
 
 @router.get("/cases/lookup", auth=optional, response={200: LookupOut, **errors(404, 422, 429)})
 def lookup(request: HttpRequest, number: str = "", code: str = "") -> dict[str, Any]:
-    case = _lookup(request, number, code)
-    return lookup_out(case, queries.list_timeline(case, public_only=True))
+    return lookup_out(request, _lookup(request, number, code))
 
 
 @router.post("/cases/lookup/reply", auth=optional, response={200: LookupOut, **errors(404, 409, 422, 429)})
 def lookup_reply(request: HttpRequest, payload: LookupReplyIn) -> dict[str, Any]:
     case = actions.do_reply_as_submitter(_lookup(request, payload.number, payload.code), body=payload.body,
-                                         user=request.auth, attachment_ids=payload.attachment_ids)
-    return lookup_out(case, queries.list_timeline(case, public_only=True))
+                                         user=request.auth, attachment_ids=payload.attachment_ids,
+                                         upload_codes=payload.upload_codes)
+    return lookup_out(request, case)
 
 
 @router.post("/cases/lookup/withdraw", auth=optional, response={200: LookupOut, **errors(404, 409, 422, 429)})
 def lookup_withdraw(request: HttpRequest, payload: LookupCodeIn) -> dict[str, Any]:
     case = actions.do_withdraw_case(_lookup(request, payload.number, payload.code))
-    return lookup_out(case, queries.list_timeline(case, public_only=True))
+    return lookup_out(request, case)
 
 
 # --- the reviewer desk ------------------------------------------------------------------------

@@ -71,3 +71,38 @@ def list_reviewers(acc: SpaceAccess, case_type: CaseType) -> list[Any]:
     from plaza.cases.access import list_reviewer_ids
 
     return list(User.objects.filter(pk__in=list_reviewer_ids(case_type), is_active=True).order_by("name"))
+
+
+def get_lookup_details(case: Case, timeline: list[CaseEvent]) -> tuple[list[dict[str, Any]], dict[int, list[Any]]]:
+    """What the submitter sees of their case besides the timeline: their submitted values in
+    the form's order (image and file values as their uploads) and, per *public* event of
+    ``timeline``, its attachments. One query for all files; internal events never count.
+
+    Returns ``(rows, files_by_event_id)``; each row is ``{key, label, type, type_label,
+    value}`` or, for images and files, ``{..., files: [Attachment]}``.
+    """
+    from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
+    from plaza.cases.models import FieldType
+    from plaza.feed.upload_kinds import list_claimed_uploads
+
+    public = [e for e in timeline if e.public and (e.data or {}).get("attachment_ids")]
+    uploads = list_claimed_uploads({CASE_UPLOAD_KIND: [case.pk], CASE_EVENT_UPLOAD_KIND: [e.pk for e in public]})
+    mine = {a.pk: a for a in uploads if a.claimed_kind == CASE_UPLOAD_KIND}
+    by_event: dict[int, list[Any]] = {}
+    for a in uploads:
+        if a.claimed_kind == CASE_EVENT_UPLOAD_KIND:
+            by_event.setdefault(int(a.claimed_id), []).append(a)
+    rows = []
+    for spec in case.case_type.fields:
+        if spec["key"] not in case.values:
+            continue
+        value = case.values[spec["key"]]
+        row = {"key": spec["key"], "label": spec["label"], "type": spec["type"],
+               "type_label": FieldType(spec["type"]).label}
+        if spec["type"] in (FieldType.IMAGE, FieldType.FILE):
+            ids = value if isinstance(value, list) else [value]
+            row["files"] = [mine[i] for i in ids if i in mine]
+        else:
+            row["value"] = value
+        rows.append(row)
+    return rows, by_event

@@ -43,10 +43,17 @@ class CaseTypeList(Schema):
     next_cursor: str | None = None
 
 
+UPLOAD_CODES = (
+    "Signed out only: upload id -> the claim_code POST /uploads (with case_type_id) returned for it. "
+    "Every signed-out upload named here must come with its code."
+)
+
+
 class CaseIn(Schema):
     case_type_id: int
-    values: dict[str, Any]
+    values: dict[str, Any] = Field(description="Field key -> value; image and file fields take an upload id or a list.")
     contact_email: str | None = Field(default=None, max_length=254)
+    upload_codes: dict[str, str] | None = Field(default=None, description=UPLOAD_CODES)
 
 
 class CaseCreatedOut(Schema):
@@ -55,11 +62,29 @@ class CaseCreatedOut(Schema):
     status: str
 
 
+class LookupFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    is_image: bool
+    url: str = Field(description="A signed link for the submitter, valid for a few hours; no access code in it.")
+
+
 class TimelineEntryOut(Schema):
     at: datetime
     kind: str
     status: str
     note: str
+    attachments: list[LookupFileOut] = []
+
+
+class LookupValueOut(Schema):
+    key: str
+    label: str
+    type: str
+    value: Any = None
+    files: list[LookupFileOut] | None = None
 
 
 class LookupOut(Schema):
@@ -68,6 +93,7 @@ class LookupOut(Schema):
     outcome: str
     case_type: str
     created_at: datetime
+    values: list[LookupValueOut] = Field(description="What the submitter filled in, images and files as links.")
     timeline: list[TimelineEntryOut]
 
 
@@ -76,6 +102,7 @@ class LookupReplyIn(Schema):
     code: str
     body: str
     attachment_ids: list[int] | None = None
+    upload_codes: dict[str, str] | None = Field(default=None, description=UPLOAD_CODES)
 
 
 class LookupCodeIn(Schema):

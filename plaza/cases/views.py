@@ -11,16 +11,25 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plaza.cases import actions, queries
-from plaza.cases.access import access_case, access_case_by_code, access_case_type, can_review, require_reviewer
+from plaza.cases.access import (
+    access_case,
+    access_case_by_code,
+    access_case_type,
+    access_lookup_file,
+    can_review,
+    lookup_file_token,
+    require_reviewer,
+)
 from plaza.cases.models import GRAPH, FieldType, Status, Submitters
 from plaza.core import ratelimit
 from plaza.core.errors import Invalid, NotFound
+from plaza.core.uploads import TooLarge, UnsupportedType
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 from plaza.spaces.queries import list_teams
@@ -49,10 +58,18 @@ def case_types(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("The case type was created."))
         return redirect("case_types", slug=slug)
+    types = list(queries.list_case_types(acc))
+    for t in types:
+        # Shown by their translated labels, not the keys stored in the form's JSON.
+        t.field_rows = [{"label": f["label"], "type_label": _type_label(f["type"]), "required": f.get("required")}
+                        for f in t.fields]
     return render(request, "cases/case_types.html", _ctx(
-        acc, types=queries.list_case_types(acc), teams=list_teams(acc), submitters=Submitters.choices,
-        field_types=FieldType.values,
+        acc, types=types, teams=list_teams(acc), submitters=Submitters.choices, field_types=FieldType.choices,
     ))
+
+
+def _type_label(key: str) -> str:
+    return str(FieldType(key).label) if key in FieldType.values else key
 
 
 def _form_values(case_type: Any, data: Any) -> dict[str, Any]:
@@ -73,16 +90,34 @@ def submit_case(request: HttpRequest, slug: str, type_id: int | None = None) -> 
         types = list(queries.list_case_types(acc))
         return render(request, "cases/submit_choose.html", _ctx(acc, types=types))
     case_type = access_case_type(acc, type_id, for_submit=True)
+    context = _ctx(acc, case_type=case_type, uploads=(FieldType.IMAGE, FieldType.FILE), posted={}, errors={})
     if request.method == "POST":
         if request.user.is_authenticated:
             ratelimit.hit("case-submit", str(request.user.pk), limit=30, window=600)
         else:
             ratelimit.hit("case-submit-ip", ratelimit.client_ip(request), limit=10, window=600)
-        case, code = actions.do_submit_case(acc, case_type, values=_form_values(case_type, request.POST),
-                                            contact_email=request.POST.get("contact_email", ""))
+        values = _form_values(case_type, request.POST)
+        files = {spec["key"]: request.FILES.getlist(f"v_{spec['key']}") for spec in case_type.fields
+                 if spec["type"] in (FieldType.IMAGE, FieldType.FILE)}
+        try:
+            case, code = actions.do_submit_case(acc, case_type, values=values, files=files,
+                                                contact_email=request.POST.get("contact_email", ""))
+        except (Invalid, TooLarge, UnsupportedType) as exc:
+            # The form again, with the error at its field; nothing was kept.
+            field = (exc.field or "").removeprefix("values.")
+            context.update(posted={**values, "contact_email": request.POST.get("contact_email", "")},
+                           errors={field: exc.message()}, error=exc.message())
+            return render(request, "cases/submit.html", _with_form_fields(context), status=exc.status)
         # Rendered, not redirected: the code is shown this once and kept nowhere.
         return render(request, "cases/submitted.html", _ctx(acc, case=case, code=code))
-    return render(request, "cases/submit.html", _ctx(acc, case_type=case_type, uploads=(FieldType.IMAGE, FieldType.FILE)))
+    return render(request, "cases/submit.html", _with_form_fields(context))
+
+
+def _with_form_fields(context: dict[str, Any]) -> dict[str, Any]:
+    """Each field of the form with what was posted and its error, for the template."""
+    posted, errors = context["posted"], context["errors"]
+    context["form_fields"] = [(f, posted.get(f["key"], ""), errors.get(f["key"], "")) for f in context["case_type"].fields]
+    return context
 
 
 @page_errors
@@ -142,8 +177,10 @@ def _value_rows(case: Any) -> list[dict[str, Any]]:
 
 @page_errors
 def lookup(request: HttpRequest) -> HttpResponse:
-    """Number + code in a POST form; answering a request for information; withdrawing."""
+    """Number + code in a POST form; answering a request for information (with files);
+    withdrawing. The submitter sees their values and files through signed links."""
     context: dict[str, Any] = {"number": request.GET.get("number", "")[:40]}
+    status = 200
     if request.method == "POST":
         number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
         context.update(number=number, code=code)
@@ -156,13 +193,44 @@ def lookup(request: HttpRequest) -> HttpResponse:
             context["not_found"] = True
             return render(request, "cases/lookup.html", context, status=404)
         what = request.POST.get("action")
-        if what == "reply":
-            case = actions.do_reply_as_submitter(case, body=request.POST.get("body", ""))
-            context["done"] = _("Thank you, your answer was added and the review continues.")
-        elif what == "withdraw":
-            case = actions.do_withdraw_case(case)
-            context["done"] = _("Your case was withdrawn.")
-        context.update(case=case, timeline=queries.list_timeline(case, public_only=True),
-                       can_withdraw=Status.WITHDRAWN in GRAPH[case.status])
-    return render(request, "cases/lookup.html", context)
+        try:
+            if what == "reply":
+                case = actions.do_reply_as_submitter(case, body=request.POST.get("body", ""), user=request.user,
+                                                     files=request.FILES.getlist("attachments"))
+                context["done"] = _("Thank you, your answer was added and the review continues.")
+            elif what == "withdraw":
+                case = actions.do_withdraw_case(case)
+                context["done"] = _("Your case was withdrawn.")
+        except (Invalid, TooLarge, UnsupportedType) as exc:
+            context.update(errors={exc.field or "": exc.message()}, body=request.POST.get("body", ""))
+            status = exc.status
+        timeline = queries.list_timeline(case, public_only=True)
+        rows, files = queries.get_lookup_details(case, timeline)
+        for row in rows:
+            if "files" in row:
+                row["links"] = [_lookup_link(case, a) for a in row["files"]]
+        for event in timeline:
+            event.links = [_lookup_link(case, a) for a in files.get(event.pk, [])]
+        context.update(case=case, timeline=timeline, rows=rows, can_withdraw=Status.WITHDRAWN in GRAPH[case.status])
+    return render(request, "cases/lookup.html", context, status=status)
 
+
+def _lookup_link(case: Any, attachment: Any) -> dict[str, Any]:
+    return {"url": reverse("case_lookup_file", args=[lookup_file_token(case, attachment.pk)]), "name": attachment.name,
+            "image": attachment.is_image}
+
+
+@page_errors
+def lookup_file(request: HttpRequest, token: str) -> HttpResponse:
+    """A file of a case for its submitter: the signed link the lookup handed out (expiring;
+    no access code in it). Served as /files/<id>/ serves uploads: never sniffed, never
+    scripted, images inline and every other file a download."""
+    found = access_lookup_file(token)
+    response = FileResponse(
+        found.file.open("rb"), content_type=found.content_type, as_attachment=not found.is_image, filename=found.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -8,6 +8,8 @@ live events through ``core.realtime.publish_on_commit``, both after commit.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -103,6 +105,7 @@ def check_attachments(user: Any, ids: list[int] | None) -> list[Attachment]:
 
 def claim_uploads(
     user: Any, ids: Any, *, kind: str, obj_id: int, field: str, images_only: bool = False, max_count: int = MAX_ATTACHMENTS,
+    codes: dict[int, str] | None = None, scope: str = "",
 ) -> list[Attachment]:
     """Claim the caller's own new uploads named by ``ids`` for another app's object
     (``kind`` registered with ``upload_kinds.register_upload_kind``); returns them in order.
@@ -112,6 +115,9 @@ def claim_uploads(
     ``field``. Uploads already claimed for this very object are accepted again, whoever
     uploaded them (an edit that keeps them). A claimed upload is never purged; it is
     downloaded by whoever the kind's visibility function allows.
+
+    A signed-out caller claims signed-out uploads made for ``scope`` only, each with its
+    claim code in ``codes`` (upload id -> code); a missing or wrong code is 422 too.
     """
     if ids is None:
         return []
@@ -122,19 +128,31 @@ def claim_uploads(
         return []
     if len(ids) > max_count:
         raise Invalid(_("At most %(n)d images and files.") % {"n": max_count}, field=field)
-    if not getattr(user, "is_authenticated", False):
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    if signed_in:
+        mine_and_new = Q(uploader=user, post__isnull=True, space__isnull=True, claimed_kind="")
+    elif scope and codes is not None:
+        mine_and_new = Q(uploader__isnull=True, claim_scope=scope, post__isnull=True, space__isnull=True, claimed_kind="")
+    else:
         raise Invalid(_("Attach only your own new uploads."), field=field)
-    mine_and_new = Q(uploader=user, post__isnull=True, space__isnull=True, claimed_kind="")
     # Kept by an edit: already this object's, whoever uploaded them (another manager).
     already_here = Q(claimed_kind=kind, claimed_id=obj_id)
     found = {a.pk: a for a in Attachment.objects.select_for_update().filter(mine_and_new | already_here, pk__in=ids)}
     if len(found) != len(ids):
         raise Invalid(_("Attach only your own new uploads."), field=field)
+    if not signed_in:
+        for a in found.values():
+            if a.claimed_kind == kind and a.claimed_id == obj_id:
+                continue
+            code = str((codes or {}).get(a.pk) or "")
+            if not code or not hmac.compare_digest(a.claim_code_hash, hash_claim_code(code)):
+                raise Invalid(_("Give the claim code of each upload."), field=field)
     if images_only and not all(a.is_image for a in found.values()):
         raise Invalid(_("Only JPEG, PNG, GIF and WebP images are accepted."), field=field)
-    Attachment.objects.filter(pk__in=ids).update(claimed_kind=kind, claimed_id=obj_id)
+    # A claim spends the code: released again, the upload can only be purged.
+    Attachment.objects.filter(pk__in=ids).update(claimed_kind=kind, claimed_id=obj_id, claim_code_hash="")
     for a in found.values():
-        a.claimed_kind, a.claimed_id = kind, obj_id
+        a.claimed_kind, a.claimed_id, a.claim_code_hash = kind, obj_id, ""
     return [found[i] for i in ids]
 
 
@@ -458,31 +476,41 @@ def _clean_name(name: str) -> str:
     return name[:200] or "file"
 
 
+def hash_claim_code(code: str) -> str:
+    """Claim codes carry 128 random bits, so one SHA-256 round is enough to store them."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 @transaction.atomic
-def do_upload_file(user: Any, upload: Any) -> Attachment:
+def do_upload_file(user: Any, upload: Any, *, scope: str = "", field: str = "file") -> Attachment:
     """Store an upload for later attaching.
 
     413 past the size settings, 415 for a type that is not accepted, 422 when the
-    extension does not match the sniffed content or an image cannot be decoded. Images
-    are re-encoded without their metadata (EXIF, GPS).
+    extension does not match the sniffed content or an image cannot be decoded (each
+    naming ``field``). Images are re-encoded without their metadata (EXIF, GPS).
+
+    Signed out, only with a ``scope`` the caller has checked (``upload_kinds.
+    signed_out_scope``): the upload belongs to nobody and gets a secret claim code, set
+    on the returned object as ``claim_code`` (shown once, stored hashed).
     """
     from django.conf import settings
 
     from plaza.core.uploads import TooLarge, UnsupportedType, clean_image
 
-    if not getattr(user, "is_authenticated", False):
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    if not signed_in and not scope:
         raise NotAuthenticated()
     name = _clean_name(upload.name)
     ext = _extension(name)
     if upload.size is not None and upload.size > settings.PLAZA_MAX_FILE_BYTES:
-        raise TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": settings.PLAZA_MAX_FILE_BYTES // 2**20}, field="file")
+        raise TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": settings.PLAZA_MAX_FILE_BYTES // 2**20}, field=field)
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is not None and kind.mime in IMAGE_EXTENSIONS:
         if ext not in IMAGE_EXTENSIONS[kind.mime]:
-            raise Invalid(_("The file's name does not match its content."), field="file")
-        content = clean_image(upload, field="file", max_side=2048)
+            raise Invalid(_("The file's name does not match its content."), field=field)
+        content = clean_image(upload, field=field, max_side=2048)
         stem = name.rsplit(".", 1)[0]
         out_ext = content.name.rsplit(".", 1)[-1]
         name = f"{stem}.{out_ext}"
@@ -490,24 +518,30 @@ def do_upload_file(user: Any, upload: Any) -> Attachment:
         is_image = True
     elif kind is not None:
         if kind.mime not in FILE_EXTENSIONS:
-            raise UnsupportedType(field="file")
+            raise UnsupportedType(field=field)
         if ext not in FILE_EXTENSIONS[kind.mime]:
-            raise Invalid(_("The file's name does not match its content."), field="file")
+            raise Invalid(_("The file's name does not match its content."), field=field)
         content = ContentFile(upload.read(), name=f"{secrets.token_urlsafe(12)}.{ext}")
         content_type, is_image = kind.mime, False
     else:
         if ext not in TEXT_EXTENSIONS:
-            raise UnsupportedType(field="file")
+            raise UnsupportedType(field=field)
         data = upload.read()
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise UnsupportedType(field="file") from exc
+            raise UnsupportedType(field=field) from exc
         content = ContentFile(data, name=f"{secrets.token_urlsafe(12)}.{ext}")
         content_type, is_image = TEXT_EXTENSIONS[ext], False
-    attachment = Attachment(uploader=user, name=name, size=content.size, content_type=content_type, is_image=is_image)
+    attachment = Attachment(uploader=user if signed_in else None, name=name, size=content.size,
+                            content_type=content_type, is_image=is_image)
+    claim_code = ""
+    if not signed_in:
+        claim_code = secrets.token_urlsafe(16)
+        attachment.claim_scope, attachment.claim_code_hash = scope[:60], hash_claim_code(claim_code)
     attachment.file.save(content.name, content, save=False)
     attachment.save()
+    attachment.claim_code = claim_code  # type: ignore[attr-defined]
     return attachment
 
 

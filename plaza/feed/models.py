@@ -143,7 +143,9 @@ class Attachment(models.Model):
     """An uploaded image or file. Only its uploader may fetch it until it is attached to a
     post; from then on, exactly those who may see the post."""
 
-    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None for a signed-out upload (``do_upload_file(..., scope=...)``): nobody downloads it
+    # before a claim, and only a caller presenting its claim code may claim it.
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/")
@@ -157,6 +159,10 @@ class Attachment(models.Model):
     # registered for ``claimed_kind`` (``feed.upload_kinds``); a claimed upload is no orphan.
     claimed_kind = models.CharField(max_length=40, blank=True, default="")
     claimed_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Signed-out uploads only: what they were accepted for (e.g. ``case_type:12``) and the
+    # SHA-256 of the secret claim code shown once to the uploader.
+    claim_scope = models.CharField(max_length=60, blank=True, default="")
+    claim_code_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [
