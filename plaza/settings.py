@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -151,10 +152,17 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis Pub/Sub: a group message is one PUBLISH, and each server process relays it
+            # to its own subscribed sockets. The list-based RedisChannelLayer copies it into
+            # one inbox per process capped at 100 messages, which lost part of a burst to a
+            # space of 1,000 people (docs/benchmarks.md).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 drops idle sockets after 5 s unless the timeout is lifted.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                # Pub/Sub channels ignore Redis' database number: the prefix carries it, so
+                # installations (or test runs) on different databases never hear each other.
+                "prefix": f"plaza:{urlsplit(REDIS_URL).path.strip('/') or '0'}:",
             },
         }
     }
@@ -167,6 +175,9 @@ else:
 # causes them, run by `plaza worker` (and by a worker thread inside `plaza serve` when
 # PLAZA_EMBEDDED_WORKER is on, the default without DATABASE_URL).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Live events for this many people or more go out as one message to a space's or discussion
+# group's channel-layer group instead of one per person (plaza.core.realtime).
+PLAZA_FANOUT_GROUP_MIN: int = env.int("PLAZA_FANOUT_GROUP_MIN", default=50)
 EMBEDDED_WORKER: bool = env.bool("PLAZA_EMBEDDED_WORKER", default=not env.str("DATABASE_URL", default=""))
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,7 +1,7 @@
 """Every write of discussion groups: create, rename, members, messages, read markers.
 
 Each ``do_*`` runs in one transaction after validating its input. Live events go through
-``core.realtime.publish_on_commit`` to the group's current members, scoped to the space and
+``core.realtime.publish_to_chat_group_on_commit`` to the group's members, scoped to the space and
 the group so that a socket of someone removed meanwhile drops them; mentions notify through
 ``notifications.actions.notify``.
 """
@@ -22,7 +22,7 @@ from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Attachment, Gr
 from plaza.chat.queries import list_member_ids
 from plaza.core import markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
-from plaza.core.realtime import access_changed_on_commit, publish_on_commit
+from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
 from plaza.feed.actions import check_attachments as check_uploads
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
@@ -90,8 +90,10 @@ def message_json(message: Message) -> dict[str, Any]:
 
 
 def _publish(group: Group, event: dict[str, Any], *, exclude: set[int] | None = None) -> None:
-    audience = list_member_ids(group) - (exclude or set())
-    publish_on_commit(audience, {**event, "group_id": group.pk}, space_id=group.space_id, group_id=group.pk)
+    """One message to the sockets of the group's members (``core.realtime``), whatever its size."""
+    publish_to_chat_group_on_commit(
+        group.pk, group.space_id, {**event, "group_id": group.pk}, members=list_member_ids(group), exclude=exclude or ()
+    )
 
 
 def _render(group: Group, body: str) -> tuple[str, list[User]]:
@@ -128,7 +130,7 @@ def do_create_group(acc: SpaceAccess, *, name: str, member_ids: list[int]) -> Gr
         + [GroupMember(space=acc.space, group=group, user_id=uid) for uid in ids]
     )
     # Open sockets learn of the new group before its first event reaches them.
-    access_changed_on_commit([user.pk, *ids])
+    access_changed_on_commit([user.pk, *ids], join=[chat_group(group.pk)])
     _publish(group, {"type": "chat.group_changed"})
     return group
 
@@ -155,7 +157,7 @@ def do_add_group_member(acc: SpaceAccess, group: Group, member: GroupMember, *, 
         space=acc.space, group=group, user_id=user_id, defaults={"role": role}
     )
     if created:
-        access_changed_on_commit([user_id])
+        access_changed_on_commit([user_id], join=[chat_group(group.pk)])
         _publish(group, {"type": "chat.group_changed"})
     return added
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from plaza.core.realtime import user_group
+from plaza.core.realtime import chat_group, space_group, user_group
 
 CLOSE_UNAUTHENTICATED = 4401
 
@@ -29,17 +29,11 @@ def _token_user(key: str) -> tuple[Any, int] | None:
 
 
 @database_sync_to_async
-def _visible_scopes(user_id: int) -> tuple[set[int], set[int]]:
-    from plaza.spaces.queries import list_visible_scope_ids
-
-    return list_visible_scope_ids(user_id)
-
-
-@database_sync_to_async
-def _group_ids(user_id: int) -> set[int]:
+def _scopes(user_id: int) -> tuple[Any, set[int]]:
     from plaza.chat.queries import list_my_group_ids
+    from plaza.spaces.queries import list_socket_scopes
 
-    return list_my_group_ids(user_id)
+    return list_socket_scopes(user_id), list_my_group_ids(user_id)
 
 
 @database_sync_to_async
@@ -52,7 +46,11 @@ def _is_active(user_id: int) -> bool:
 class PlazaConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
     token_id: int | None = None
-    group_ids: set[int]  # the discussion groups whose events reach this socket
+    space_ids: set[int] = set()  # spaces whose events reach this socket (any role)
+    full_space_ids: set[int] = set()  # of those, where space-wide posts reach it
+    team_ids: set[int] = set()  # teams whose posts reach it
+    group_ids: set[int] = set()  # discussion groups whose events reach it
+    layer_groups: set[str] = set()  # channel-layer groups this socket listens on
 
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -70,14 +68,26 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
             self.user_id = user.pk
-        self.space_ids, self.team_ids = await _visible_scopes(self.user_id)
-        self.group_ids = await _group_ids(self.user_id)
-        await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+        await self._load_scopes()
         await self.accept()
 
+    async def _load_scopes(self) -> None:
+        """Read what this person may see now, and listen on exactly the matching groups."""
+        scopes, self.group_ids = await _scopes(self.user_id)  # type: ignore[arg-type]
+        self.space_ids, self.full_space_ids, self.team_ids = scopes.spaces, scopes.full_spaces, scopes.teams
+        wanted = {user_group(self.user_id)}  # type: ignore[arg-type]
+        wanted |= {space_group(sid) for sid in self.space_ids}
+        wanted |= {chat_group(gid) for gid in self.group_ids}
+        for group in wanted - self.layer_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in self.layer_groups - wanted:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.layer_groups = wanted
+
     async def disconnect(self, code: int) -> None:
-        if self.user_id is not None:
-            await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+        for group in self.layer_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.layer_groups = set()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
@@ -97,8 +107,12 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
     # --- messages from the channel layer ---------------------------------------------------
 
     async def deliver(self, message: dict[str, Any]) -> None:
+        if self.user_id in message.get("exclude", ()):
+            return
         space_id, team_id = message.get("space_id"), message.get("team_id")
         if space_id is not None and space_id not in self.space_ids:
+            return
+        if message.get("full_members") and space_id not in self.full_space_ids:
             return
         if team_id is not None and team_id not in self.team_ids:
             return
@@ -108,8 +122,10 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
     async def access_changed(self, message: dict[str, Any]) -> None:
-        self.space_ids, self.team_ids = await _visible_scopes(self.user_id)  # type: ignore[arg-type]
-        self.group_ids = await _group_ids(self.user_id)  # type: ignore[arg-type]
+        for group in set(message.get("join") or ()) - self.layer_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.layer_groups = self.layer_groups | {group}
+        await self._load_scopes()
 
     async def session_revoked(self, message: dict[str, Any]) -> None:
         token_id = message.get("token_id")

@@ -1,22 +1,40 @@
 """Live events to people's open WebSockets, sent only after the transaction commits.
 
-Every socket of a person listens on the group ``user.<id>``. An event may name the space
-(and team) it belongs to: a socket drops it when its person can no longer see that space
-or team, so an event already in flight when someone is removed is not shown to them.
+Every socket of a person listens on the group ``user.<id>``, on ``space.<id>`` for each
+space its person is in and on ``chat.<id>`` for each discussion group. An event for a few
+people goes to their person groups; an event for everyone in a big space or discussion
+group (``PLAZA_FANOUT_GROUP_MIN`` people or more) is ONE message to the space's or group's
+channel-layer group, whatever its size (a post to a space of 1,000 people was 1,000 sends:
+docs/benchmarks.md).
+
+Each socket filters what reaches it by its person's scopes at delivery time (see
+``PlazaConsumer.deliver``): the space, the team, space-wide posts only for full members and
+admins, the discussion group, and people excluded by the sender. So an event already in
+flight when someone is removed is not shown to them, and a socket subscribed to a space
+group never shows a guest what only members may see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def space_group(space_id: int) -> str:
+    return f"space.{space_id}"
+
+
+def chat_group(group_id: int) -> str:
+    return f"chat.{group_id}"
 
 
 async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
@@ -48,9 +66,62 @@ def publish_on_commit(
     _send_after_commit([(user_group(uid), message) for uid in set(user_ids)])
 
 
-def access_changed_on_commit(user_ids: Iterable[int]) -> None:
-    """Tell these people's sockets to reload what spaces and teams they may see."""
-    _send_after_commit([(user_group(uid), {"type": "access_changed"}) for uid in set(user_ids)])
+def _fan_out(
+    layer_group: str, message: dict[str, Any], *, size: int, people: Callable[[], Iterable[int]], exclude: Iterable[int]
+) -> None:
+    exclude = set(exclude)
+    if size < settings.PLAZA_FANOUT_GROUP_MIN:
+        # A few people: one message each, on the same channel as their access changes, so
+        # someone who joined a moment ago gets it (their socket reloads its scopes first).
+        _send_after_commit([(user_group(uid), message) for uid in set(people()) - exclude])
+        return
+    # Many people: one message, whatever the size. A socket that joined this space or group
+    # in the last instant, before its subscription reached the layer, may miss this one.
+    _send_after_commit([(layer_group, {**message, "exclude": sorted(exclude)})])
+
+
+def publish_to_space_on_commit(
+    space_id: int,
+    event: dict[str, Any],
+    *,
+    team_id: int | None = None,
+    exclude: Iterable[int] = (),
+    size: int,
+    people: Callable[[], Iterable[int]],
+) -> None:
+    """Push ``event`` to the open sockets of the people who see the space's (or team's) posts.
+
+    ``people`` returns those people (called only for a small audience); ``size`` is an upper
+    bound of their number. From ``PLAZA_FANOUT_GROUP_MIN`` people on it is one message to the
+    space's group, and each socket keeps it only if its person sees the space's posts (full
+    members and admins) or the team's; ``exclude``: people who do not get it (the author).
+    """
+    message = {
+        "type": "deliver", "event": event, "space_id": space_id, "team_id": team_id, "group_id": None,
+        "full_members": team_id is None,
+    }
+    _fan_out(space_group(space_id), message, size=size, people=people, exclude=exclude)
+
+
+def publish_to_chat_group_on_commit(
+    group_id: int, space_id: int, event: dict[str, Any], *, members: set[int], exclude: Iterable[int] = ()
+) -> None:
+    """Push ``event`` to the open sockets of the members of discussion group ``group_id``
+    (one message to the group's channel-layer group when it is big)."""
+    message = {"type": "deliver", "event": event, "space_id": space_id, "team_id": None, "group_id": group_id}
+    _fan_out(chat_group(group_id), message, size=len(members), people=lambda: members, exclude=exclude)
+
+
+def access_changed_on_commit(user_ids: Iterable[int], *, join: Iterable[str] = ()) -> None:
+    """Tell these people's sockets to reload what spaces, teams and groups they may see.
+
+    ``join`` names channel-layer groups (``space_group(...)``, ``chat_group(...)``) the sockets
+    subscribe to at once, before reading the database: an event sent to a space or discussion
+    group just after someone joined it then reaches them (the socket handles its messages in
+    order, so it is filtered with the reloaded scopes).
+    """
+    message = {"type": "access_changed", "join": sorted(set(join))}
+    _send_after_commit([(user_group(uid), message) for uid in set(user_ids)])
 
 
 def revoke_sockets_on_commit(user_id: int, *, token_id: int | None = None) -> None:

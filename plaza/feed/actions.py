@@ -3,7 +3,7 @@
 Each ``do_*`` runs in one transaction after validating its input. Counters on Post move in
 the same transaction as the row they count. Notifications go through
 ``notifications.actions.notify`` (which never reaches someone who cannot see the post) and
-live events through ``core.realtime.publish_on_commit``, both after commit.
+live events through ``core.realtime.publish_to_space_on_commit``, both after commit.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from plaza.accounts.models import User
 from plaza.core import audit, markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
-from plaza.core.realtime import publish_on_commit
+from plaza.core.realtime import publish_to_space_on_commit
 from plaza.feed.access import can_delete_post, can_post_in, list_people_who_see, share_people_q
 from plaza.feed.models import (
     MAX_ATTACHMENTS,
@@ -44,7 +44,7 @@ from plaza.feed.models import (
 )
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess, can_see_team
-from plaza.spaces.models import Space, Team, TeamMembership
+from plaza.spaces.models import Membership, Space, Team, TeamMembership
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -217,13 +217,19 @@ def _set_mentions(post: Post, people: list[User]) -> list[User]:
 
 
 def _announce(post: Post) -> None:
-    """Tell the open pages of everyone who may see the post that there is a new one."""
-    audience = list_people_who_see(post.space, post.team) - {post.author_id}
-    publish_on_commit(
-        audience,
-        {"type": "feed.new_posts", "space": post.space.slug, "team_id": post.team_id, "post_id": post.pk},
-        space_id=post.space_id,
+    """Tell the open pages of everyone who may see the post that there is a new one.
+
+    In a big space this is one message to the space's sockets, each of which checks that
+    its person sees the post's space or team (``core.realtime``), not one per member.
+    """
+    space, team = post.space, post.team
+    publish_to_space_on_commit(
+        post.space_id,
+        {"type": "feed.new_posts", "space": space.slug, "team_id": post.team_id, "post_id": post.pk},
         team_id=post.team_id,
+        exclude=[post.author_id],
+        size=Membership.objects.filter(space_id__in=[space.pk, *space.ancestor_ids()]).count(),
+        people=lambda: list_people_who_see(space, team),
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from plaza.accounts.models import User
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
-from plaza.core.realtime import access_changed_on_commit
+from plaza.core.realtime import access_changed_on_commit, space_group
 from plaza.core.uploads import clean_image
 from plaza.notifications.actions import notify
 from plaza.spaces import tasks
@@ -186,7 +186,7 @@ def _owner_count(space: Space) -> int:
 def _add_member(space: Space, user: User, role: str, actor: Any, how: str) -> Membership:
     membership = Membership.objects.create(space=space, user=user, role=role)
     audit.record(space=space, actor=actor, action=f"member.{how}", target=user, after={"role": role})
-    access_changed_on_commit([user.pk])
+    access_changed_on_commit([user.pk], join=[space_group(space.pk)])
     return membership
 
 

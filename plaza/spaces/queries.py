@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -232,12 +232,21 @@ def page_teams(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
-def list_visible_scope_ids(user_id: int) -> tuple[set[int], set[int]]:
-    """Ids of the spaces and teams whose events this person may receive (two queries).
+class SocketScopes(NamedTuple):
+    """What a person's open sockets may receive: see :func:`list_socket_scopes`."""
+
+    spaces: set[int]  # every space they are in (any role) or administer from a parent
+    full_spaces: set[int]  # those where they see space-wide posts: full members and admins
+    teams: set[int]  # the teams whose posts they see
+
+
+def list_socket_scopes(user_id: int) -> SocketScopes:
+    """The spaces and teams whose live events this person may receive (two queries).
 
     Spaces: those they are a member of (any role) and the sub-spaces of those they
-    administer. Teams: their own, the public teams of spaces where they are a full member,
-    and every team of spaces they administer.
+    administer; of these, space-wide posts reach full members and admins, not guests.
+    Teams: their own, the public teams of spaces where they are a full member, and every
+    team of spaces they administer.
     """
     rows = list(Membership.objects.filter(user_id=user_id).values_list("space_id", "role"))
     space_ids = {sid for sid, _ in rows}
@@ -256,7 +265,13 @@ def list_visible_scope_ids(user_id: int) -> tuple[set[int], set[int]]:
             | Q(space_id__in=member_ids, visibility="public")
         ).values_list("pk", flat=True)
     )
-    return space_ids, team_ids
+    return SocketScopes(space_ids, member_ids | admin_ids, team_ids)
+
+
+def list_visible_scope_ids(user_id: int) -> tuple[set[int], set[int]]:
+    """Ids of the spaces and teams whose events this person may receive (two queries)."""
+    scopes = list_socket_scopes(user_id)
+    return scopes.spaces, scopes.teams
 
 
 def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
