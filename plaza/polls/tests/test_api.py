@@ -168,4 +168,5 @@ def test_poll_list_query_count_is_fixed(api, count):
     with CaptureQueriesContext(connection) as ctx:
         r = alice.get("spaces/acme/polls?limit=100")
     assert r.status_code == 200 and len(r.json_body["items"]) == count
-    assert len(ctx.captured_queries) == 7, [q["sql"] for q in ctx.captured_queries]
+    # An upper bound (the access helpers may get cheaper), the same for 3 polls as for 25.
+    assert len(ctx.captured_queries) <= 7, [q["sql"] for q in ctx.captured_queries]

@@ -159,7 +159,8 @@ def test_product_list_query_count_is_fixed(api, world, count):
     with CaptureQueriesContext(connection) as ctx:
         r = api("bob").get("spaces/acme/products?limit=100")
     assert r.status_code == 200 and len(r.json_body["items"]) == count
-    assert len(ctx.captured_queries) == 4, [q["sql"] for q in ctx.captured_queries]
+    # Upper bounds (the access helpers may get cheaper), the same for 3 products as for 25.
+    assert len(ctx.captured_queries) <= 4, [q["sql"] for q in ctx.captured_queries]
     with CaptureQueriesContext(connection) as ctx:
         r = api("bob").get("spaces/acme/exhibitors?limit=100")
-    assert len(ctx.captured_queries) == 5
+    assert len(ctx.captured_queries) <= 5
