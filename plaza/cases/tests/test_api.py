@@ -280,4 +280,5 @@ def test_case_list_query_count_is_fixed(api, desk, count):
     with CaptureQueriesContext(connection) as ctx:
         r = alice.get("spaces/acme/cases?limit=100")
     assert r.status_code == 200 and len(r.json_body["items"]) == count
-    assert len(ctx.captured_queries) == 4, [q["sql"] for q in ctx.captured_queries]
+    # An upper bound (it does not grow with the items), so cheaper access helpers do not fail it.
+    assert len(ctx.captured_queries) <= 4, [q["sql"] for q in ctx.captured_queries]

@@ -1,5 +1,6 @@
 """Case images and files, and a lookup reply's attachments: uploads claimed for the case (or
-its timeline event), downloaded only by the case's reviewers and the space's admins."""
+its timeline event), downloaded at /files/<id>/ only by the case's reviewers and the space's
+admins (the submitter gets signed links through the lookup: test_signed_out_files.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def test_case_files_are_seen_by_reviewers_and_admins_only(world, api, desk):  # 
     number, code = r.json_body["number"], r.json_body["access_code"]
     url = f"/files/{photo}/"
     assert fetch(desk["rita"], url) == 200 and fetch(world.alice, url) == 200
-    # The submitter follows the case through the lookup, which shows no files.
+    # The submitter follows the case through the lookup (signed links), not /files/<id>/.
     assert fetch(world.bob, url) == 404
     assert fetch(world.mallory, url) == 404 and fetch(None, url) == 404
     client = Client()
@@ -50,7 +51,7 @@ def test_case_files_are_seen_by_reviewers_and_admins_only(world, api, desk):  # 
     assert label_url not in Client().get(f"/cases/lookup/?number={number}&code={code}").content.decode()
 
 
-def test_signed_out_submissions_cannot_attach_files(world, api, public_desk):  # noqa: F811
+def test_signed_out_submissions_cannot_attach_someone_elses_upload(world, api, public_desk):  # noqa: F811
     r = Api(world.alice).post("spaces/lovers/case-types", {
         "name": "Photo report", "fields": [{"key": "photo", "label": "Photo", "type": "image", "required": False}],
         "submitters": "anyone", "outcomes": ["done"],
