@@ -97,14 +97,10 @@ def assert_only_a_secret_vote_was_written(before: Rows, after: Rows, *, poll: Po
         from django.contrib.sessions.backends.db import SessionStore
 
         columns, _gone, new = diff[sessions]
-        for row in by_id_session(columns, new):
+        for row in (dict(zip(columns, r, strict=True)) for r in new):
             decoded = json.dumps(SessionStore().decode(row["session_data"]), default=str)
             for option in PollOption.objects.filter(poll=poll):
                 assert option.text not in decoded
-
-
-def by_id_session(columns: list[str], rows: set[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 @pytest.mark.django_db(transaction=True)
