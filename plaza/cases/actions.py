@@ -400,14 +400,40 @@ def do_transition_case(acc: SpaceAccess, case: Case, *, to: str, outcome: str = 
     return locked
 
 
+def do_add_case_note(acc: SpaceAccess, case: Case, *, body: str, public: bool, attachment_ids: list[int] | None = None,
+                     files: list[Any] | None = None) -> CaseEvent:
+    """An internal note (reviewers only) or a public reply (also mailed to the submitter).
+
+    ``attachment_ids`` (the reviewer's own new uploads) or the page's ``files`` are claimed
+    onto the event: reviewers always download them; the submitter, through the lookup,
+    only those of a public reply.
+    """
+    stored: list[Any] = []
+    try:
+        return _add_case_note(acc, case, body=body, public=public, attachment_ids=attachment_ids, files=files or [],
+                              stored=stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+
+
 @transaction.atomic
-def do_add_case_note(acc: SpaceAccess, case: Case, *, body: str, public: bool) -> CaseEvent:
-    """An internal note (reviewers only) or a public reply (also mailed to the submitter)."""
+def _add_case_note(acc: SpaceAccess, case: Case, *, body: str, public: bool, attachment_ids: list[int] | None,
+                   files: list[Any], stored: list[Any]) -> CaseEvent:
     locked = _lock(case)
+    text = check_text(body, "body", max_len=5000)
+    ids = list(attachment_ids or [])
+    if files:
+        ids += _store_files(acc.user, files, scope="", field="attachment_ids", stored=stored, codes={})
     event = CaseEvent.objects.create(
         space_id=locked.space_id, case=locked, kind=EventKind.REPLY if public else EventKind.NOTE, status=locked.status,
-        body=check_text(body, "body", max_len=5000), public=public, actor=acc.user,
+        body=text, public=public, actor=acc.user,
     )
+    if ids:
+        claimed = claim_uploads(acc.user, ids, kind=CASE_EVENT_UPLOAD_KIND, obj_id=event.pk, field="attachment_ids")
+        # Append-only events are written once: the ids go in with an update, not a save.
+        CaseEvent.objects.filter(pk=event.pk).update(data={"attachment_ids": [a.pk for a in claimed]})
+        event.data = {"attachment_ids": [a.pk for a in claimed]}
     if public:
         tasks.send_case_email.enqueue(locked.pk, event.pk)
     return event

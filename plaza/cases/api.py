@@ -192,7 +192,7 @@ def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict
 @router.post("/cases/{number}/notes", response={201: CaseOut, **errors(401, 404, 422)})
 def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status:
     acc, case = access_case(request.auth, number)
-    actions.do_add_case_note(acc, case, body=payload.body, public=payload.public)
+    actions.do_add_case_note(acc, case, body=payload.body, public=payload.public, attachment_ids=payload.attachment_ids)
     return Status(201, case_out(case, case.space.slug, queries.list_timeline(case, public_only=False)))
 
 

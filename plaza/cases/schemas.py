@@ -153,6 +153,9 @@ class TransitionIn(Schema):
 class NoteIn(Schema):
     body: str
     public: bool = False
+    attachment_ids: list[int] | None = Field(
+        default=None, description="Your own new uploads; the submitter sees them in the lookup when the note is public."
+    )
 
 
 class AssignIn(Schema):

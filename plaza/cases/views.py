@@ -145,7 +145,8 @@ def case_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
             actions.do_transition_case(acc, case, to=request.POST.get("to", ""), outcome=request.POST.get("outcome", ""),
                                        note=request.POST.get("note", ""))
         elif what == "note":
-            actions.do_add_case_note(acc, case, body=request.POST.get("body", ""), public=request.POST.get("public") == "on")
+            actions.do_add_case_note(acc, case, body=request.POST.get("body", ""), public=request.POST.get("public") == "on",
+                                     files=request.FILES.getlist("attachments"))
         elif what == "assign":
             user = request.POST.get("user_id") or None
             actions.do_assign_case(acc, case, user_id=parse_int(user, "user_id") if user else None)

@@ -372,3 +372,36 @@ def test_case_type_page_shows_field_types_by_label(world, lovers):
     html = _signed_in(world.alice).get("/s/lovers/cases/types/").content.decode()
     assert "Wine (Text, required)" in html and "Photo (Image)" in html and "Receipt (File)" in html
     assert "(image" not in html and "(text," not in html
+
+
+def test_the_submitter_sees_files_of_public_replies_only(world, lovers):
+    anon = Api(None)
+    r = anon.post("spaces/lovers/cases", {"case_type_id": lovers["type_id"], "values": {"product": "Lafite"}})
+    number, code = r.json_body["number"], r.json_body["access_code"]
+    rita = Api(lovers["rita"])
+    shown, hidden = upload_file(lovers["rita"], "how-to-check.pdf", b"%PDF-1.4\n%%EOF\n"), upload_file(lovers["rita"])
+    r = rita.post(f"cases/{number}/notes", {"body": "See the guide.", "public": True, "attachment_ids": [shown]})
+    assert r.status_code == 201, r.json_body
+    r = rita.post(f"cases/{number}/notes", {"body": "Lab result, internal.", "public": False, "attachment_ids": [hidden]})
+    assert r.status_code == 201
+    # Someone else's upload on a note: 422 naming the field, no note.
+    r = rita.post(f"cases/{number}/notes", {"body": "x", "public": True, "attachment_ids": [upload_file(world.bob)]})
+    assert r.status_code == 422 and loc(r) == ["body", "attachment_ids"]
+    looked = anon.get(f"cases/lookup?number={number}&code={code}").json_body
+    files = [a for e in looked["timeline"] for a in e["attachments"]]
+    assert [a["id"] for a in files] == [shown] and "Lab result" not in str(looked)
+    assert Client().get(files[0]["url"].replace("http://testserver", "")).status_code == 200
+    case = Case.objects.get(number=number)
+    assert Client().get(f"/cases/lookup/files/{lookup_file_token(case, hidden)}/").status_code == 404
+    assert fetch(world.alice, f"/files/{hidden}/") == 200
+    for outsider in (None, world.bob, world.gina, world.mallory):
+        assert fetch(outsider, f"/files/{hidden}/") == 404
+    # The desk's note form takes files too.
+    page = _signed_in(lovers["rita"])
+    r = page.post(f"/s/lovers/cases/{number}/", {"action": "note", "body": "Another view", "public": "on",
+                                                  "attachments": [png_file("side.png")]})
+    assert r.status_code == 302
+    event = CaseEvent.objects.get(case=case, body="Another view")
+    assert Attachment.objects.get(pk=event.data["attachment_ids"][0]).uploader_id == lovers["rita"].user.pk
+    html = Client().post("/cases/lookup/", {"number": number, "code": code, "action": "view"}).content.decode()
+    assert 'alt="side.png"' in html and "how-to-check.pdf" in html
