@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from copy import deepcopy
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
@@ -17,6 +19,9 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
       that is N sweeps over N channels, quadratic. With 1,000 sockets of one space
       connected, a new post reached the last of them after 5 to 9 s (``plaza bench``, goal
       G6). The expiry rules stay the same (messages live 60 s, memberships a day).
+    - A group message is copied once, not once per member, and queued without a task per
+      member (the stock layer deep-copies it and starts a task for each of 1,000 sockets).
+      Consumers only read the messages they receive.
     - Sends made from another thread's event loop (``async_to_sync`` in a request thread of
       the a2wsgi pool, or the embedded task worker) are handed to the loop that serves the
       sockets. The layer's queues are asyncio objects of that loop; filling them from another
@@ -59,6 +64,16 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
             return
         loop = self._foreign_loop()
         if loop is not None:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(super().group_send(group, message), loop))
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._group_send(group, message), loop))
             return
-        await super().group_send(group, message)
+        await self._group_send(group, message)
+
+    async def _group_send(self, group: str, message: dict[str, Any]) -> None:
+        assert isinstance(message, dict), "message is not a dict"
+        self.require_valid_group_name(group)
+        self._clean_expired()
+        shared = (time.time() + self.expiry, deepcopy(message))
+        for channel in list(self.groups.get(group, {})):
+            queue = self.channels.setdefault(channel, asyncio.Queue(maxsize=self.get_capacity(channel)))
+            with contextlib.suppress(asyncio.QueueFull):  # a full channel misses it, as in Channels
+                queue.put_nowait(shared)

@@ -16,6 +16,7 @@ group never shows a guest what only members may see.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,6 +38,13 @@ def chat_group(group_id: int) -> str:
     return f"chat.{group_id}"
 
 
+def _encoded(message: dict[str, Any]) -> dict[str, Any]:
+    """The event as the JSON text sockets send, encoded once for all of them."""
+    if "event" in message:
+        return {**message, "text": json.dumps(message["event"])}
+    return message
+
+
 async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -47,6 +55,7 @@ async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 def _send_after_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
     if messages:
+        messages = [(group, _encoded(message)) for group, message in messages]
         transaction.on_commit(lambda: async_to_sync(_send_all)(messages))
 
 
