@@ -56,6 +56,17 @@ class ApiErrorMiddleware:
         return new
 
 
+def keep_no_idempotency_record(request: HttpRequest) -> None:
+    """Store nothing of this request for Idempotency-Key replays.
+
+    For requests whose body or answer must not be kept with the caller's identity: a secret
+    ballot (the body hash, or the tally in the answer next to its time, would tell the vote).
+    A retry then runs the route again, which answers it on its own (a second secret vote is
+    409).
+    """
+    request._plaza_keep_no_idempotency_record = True  # type: ignore[attr-defined]
+
+
 class IdempotencyMiddleware:
     """A POST under /api/ with an ``Idempotency-Key`` runs once per caller and key.
 
@@ -118,6 +129,8 @@ class IdempotencyMiddleware:
             replay["Idempotent-Replayed"] = "true"
             return replay
         response = self.get_response(request)
+        if getattr(request, "_plaza_keep_no_idempotency_record", False):
+            return response  # see keep_no_idempotency_record
         if response.status_code < 500 and response.status_code not in (401, 429) and not response.streaming:
             try:
                 with transaction.atomic():

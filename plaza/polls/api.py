@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from plaza.core.auth import optional
 from plaza.core.errors import Forbidden
+from plaza.core.middleware import keep_no_idempotency_record
 from plaza.core.schemas import errors
 from plaza.polls import actions, queries
 from plaza.polls.access import access_poll, option_image_url, results_visible, voters_visible
-from plaza.polls.models import Poll
+from plaza.polls.models import Ballot, Poll
 from plaza.polls.schemas import PollIn, PollList, PollOut, VoteIn, VoterList
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
@@ -59,6 +61,8 @@ def get_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
 @router.post("/polls/{int:poll_id}/votes", response={200: PollOut, **errors(401, 403, 404, 409, 422)})
 def vote(request: HttpRequest, poll_id: int, payload: VoteIn) -> dict[str, Any]:
     acc, poll = access_poll(request.auth, poll_id, for_vote=True)
+    if poll.ballot == Ballot.SECRET:
+        keep_no_idempotency_record(request)  # its body hash would tell the choice
     actions.do_vote(acc, poll, option_ids=payload.option_ids)
     return poll_out(queries.get_poll_detail(acc, poll), acc.space.slug)
 
@@ -82,6 +86,6 @@ def delete_poll(request: HttpRequest, poll_id: int) -> Status:
 def voters(request: HttpRequest, poll_id: int, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     _acc, poll = access_poll(request.auth, poll_id)
     if not voters_visible(poll):
-        raise Forbidden("Voters are shown for open ballots only.")
+        raise Forbidden(_("Voters are shown for open ballots only."))
     rows, next_cursor = queries.page_voters(poll, cursor=cursor, limit=limit)
     return {"items": [{"user": v.user, "voted_at": v.created} for v in rows], "next_cursor": next_cursor}
