@@ -138,9 +138,9 @@ def following_feed(request: HttpRequest, cursor: str | None = None, limit: int |
 
 
 @router.get("/posts/{int:post_id}", auth=optional, response={200: PostOut, **errors(404)})
-def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    _acc, post = queries.get_post(request.auth, post_id)
-    return post_out(post)
+def get_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    acc, post = access_post(request.auth, post_id)
+    return _json(queries.get_post_data(acc, post.pk))
 
 
 @router.patch("/posts/{int:post_id}", response={200: PostOut, **errors(401, 403, 404, 422)})

@@ -283,13 +283,14 @@ def _visible_original_sql(authenticated: bool) -> str:
 
 @functools.cache
 def _space_feed_sql(
-    vendor: str, *, audience: str, authenticated: bool, team: bool, topic: bool, cursor: bool
+    vendor: str, *, audience: str, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
 ) -> tuple[str, list[tuple[list[Any], Any]]]:
     """The page query for one shape, and the converters of its columns.
 
     ``audience`` is what ``access.space_posts_q`` gives the caller: ``admin`` (every post of
     the space), ``member`` (space-wide, public teams' and their own teams' posts), ``guest``
     (their own teams' posts), ``visitor`` (space-wide posts of a public space) or ``none``.
+    ``one`` narrows it to one post (``%(post)s``) whose visibility the caller checked.
     """
     qn = connection.ops.quote_name
     post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
@@ -311,6 +312,8 @@ def _space_feed_sql(
         where.append("1 = 0")
     if team:
         where.append("p.team_id = %(team)s")
+    if one:
+        where.append("p.id = %(post)s")
     if topic:
         joins.append(f"INNER JOIN {qn(PostTopic._meta.db_table)} pt ON pt.post_id = p.id")
         joins.append(f"INNER JOIN {qn(Topic._meta.db_table)} tp ON tp.id = pt.topic_id")
@@ -403,12 +406,7 @@ def list_space_feed_data(
     cursor), in two queries whatever the page holds."""
     _check_readable(acc)
     size = clamp_limit(limit)
-    authenticated = _authenticated(acc.user)
-    params: dict[str, Any] = {
-        "space": acc.space.pk, "no": False, "public": Visibility.PUBLIC.value, "limit": size + 1,
-        "owner": Role.OWNER.value, "admin": Role.ADMIN.value, "member": Role.MEMBER.value,
-        "user": acc.user.pk if authenticated else None,
-    }
+    params: dict[str, Any] = {"limit": size + 1}
     if team_id is not None:
         params["team"] = team_id
     if topic:
@@ -417,19 +415,39 @@ def list_space_feed_data(
         created, pk = decode_cursor(cursor)
         params["created"] = _created_field().get_db_prep_value(created, connection, prepared=False)
         params["pk"] = pk
-    sql, converters = _space_feed_sql(
-        connection.vendor, audience=_audience(acc), authenticated=authenticated, team=team_id is not None,
-        topic=bool(topic), cursor=bool(cursor),
-    )
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        rows = _convert(c.fetchall(), converters)
+    rows = _fetch_rows(acc, params, audience=_audience(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         next_cursor = encode_cursor(rows[-1][3], rows[-1][0])
+    return _items(acc, rows), next_cursor
+
+
+def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
+    """:func:`get_post`'s post as a ``schemas.PostOut`` dict, for a post of ``acc.space``
+    that the caller was given by ``access.access_post`` (so may see). Two queries."""
+    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience="admin", team=False, topic=False, cursor=False, one=True)
     if not rows:
-        return [], next_cursor
+        raise NotFound()
+    return _items(acc, rows)[0]
+
+
+def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[list[Any]]:
+    authenticated = _authenticated(acc.user)
+    params.update(
+        space=acc.space.pk, no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value,
+        admin=Role.ADMIN.value, member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
+    )
+    sql, converters = _space_feed_sql(connection.vendor, authenticated=authenticated, **shape)
+    with connection.cursor() as c:
+        c.execute(sql, params)
+        return _convert(c.fetchall(), converters)
+
+
+def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The rows of :func:`_space_feed_sql` as PostOut dicts, with their topics and mentions."""
+    if not rows:
+        return []
     slug = acc.space.slug
     items: list[dict[str, Any]] = []
     by_id: dict[int, dict[str, Any]] = {}
@@ -464,7 +482,7 @@ def list_space_feed_data(
                 by_id[post_id]["topics"].append(name)
             else:
                 by_id[post_id]["mentions"].append(_person(u_id, name, handle, avatar))
-    return items, next_cursor
+    return items
 
 
 @functools.cache

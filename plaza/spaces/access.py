@@ -65,10 +65,59 @@ def _require(acc: SpaceAccess, role: str | None) -> SpaceAccess:
 def space_access_for(user: Any, space: Space, *, role: str | None = None) -> SpaceAccess:
     """Access to an already fetched ``space``; raises NotFound when the user may not know it."""
     if getattr(user, "is_authenticated", False):
-        membership = Membership.objects.filter(space=space, user=user).first()
+        membership = _fetch_membership(space.pk, user.pk)
         if membership is not None:
             return _require(SpaceAccess(space, user, membership, membership.role), role)
     return _access_without_membership(user, space, role)
+
+
+@functools.cache
+def _membership_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]]]:
+    """``Membership.objects.filter(space=…, user=…).first()`` as SQL built once (see
+    :func:`_space_lookup`)."""
+    qn = connection.ops.quote_name
+    columns, converters = _columns(Membership, "m")
+    return (
+        f"SELECT {', '.join(columns)} FROM {qn(Membership._meta.db_table)} m"
+        " WHERE m.space_id = %s AND m.user_id = %s ORDER BY m.id ASC LIMIT 1"
+    ), converters
+
+
+def _fetch_membership(space_id: int, user_id: int) -> Membership | None:
+    sql, converters = _membership_lookup(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [space_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Membership.from_db(connection.alias, _attnames(Membership), _convert(row, converters))
+
+
+def _columns(model: Any, alias: str) -> tuple[list[str], list[tuple[list[Any], Any]]]:
+    """``alias.column`` of each concrete field of ``model``, and each one's converters."""
+    qn = connection.ops.quote_name
+    columns: list[str] = []
+    converters: list[tuple[list[Any], Any]] = []
+    for field in model._meta.concrete_fields:
+        columns.append(f"{alias}.{qn(field.column)}")
+        col = field.get_col(alias)
+        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
+    return columns, converters
+
+
+def _convert(row: Any, converters: list[tuple[list[Any], Any]]) -> list[Any]:
+    values = []
+    for value, (funcs, col) in zip(row, converters, strict=True):
+        if value is not None:
+            for func in funcs:
+                value = func(value, col, connection)
+        values.append(value)
+    return values
+
+
+@functools.cache
+def _attnames(model: Any) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
 
 
 def _access_without_membership(user: Any, space: Space, role: str | None) -> SpaceAccess:
@@ -101,10 +150,9 @@ def _space_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]], int, i
     columns: list[str] = []
     converters: list[tuple[list[Any], Any]] = []
     for model, alias in ((Space, "s"), (Space, "p"), (Space, "g"), (Membership, "m")):
-        for field in model._meta.concrete_fields:
-            columns.append(f"{alias}.{qn(field.column)}")
-            col = field.get_col(alias)
-            converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
+        cols, convs = _columns(model, alias)
+        columns += cols
+        converters += convs
     space, membership = qn(Space._meta.db_table), qn(Membership._meta.db_table)
     sql = (
         f"SELECT {', '.join(columns)} FROM {space} s"
@@ -124,12 +172,8 @@ def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membersh
         row = cursor.fetchone()
     if row is None:
         return None, None
-    values = []
-    for value, (funcs, col) in zip(row, converters, strict=True):
-        for func in funcs:
-            value = func(value, col, connection)
-        values.append(value)
-    names = [f.attname for f in Space._meta.concrete_fields]
+    values = _convert(row, converters)
+    names = _attnames(Space)
     chain = [values[i * n_space:(i + 1) * n_space] for i in range(3)]
     spaces = [Space.from_db(connection.alias, names, part) if part[0] is not None else None for part in chain]
     parent_field = Space._meta.get_field("parent")
@@ -139,7 +183,7 @@ def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membersh
     membership = None
     rest = values[3 * n_space:]
     if rest[0] is not None:
-        membership = Membership.from_db(connection.alias, [f.attname for f in Membership._meta.concrete_fields], rest)
+        membership = Membership.from_db(connection.alias, _attnames(Membership), rest)
     return spaces[0], membership
 
 

@@ -264,3 +264,22 @@ def test_feed_page_query_count(world, api, data, who):
     # The token, the space with the caller's membership, the posts, their topics and mentions.
     expected = 3 if who == "anonymous" else 4
     assert len(ctx.captured_queries) == expected, [q["sql"][:150] for q in ctx.captured_queries]
+
+
+def test_one_post_same_json_as_the_orm_path(world, api, data):
+    from plaza.feed.schemas import PostOut
+
+    checked = 0
+    for who in PEOPLE:
+        user = user_of(world, who)
+        for post_id in Post.objects.order_by("pk").values_list("pk", flat=True):
+            response = api(who).get(f"posts/{post_id}")
+            try:
+                _acc, post = queries.get_post(user, post_id)
+            except Exception:
+                assert response.status_code == 404, (who, post_id)
+                continue
+            expected = json.dumps(PostOut.from_orm(post_out(post)).model_dump(), cls=NinjaJSONEncoder).encode()
+            assert response.status_code == 200 and response.content == expected, (who, post_id)
+            checked += 1
+    assert checked > 20
