@@ -562,12 +562,31 @@ def do_keep_upload(attachment: Attachment, space: Space) -> None:
     attachment.space = space
 
 
+def release_dead_claims() -> int:
+    """Release claims whose object is gone without releasing them (a deleted space takes
+    its polls, products and cases with it); returns how many uploads were released.
+
+    Claims of a kind nobody registered stay: they are served to nobody, and an app being
+    removed should not lose its files to a sweep."""
+    from plaza.feed.upload_kinds import UPLOAD_KIND_MODELS
+
+    released = 0
+    for kind, model in UPLOAD_KIND_MODELS.items():
+        released += (
+            Attachment.objects.filter(claimed_kind=kind)
+            .exclude(claimed_id__in=model.objects.values("pk"))
+            .update(claimed_kind="", claimed_id=None)
+        )
+    return released
+
+
 def do_purge_orphan_uploads(*, older_than: timedelta = ORPHAN_UPLOAD_AGE) -> int:
     """Delete uploads (rows and files) that were never attached to a post; returns how many.
 
     Files go only after their row is gone, so a crash leaves at worst an unreachable file.
     """
     cutoff = timezone.now() - older_than
+    release_dead_claims()
     # not kept by do_keep_upload, not claimed by claim_uploads
     orphans = Attachment.objects.filter(post__isnull=True, space__isnull=True, claimed_kind="")
     stale = list(orphans.filter(created__lt=cutoff)[:500])

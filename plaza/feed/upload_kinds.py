@@ -4,6 +4,10 @@ An app that keeps uploads on its own objects (poll option images, product images
 files) claims them with ``feed.actions.claim_uploads(..., kind=..., obj_id=...)`` and
 registers, in its ``AppConfig.ready``, a visibility function for that kind with
 :func:`register_upload_kind`. ``feed.queries.get_attachment`` asks it on every download.
+
+It also names the model whose rows the claims point at: when such a row goes without
+releasing its uploads (a whole space deleted, a cascade), the hourly orphan purge releases
+the claims left pointing at nothing and deletes those files once they are a day old.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from typing import Any
 # kind -> visible(user, obj_id) -> bool; True when ``user`` (possibly signed out) may see
 # the object the upload was claimed for, now.
 UPLOAD_KINDS: dict[str, Callable[[Any, int], bool]] = {}
+# kind -> the model whose primary keys the claims of that kind name
+UPLOAD_KIND_MODELS: dict[str, Any] = {}
 
 
-def register_upload_kind(kind: str, visible: Callable[[Any, int], bool]) -> None:
+def register_upload_kind(kind: str, visible: Callable[[Any, int], bool], *, model: Any) -> None:
     UPLOAD_KINDS[kind] = visible
+    UPLOAD_KIND_MODELS[kind] = model
 
 
 def upload_visible(kind: str, user: Any, obj_id: int) -> bool:

@@ -14,6 +14,7 @@ class PollsConfig(AppConfig):
         )
         from plaza.polls.access import poll_upload_visible
         from plaza.polls.actions import UPLOAD_KIND
+        from plaza.polls.models import Poll
 
-        register_upload_kind(UPLOAD_KIND, poll_upload_visible)
+        register_upload_kind(UPLOAD_KIND, poll_upload_visible, model=Poll)
         schedule("polls.close_due", every=60, task=tasks.close_due_polls)

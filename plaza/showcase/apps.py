@@ -10,6 +10,7 @@ class ShowcaseConfig(AppConfig):
         from plaza.showcase import notifications  # noqa: F401  (registers kinds and targets)
         from plaza.showcase.access import exhibitor_upload_visible, product_upload_visible
         from plaza.showcase.actions import EXHIBITOR_UPLOAD_KIND, PRODUCT_UPLOAD_KIND
+        from plaza.showcase.models import Exhibitor, Product
 
-        register_upload_kind(PRODUCT_UPLOAD_KIND, product_upload_visible)
-        register_upload_kind(EXHIBITOR_UPLOAD_KIND, exhibitor_upload_visible)
+        register_upload_kind(PRODUCT_UPLOAD_KIND, product_upload_visible, model=Product)
+        register_upload_kind(EXHIBITOR_UPLOAD_KIND, exhibitor_upload_visible, model=Exhibitor)
