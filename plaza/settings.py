@@ -156,7 +156,7 @@ if REDIS_URL:
             # to its own subscribed sockets. The list-based RedisChannelLayer copies it into
             # one inbox per process capped at 100 messages, which lost part of a burst to a
             # space of 1,000 people (docs/benchmarks.md).
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "plaza.core.layers.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 drops idle sockets after 5 s unless the timeout is lifted.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],

@@ -1,17 +1,60 @@
-"""The in-memory channel layer of the embedded profile (one server process, no Redis)."""
+"""The channel layers: in-memory for the embedded profile (one server process, no Redis),
+Redis Pub/Sub for production; both publish from request and worker threads cheaply."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import threading
 import time
 from copy import deepcopy
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer as ChannelsRedisPubSubChannelLayer
+from channels_redis.utils import decode_hosts
+
+logger = logging.getLogger(__name__)
 
 
-class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
+def _log_failure(future: Any) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("live event not delivered", exc_info=future.exception())
+
+
+def publish_from_thread(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> bool:
+    """Queue group messages from a request or worker thread without starting an event loop.
+
+    ``async_to_sync`` started a new loop for every publish (and, on Redis, a new connection
+    for that loop): about 10 ms of CPU per post or comment in the production profile.
+    Returns False when the layer has no such path; the caller then uses ``async_to_sync``.
+    """
+    publish = getattr(layer, "publish_from_thread", None)
+    return bool(publish and publish(messages))
+
+
+class _ThreadPublishMixin:
+    """``publish_from_thread`` for the in-memory layer: hand the sends to the serving loop."""
+
+    def publish_from_thread(self: Any, messages: list[tuple[str, dict[str, Any]]]) -> bool:
+        loop = self._serving_loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            return False
+        try:
+            if asyncio.get_running_loop() is loop:
+                return False
+        except RuntimeError:
+            pass
+        for group, message in messages:
+            if self.groups.get(group):
+                # Scheduled in order (call_soon_threadsafe is FIFO), not awaited: the request
+                # does not wait for the sockets.
+                asyncio.run_coroutine_threadsafe(self._group_send(group, message), loop).add_done_callback(_log_failure)
+        return True
+
+
+class InMemoryChannelLayer(_ThreadPublishMixin, ChannelsInMemoryChannelLayer):
     """Channels' in-memory layer, made cheap and safe for a server with request threads.
 
     - Its expiry sweep runs at most once a second. The stock layer sweeps every channel and
@@ -77,3 +120,44 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
             queue = self.channels.setdefault(channel, asyncio.Queue(maxsize=self.get_capacity(channel)))
             with contextlib.suppress(asyncio.QueueFull):  # a full channel misses it, as in Channels
                 queue.put_nowait(shared)
+
+
+class RedisPubSubChannelLayer(ChannelsRedisPubSubChannelLayer):
+    """channels-redis' Pub/Sub layer, publishing from threads with one shared sync client.
+
+    A group message on this layer is ``PUBLISH <prefix>__group__<group> <msgpack>``; the
+    processes subscribed to that channel relay it to their sockets. From a request thread it
+    is sent with a synchronous Redis client (a pool shared by the threads), all messages of
+    one commit in one pipeline, instead of a new event loop and connection per publish.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hosts = decode_hosts(kwargs.get("hosts"))
+        self._sync_host = hosts[0] if len(hosts) == 1 and "address" in hosts[0] else None
+        self._group_prefix = f"{kwargs.get('prefix', 'asgi')}__group__"
+        self._sync_client: Any = None
+        self._sync_lock = threading.Lock()
+
+    def _client(self) -> Any:
+        with self._sync_lock:
+            if self._sync_client is None:
+                import redis
+
+                options = {k: v for k, v in self._sync_host.items() if k != "address"}  # type: ignore[union-attr]
+                self._sync_client = redis.Redis.from_url(self._sync_host["address"], **options)  # type: ignore[index]
+            return self._sync_client
+
+    def publish_from_thread(self, messages: list[tuple[str, dict[str, Any]]]) -> bool:
+        if self._sync_host is None:  # several shards: leave it to the async path
+            return False
+        try:
+            asyncio.get_running_loop()
+            return False  # inside an event loop: never block it
+        except RuntimeError:
+            pass
+        pipe = self._client().pipeline(transaction=False)
+        for group, message in messages:
+            pipe.publish(self._group_prefix + group, self.serialize(message))
+        pipe.execute()
+        return True

@@ -25,6 +25,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from plaza.core.layers import publish_from_thread
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
@@ -53,10 +55,17 @@ async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
         await layer.group_send(group, message)
 
 
+def _send_now(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None or publish_from_thread(layer, messages):
+        return
+    async_to_sync(_send_all)(messages)
+
+
 def _send_after_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
     if messages:
         messages = [(group, _encoded(message)) for group, message in messages]
-        transaction.on_commit(lambda: async_to_sync(_send_all)(messages))
+        transaction.on_commit(lambda: _send_now(messages))
 
 
 def publish_on_commit(

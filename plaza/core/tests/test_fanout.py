@@ -9,11 +9,11 @@ import asyncio
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing.websocket import WebsocketCommunicator
 
 from plaza.accounts.models import User
 from plaza.asgi import application
+from plaza.core import realtime
 from plaza.core.testing import Api, build_world
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
@@ -37,16 +37,16 @@ async def _next_of_type(comm: WebsocketCommunicator, wanted: str, timeout: float
 
 @pytest.fixture
 def sends(monkeypatch):
-    """The channel-layer groups every ``group_send`` of this test addressed, in order."""
-    layer = get_channel_layer()
+    """The channel-layer groups every live message of this test went to, in order (whether
+    the layer got it through ``group_send`` or from a request thread)."""
     seen: list[str] = []
-    original = layer.group_send
+    original = realtime._send_now
 
-    async def spy(group, message):
-        seen.append(group)
-        return await original(group, message)
+    def spy(messages):
+        seen.extend(group for group, _message in messages)
+        return original(messages)
 
-    monkeypatch.setattr(layer, "group_send", spy)
+    monkeypatch.setattr(realtime, "_send_now", spy)
     return seen
 
 
