@@ -8,9 +8,11 @@ visible (``spaces.access.can_see_team``). Guests see only the posts of their own
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
@@ -66,12 +68,37 @@ def visible_posts_q(user: Any, prefix: str = "") -> Q:
 
 
 def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
-    """Among ``ids``, the live posts ``user`` may see now (one query)."""
-    ids = list(ids)
+    """Among ``ids``, the live posts ``user`` may see now (one query).
+
+    The condition of :func:`visible_posts_q`, as SQL built once per shape (it runs for every
+    notification page and every notify about a post: compiling the ORM condition was ~3 ms).
+    ``tests/test_visible_posts.py`` checks both give the same answer for every persona.
+    """
+    ids = sorted({int(i) for i in ids})
     if not ids:
         return set()
-    return set(
-        Post.objects.filter(pk__in=ids, deleted=False).filter(visible_posts_q(user)).values_list("pk", flat=True)
+    authenticated = _authenticated(user)
+    params: dict[str, Any] = {f"id{i}": pk for i, pk in enumerate(ids)}
+    params.update(
+        no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value, admin=Role.ADMIN.value,
+        member=Role.MEMBER.value, user=user.pk if authenticated else None,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_visible_post_ids_sql(connection.vendor, authenticated, len(ids)), params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+@functools.lru_cache(maxsize=256)
+def _visible_post_ids_sql(vendor: str, authenticated: bool, count: int) -> str:
+    from plaza.feed.queries import _visible_original_sql
+
+    qn = connection.ops.quote_name
+    post, space, team = (qn(m._meta.db_table) for m in (Post, Space, Team))
+    wanted = ", ".join(f"%(id{i})s" for i in range(count))
+    return (
+        f"SELECT sp.id FROM {post} sp INNER JOIN {space} ss ON ss.id = sp.space_id"
+        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id LEFT OUTER JOIN {team} st ON st.id = sp.team_id"
+        f" WHERE sp.id IN ({wanted}) AND sp.deleted = %(no)s AND {_visible_original_sql(authenticated)}"
     )
 
 
