@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -33,7 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "lua"
 RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/plaza_bench"
+
+
+def pg_database(preset: Preset) -> str:
+    """One PostgreSQL database per data set (``plaza_bench_ci``, ``plaza_bench_ci_10000000``), so
+    the data sets of scaling runs are seeded once and kept side by side."""
+    return "plaza_bench_" + re.sub(r"[^a-z0-9]+", "_", preset.name.lower())
 REDIS_URL = "redis://127.0.0.1:6379/5"
 PORT = 8611  # servers listen on PORT, PORT+1 (second server), PORT+2 (F)
 
@@ -164,7 +170,7 @@ def profile_env(profile: str, preset: Preset) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     if profile == "production":
-        env.update(DATABASE_URL=PG_URL, REDIS_URL=REDIS_URL)
+        env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{pg_database(preset)}", REDIS_URL=REDIS_URL)
     return env
 
 
@@ -177,12 +183,13 @@ def prepare_data(profile: str, preset: Preset, env: dict[str, str], fresh: bool)
     """A database holding exactly the preset's data set: reused when its mark matches."""
     sig = _signature(preset)
     if profile == "production":
-        exists = _psql("SELECT 1 FROM pg_database WHERE datname = 'plaza_bench'") == "1"
-        mark = _psql(f"SELECT preset FROM {MARK_TABLE}", "plaza_bench") if exists else ""
+        name = pg_database(preset)
+        exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+        mark = _psql(f"SELECT preset FROM {MARK_TABLE}", name) if exists else ""
         if fresh or mark != sig:
-            log("creating database plaza_bench (UTF-8, template0)")
-            _psql("DROP DATABASE IF EXISTS plaza_bench WITH (FORCE)")
-            _psql("CREATE DATABASE plaza_bench TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+            log(f"creating database {name} (UTF-8, template0)")
+            _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _psql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
         subprocess.run(["redis-cli", "-n", "5", "flushdb"], capture_output=True)
     else:
         db = Path(env["PLAZA_DATA_DIR"]) / "plaza.sqlite3"
