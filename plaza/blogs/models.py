@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_TITLE = 200
 MAX_BODY = 50_000
@@ -54,7 +55,7 @@ class Blog(models.Model):
 
 class HeadlineKind(models.TextChoices):
     BLOG = "blog", _("Blog")
-    POST = "post", _("Post")
+    POST = "post", pgettext_lazy("headline kind", "Post")
     ANNOUNCEMENT = "announcement", _("Announcement")
 
 

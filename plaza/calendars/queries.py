@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from plaza.calendars.actions import parse_rrule
 from plaza.calendars.models import Entry, Feed
@@ -58,7 +59,7 @@ def check_window(start: datetime | None, end: datetime | None) -> tuple[datetime
     if timezone.is_naive(end):
         end = timezone.make_aware(end, timezone.get_current_timezone())
     if end <= start:
-        raise Invalid("to must be after from", field="to")
+        raise Invalid(_("The end of the range must be after its start."), field="to")
     if end - start > MAX_WINDOW:
         raise Invalid(f"A window may span at most {MAX_WINDOW.days} days.", field="to")
     return start, end

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Submitters(models.TextChoices):
@@ -15,7 +16,7 @@ class Submitters(models.TextChoices):
 class FieldType(models.TextChoices):
     TEXT = "text", _("Text")
     TEXTAREA = "textarea", _("Long text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("form field type", "Number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     IMAGE = "image", _("Image")

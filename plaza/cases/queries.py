@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from plaza.cases.access import reviewable_q, submittable_types_q
 from plaza.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseType, Status
@@ -29,7 +30,7 @@ def page_cases(acc: SpaceAccess, *, status: str | None = None, assignee: int | N
     qs = Case.objects.filter(reviewable_q(acc)).select_related("case_type", "assignee", "submitted_by")
     if status:
         if status not in Status.values:
-            raise Invalid("Unknown status.", field="status")
+            raise Invalid(_("Unknown status."), field="status")
         qs = qs.filter(status=status)
     if assignee is not None:
         qs = qs.filter(assignee_id=assignee)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from plaza.chat.models import Group, GroupMember, Message
 from plaza.core.errors import Invalid
@@ -90,7 +91,7 @@ def list_messages(group: Group, *, before: int | None = None, limit: int | None 
     """
     size = clamp_limit(limit)
     if before is not None and before < 1:
-        raise Invalid("before must be a message id", field="before")
+        raise Invalid(_("Give the id of a message."), field="before")
     qs = Message.objects.filter(space_id=group.space_id, group=group, deleted_at__isnull=True).select_related("author")
     if before is not None:
         qs = qs.filter(pk__lt=before)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
 
@@ -36,7 +37,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         created, pk = json.loads(raw)
         return datetime.fromisoformat(created), int(pk)
     except (ValueError, TypeError) as exc:
-        raise Invalid("cursor is not valid", field="cursor") from exc
+        raise Invalid(_("The cursor is not valid."), field="cursor") from exc
 
 
 def keyset_page(

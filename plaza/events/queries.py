@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -52,7 +53,7 @@ def check_window(start: datetime | None, end: datetime | None) -> tuple[datetime
     if end is not None and timezone.is_naive(end):
         end = timezone.make_aware(end, timezone.get_current_timezone())
     if start is not None and end is not None and end < start:
-        raise Invalid("to must not be before from", field="to")
+        raise Invalid(_("The end of the range must not be before its start."), field="to")
     return start, end
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Ballot(models.TextChoices):
@@ -26,8 +27,8 @@ class Results(models.TextChoices):
 
 
 class PollStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("poll status", "Open")
+    CLOSED = "closed", pgettext_lazy("poll status", "Closed")
 
 
 # The declared graph the one transition function (actions.transition_poll) checks.

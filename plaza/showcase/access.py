@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
@@ -128,7 +129,7 @@ def check_syndication_target(product: Product, target: Space) -> None:
         or target.parent_id == source.pk
     )
     if target.pk == source.pk or target.visibility != Visibility.PUBLIC or not linked:
-        raise Invalid("Syndicate only to a public space linked to this one (same parent, parent or child).", field="space")
+        raise Invalid(_("Syndicate only to a public space linked to this one (same parent, parent or child)."), field="space")
 
 
 def access_inquiry(user: Any, inquiry_id: int) -> tuple[SpaceAccess, Inquiry]:

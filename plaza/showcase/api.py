@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from plaza.core import ratelimit
@@ -116,24 +117,24 @@ def get_product(request: HttpRequest, product_id: int) -> dict[str, Any]:
 
 @router.patch("/products/{int:product_id}", response={200: ProductOut, **errors(401, 403, 404, 422)})
 def update_product(request: HttpRequest, product_id: int, payload: ProductPatch) -> dict[str, Any]:
-    acc, product, _ = access_product(request.auth, product_id, for_manage=True)
+    acc, product, _how = access_product(request.auth, product_id, for_manage=True)
     return product_out(actions.do_update_product(acc, product, **payload.dict(exclude_unset=True)))
 
 
 @router.delete("/products/{int:product_id}", response={204: None, **errors(401, 403, 404)})
 def delete_product(request: HttpRequest, product_id: int) -> Status:
-    acc, product, _ = access_product(request.auth, product_id, for_manage=True)
+    acc, product, _how = access_product(request.auth, product_id, for_manage=True)
     actions.do_delete_product(acc, product)
     return Status(204, None)
 
 
 @router.post("/products/{int:product_id}/syndicate", response={201: SyndicationOut, **errors(401, 403, 404, 409, 422)})
 def syndicate(request: HttpRequest, product_id: int, payload: SyndicateIn) -> Status:
-    acc, product, _ = access_product(request.auth, product_id, for_manage=True)
+    acc, product, _how = access_product(request.auth, product_id, for_manage=True)
     try:
         target = access_space(request.auth, payload.space).space
     except NotFound as exc:
-        raise Invalid("No such space.", field="space") from exc
+        raise Invalid(_("No such space."), field="space") from exc
     syn = actions.do_syndicate_product(acc, product, target)
     return Status(201, {"product_id": product.pk, "space": syn.space.slug})
 
@@ -145,7 +146,7 @@ def send_inquiry(request: HttpRequest, product_id: int, payload: InquiryIn) -> S
         ratelimit.hit("inquiry", str(request.auth.pk), limit=20, window=600)
     else:
         ratelimit.hit("inquiry-ip", ratelimit.client_ip(request), limit=5, window=600)
-    _acc, product, _ = access_product(request.auth, product_id)
+    _acc, product, _how = access_product(request.auth, product_id)
     inquiry = actions.do_send_inquiry(request.auth, product, message=payload.message, contact=payload.contact or "")
     return Status(201, {"id": inquiry.pk, "status": inquiry.status})
 

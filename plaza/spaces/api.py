@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
@@ -100,11 +101,11 @@ def create_space(request: HttpRequest, payload: SpaceIn) -> Status:
     if payload.parent not in (None, ""):
         parent = Space.objects.filter(**({"pk": payload.parent} if isinstance(payload.parent, int) else {"slug": payload.parent})).first()
         if parent is None:
-            raise Invalid("No such parent space.", field="parent")
+            raise Invalid(_("No such parent space."), field="parent")
         try:
             parent_acc = space_access_for(request.auth, parent)
         except NotFound as exc:
-            raise Invalid("No such parent space.", field="parent") from exc
+            raise Invalid(_("No such parent space."), field="parent") from exc
     space = actions.do_create_space(
         request.auth,
         name=payload.name,
@@ -195,7 +196,7 @@ def import_members(request: HttpRequest, slug: str, file: UploadedFile = File(..
     try:
         text = file.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Invalid("The file must be UTF-8 CSV.", field="file") from exc
+        raise Invalid(_("The file must be UTF-8 CSV."), field="file") from exc
     return Status(201, actions.do_import_members(acc, text))
 
 
@@ -253,7 +254,7 @@ def _optional_join_body(request: HttpRequest) -> JoinIn:
     except ValueError as exc:  # bad JSON, or pydantic.ValidationError (a ValueError)
         if isinstance(exc, pydantic.ValidationError):
             raise Invalid(exc.errors()[0]["msg"], field=str(exc.errors()[0]["loc"][-1])) from exc
-        raise Invalid("The body is not valid JSON.", field="body") from exc
+        raise Invalid(_("The body is not valid JSON."), field="body") from exc
 
 
 @router.post(
