@@ -205,12 +205,13 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
 # --- the space feed page as plain data (the API's hot path) ---------------------------------
 #
 # ``list_space_feed`` above builds the page from ORM querysets. Measured with ``plaza bench``
-# (docs/benchmarks.md, finding 6), compiling those querysets, instantiating the models and
-# running the two prefetches cost ~35 ms of CPU per page against ~0.5 ms of SQL. The page
+# (docs/benchmarks.md, findings 6 and 9), compiling those querysets, instantiating the models
+# and running the two prefetches cost ~20-35 ms of CPU per page against ~0.5 ms of SQL. The page
 # below runs the same conditions as SQL built once per (database vendor, shape) from the
 # models' metadata, with Django's own converters, and returns dicts already in the shape of
-# ``schemas.PostList``. Two queries: the posts (with author, liked-by-me and the original of a
-# share with its visibility, all joined) and their topics and mentions. The access rules are
+# ``schemas.PostList``. Two queries, three when the page holds shares: the posts (with author
+# and liked-by-me), the originals of its shares that the caller may see, and the topics and
+# mentions of the page. The access rules are
 # those of ``access.space_posts_q`` (which posts of the space) and ``access.visible_posts_q``
 # (whether the original of a share is shown); ``tests/test_feed_fast.py`` checks the two
 # paths give byte-identical JSON for every persona.
@@ -257,7 +258,7 @@ def _convert(rows: list[Any], converters: list[tuple[list[Any], Any]]) -> list[l
 
 def _visible_original_sql(authenticated: bool) -> str:
     """``access.visible_posts_q(viewer, "shared_post__")`` as SQL on the aliases of
-    :func:`_space_feed_sql` (``sp`` the original, ``ss`` its space, ``ssp`` that space's
+    :func:`_originals_sql` (``sp`` the original, ``ss`` its space, ``ssp`` that space's
     parent, ``st`` its team)."""
     qn = connection.ops.quote_name
     public = "(sp.team_id IS NULL AND ss.visibility = %(public)s)"
@@ -326,20 +327,36 @@ def _space_feed_sql(
         else "1 = 0"
     )
     sql = (
-        f"SELECT {', '.join(post_cols)}, {', '.join(author_cols)}, {liked},"
-        f" CASE WHEN sp.deleted = %(no)s AND {_visible_original_sql(authenticated)} THEN 1 ELSE 0 END,"
-        f" {', '.join(original_cols)}, {', '.join(original_author_cols)}, ss.slug"
+        f"SELECT {', '.join(post_cols)}, {', '.join(author_cols)}, {liked}"
         f" FROM {post} p {' '.join(joins)}"
-        f" LEFT OUTER JOIN {post} sp ON sp.id = p.shared_post_id"
-        f" LEFT OUTER JOIN {user} su ON su.id = sp.author_id"
-        f" LEFT OUTER JOIN {space} ss ON ss.id = sp.space_id"
-        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id"
-        f" LEFT OUTER JOIN {team_table} st ON st.id = sp.team_id"
         f" WHERE {' AND '.join(where)}"
         " ORDER BY p.created DESC, p.id DESC LIMIT %(limit)s"
     )
-    none: list[tuple[list[Any], Any]] = [([], None), ([], None)]
-    return sql, post_conv + author_conv + none + original_conv + original_author_conv + [([], None)]
+    return sql, post_conv + author_conv + [([], None)]
+
+
+@functools.cache
+def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str, list[tuple[list[Any], Any]]]:
+    """The originals among ``count`` shared posts (``%(o0)s``…) that are live and that the
+    caller may see, with their authors and spaces' slugs.
+
+    A separate query, run only for pages holding shares: joined into the page query, these
+    five tables made PostgreSQL spend ~5.5 ms planning every page (0.3 ms without them).
+    """
+    qn = connection.ops.quote_name
+    post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
+    original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
+    author_cols, author_conv = _columns(User, "su", _USER_COLUMNS)
+    ids = ", ".join(f"%(o{i})s" for i in range(count))
+    sql = (
+        f"SELECT {', '.join(original_cols)}, {', '.join(author_cols)}, ss.slug"
+        f" FROM {post} sp INNER JOIN {user} su ON su.id = sp.author_id"
+        f" INNER JOIN {space} ss ON ss.id = sp.space_id"
+        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id"
+        f" LEFT OUTER JOIN {team_table} st ON st.id = sp.team_id"
+        f" WHERE sp.id IN ({ids}) AND sp.deleted = %(no)s AND {_visible_original_sql(authenticated)}"
+    )
+    return sql, original_conv + author_conv + [([], None)]
 
 
 @functools.cache
@@ -403,7 +420,7 @@ def list_space_feed_data(
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """:func:`list_space_feed` as ``schemas.PostOut`` dicts (same posts, same order, same
-    cursor), in two queries whatever the page holds."""
+    cursor), in two queries whatever the page holds (three when it holds shares)."""
     _check_readable(acc)
     size = clamp_limit(limit)
     params: dict[str, Any] = {"limit": size + 1}
@@ -425,7 +442,7 @@ def list_space_feed_data(
 
 def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
     """:func:`get_post`'s post as a ``schemas.PostOut`` dict, for a post of ``acc.space``
-    that the caller was given by ``access.access_post`` (so may see). Two queries."""
+    that the caller was given by ``access.access_post`` (so may see). Two or three queries."""
     rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience="admin", team=False, topic=False, cursor=False, one=True)
     if not rows:
         raise NotFound()
@@ -449,21 +466,13 @@ def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
     if not rows:
         return []
     slug = acc.space.slug
+    originals = _originals(acc, {r[10] for r in rows if r[10] is not None})
     items: list[dict[str, Any]] = []
     by_id: dict[int, dict[str, Any]] = {}
     for r in rows:
         (pk, body, html, created, edited_at, pinned_at, likes, comments, shares, team, shared_id, attachments,
-         a_id, a_name, a_handle, a_avatar, liked, shared_visible, *original) = r
-        shared = None
-        if shared_id is not None and shared_visible:
-            (o_id, o_body, o_html, o_created, o_edited_at, o_likes, o_comments, o_shares, o_team, o_attachments,
-             oa_id, oa_name, oa_handle, oa_avatar, o_slug) = original
-            shared = {
-                "id": o_id, "body": o_body, "html": o_html, "author": _person(oa_id, oa_name, oa_handle, oa_avatar),
-                "space": o_slug, "team_id": o_team, "created_at": o_created, "edited": o_edited_at is not None,
-                "like_count": o_likes, "comment_count": o_comments, "share_count": o_shares,
-                "attachments": _attachments(o_attachments),
-            }
+         a_id, a_name, a_handle, a_avatar, liked) = r
+        shared = originals.get(shared_id) if shared_id is not None else None
         item = {
             "id": pk, "body": body, "html": html, "author": _person(a_id, a_name, a_handle, a_avatar),
             "space": slug, "team_id": team, "created_at": created, "edited": edited_at is not None,
@@ -483,6 +492,33 @@ def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
             else:
                 by_id[post_id]["mentions"].append(_person(u_id, name, handle, avatar))
     return items
+
+
+def _originals(acc: SpaceAccess, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """``schemas.SharedPostOut`` of the originals among ``ids`` the caller may see, by id
+    (``access.visible_posts_q``); none and no query when the page holds no share."""
+    if not ids:
+        return {}
+    authenticated = _authenticated(acc.user)
+    params: dict[str, Any] = {f"o{i}": pk for i, pk in enumerate(sorted(ids))}
+    params.update(
+        no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value, admin=Role.ADMIN.value,
+        member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
+    )
+    sql, converters = _originals_sql(connection.vendor, authenticated=authenticated, count=len(ids))
+    with connection.cursor() as c:
+        c.execute(sql, params)
+        rows = _convert(c.fetchall(), converters)
+    found = {}
+    for (o_id, o_body, o_html, o_created, o_edited_at, o_likes, o_comments, o_shares, o_team, o_attachments,
+         oa_id, oa_name, oa_handle, oa_avatar, o_slug) in rows:
+        found[o_id] = {
+            "id": o_id, "body": o_body, "html": o_html, "author": _person(oa_id, oa_name, oa_handle, oa_avatar),
+            "space": o_slug, "team_id": o_team, "created_at": o_created, "edited": o_edited_at is not None,
+            "like_count": o_likes, "comment_count": o_comments, "share_count": o_shares,
+            "attachments": _attachments(o_attachments),
+        }
+    return found
 
 
 @functools.cache
