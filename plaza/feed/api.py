@@ -118,10 +118,14 @@ def _page(rows: list[Post], next_cursor: str | None) -> dict[str, Any]:
 
 
 @router.post("/spaces/{slug}/posts", response={201: PostOut, **errors(401, 403, 404, 422)})
-def publish_post(request: HttpRequest, slug: str, payload: PostIn) -> Status:
+def publish_post(request: HttpRequest, slug: str, payload: PostIn) -> HttpResponse:
     acc = access_space(request.auth, slug)
     post = actions.do_publish_post(acc, body=payload.body, team_id=payload.team_id, attachment_ids=payload.attachment_ids)
-    return Status(201, post_out(queries.get_post(acc, post.pk)[1]))
+    # The new post through the feed's built-once SQL (its author sees it): the ORM path
+    # compiled and prefetched ~8 ms of CPU per post.
+    response = _json(queries.get_post_data(acc, post.pk))
+    response.status_code = 201
+    return response
 
 
 @router.get("/spaces/{slug}/feed", auth=optional, response={200: PostList, **errors(401, 403, 404, 422)})
