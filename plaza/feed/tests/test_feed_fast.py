@@ -261,11 +261,11 @@ def test_feed_page_query_count(world, api, data, who):
     with CaptureQueriesContext(connection) as ctx:
         response = api(who).get(f"spaces/{slug}/feed")
     assert response.status_code == 200 and response.json_body["items"]
-    # The token (signed in), the space with the caller's membership, the posts, the originals
-    # of the page's shares (only when it holds shares), their topics and mentions.
+    # The token (signed in), the space with the caller's membership, the posts with their
+    # topics and mentions, and the originals of the page's shares (only when it holds shares).
     has_shares = any(p["is_share"] for p in response.json_body["items"])
     assert has_shares == (who in ("alice", "bob"))
-    expected = (0 if who == "anonymous" else 1) + 3 + has_shares
+    expected = (0 if who == "anonymous" else 1) + 2 + has_shares
     assert len(ctx.captured_queries) == expected, [q["sql"][:150] for q in ctx.captured_queries]
 
 
