@@ -194,8 +194,10 @@ def _render(space: Space, team: Team | None, body: str) -> tuple[str, list[str],
     return html, found.topics, mentioned
 
 
-def _set_topics(post: Post, names: list[str]) -> None:
-    PostTopic.objects.filter(space=post.space_id, post=post).delete()
+def _set_topics(post: Post, names: list[str], *, new: bool = False) -> None:
+    """Replace the post's topics (a ``new`` post has none to remove)."""
+    if not new:
+        PostTopic.objects.filter(space=post.space_id, post=post).delete()
     if not names:
         return
     by_key = {markdown.topic_key(n): n for n in names}
@@ -206,12 +208,17 @@ def _set_topics(post: Post, names: list[str]) -> None:
     PostTopic.objects.bulk_create([PostTopic(space_id=post.space_id, post=post, topic=t, created=post.created) for t in topics])
 
 
-def _set_mentions(post: Post, people: list[User]) -> list[User]:
+def _set_mentions(post: Post, people: list[User], *, new_post: bool = False) -> list[User]:
     """Replace the post's mentions; returns the people newly mentioned."""
-    before = set(Mention.objects.filter(space=post.space_id, post=post).values_list("user_id", flat=True))
-    now = {u.pk for u in people}
-    Mention.objects.filter(space=post.space_id, post=post).exclude(user_id__in=now).delete()
+    if new_post:
+        before: set[int] = set()
+    else:
+        before = set(Mention.objects.filter(space=post.space_id, post=post).values_list("user_id", flat=True))
+        now = {u.pk for u in people}
+        Mention.objects.filter(space=post.space_id, post=post).exclude(user_id__in=now).delete()
     new = [u for u in people if u.pk not in before]
+    if not new:
+        return new
     Mention.objects.bulk_create([Mention(space_id=post.space_id, post=post, user=u) for u in new])
     return new
 
@@ -261,8 +268,8 @@ def do_publish_post(
     )
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post, space=acc.space)
-    _set_topics(post, topics)
-    _set_mentions(post, mentioned)
+    _set_topics(post, topics, new=True)
+    _set_mentions(post, mentioned, new_post=True)
     if mentioned:
         notify(recipients=mentioned, kind="post_mention", actor=user, space=acc.space, team_id=post.team_id,
                target_type="post", target_id=post.pk)
