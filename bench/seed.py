@@ -11,7 +11,9 @@ Shape (see presets.py for the sizes):
 - space ``bench-1`` holds everyone (person 1 owns every space) and 10% of the posts; every
   other person is also in one more space; each space has teams, the first one private;
 - posts spread over the last year, one in five in a team, one in fifty a share of an older
-  post; likes, comments and notifications per post or person by fixed formulas.
+  post; likes, comments and notifications per post or person by fixed formulas;
+- discussion groups in ``bench-1`` of 10, 100 and 1,000 people (``CHAT_GROUP_SIZES``, capped at
+  the number of people): group ``k`` holds people 1..size, person 1 its creator (``chat_groups``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ FILLER = (
     "Plaza bench data: a short status update about the wine tasting, the quarterly report and "
     "the next meetup. 本周五下午三点在会议室举行品酒会，欢迎大家参加。"
 )
+CHAT_GROUP_SIZES = (10, 100, 1_000)  # discussion groups in bench-1 (G6 measures the largest)
 MARK_TABLE = "bench_meta"
 WRITE_TABLE = "bench_write"  # the B_w baseline inserts here
 
@@ -42,6 +45,11 @@ WRITE_TABLE = "bench_write"  # the B_w baseline inserts here
 def token_for(i: int) -> str:
     """The API token of bench person ``i`` (deterministic, so clients can compute it)."""
     return f"plzbench-{i:07d}-token"
+
+
+def chat_groups(people: int) -> list[tuple[int, int]]:
+    """(group id, member count) of the seeded discussion groups; members are people 1..count."""
+    return [(k, min(size, people)) for k, size in enumerate(CHAT_GROUP_SIZES, start=1)]
 
 
 def _hash(key: str) -> str:
@@ -224,6 +232,22 @@ def _notifications(shape: Shape) -> Iterator[tuple[Any, ...]]:
                None if k % 3 == 0 else created, created)
 
 
+def _chat_groups(shape: Shape) -> Iterator[tuple[Any, ...]]:
+    # As do_create_group writes a group: in the space, created by person 1.
+    for gid, size in chat_groups(shape.n):
+        yield (gid, 1, f"Bench group of {size}", 1, EPOCH - YEAR)
+
+
+def _chat_members(shape: Shape) -> Iterator[tuple[Any, ...]]:
+    # As do_create_group writes its members: the creator first (role creator), then the others
+    # (role member), all at the group's creation time and with nothing read yet (marker 0).
+    pk = 0
+    for gid, size in chat_groups(shape.n):
+        for i in range(1, size + 1):
+            pk += 1
+            yield (pk, 1, gid, i, "creator" if i == 1 else "member", 0, EPOCH - YEAR)
+
+
 TABLES: list[tuple[str, list[str], Callable[[Shape], Iterator[tuple[Any, ...]]]]] = [
     ("accounts_user", ["id", "password", "last_login", "is_superuser", "email", "name", "handle", "avatar", "language",
                        "timezone", "is_active", "is_staff", "date_joined", "unread_notifications"], _people),
@@ -239,6 +263,9 @@ TABLES: list[tuple[str, list[str], Callable[[Shape], Iterator[tuple[Any, ...]]]]
     ("feed_comment", ["id", "space_id", "post_id", "author_id", "body", "html", "reply_to_id", "created"], _comments),
     ("notifications_notification", ["id", "recipient_id", "actor_id", "kind", "space_id", "team_id", "target_type",
                                     "target_id", "data", "created", "read_at", "emailed_at"], _notifications),
+    ("chat_group", ["id", "space_id", "name", "created_by_id", "created"], _chat_groups),
+    ("chat_groupmember", ["id", "space_id", "group_id", "user_id", "role", "last_read_message_id", "created"],
+     _chat_members),
 ]
 
 
@@ -283,7 +310,8 @@ def seeded_with(preset: Preset) -> bool:
 
 def _signature(preset: Preset) -> str:
     p = preset
-    return f"v1:{p.people}:{p.spaces}:{p.teams_per_space}:{p.posts}:{p.likes}:{p.comments}:{p.notifications}"
+    # v2: discussion groups (chat_group, chat_groupmember); older bench databases are re-seeded.
+    return f"v2:{p.people}:{p.spaces}:{p.teams_per_space}:{p.posts}:{p.likes}:{p.comments}:{p.notifications}"
 
 
 def _reset_sequences(tables: Iterable[str]) -> None:

@@ -4,10 +4,16 @@ F is a plain ``websockets`` broadcast server: a message from one client goes to 
 client. The client connects N receivers, sends one message at a time and measures, for each
 receiver, the time from just before sending to its arrival (send→receive).
 
-For Plaza the message is a real post published in ``bench-1`` through the API
-(``POST /api/v1/spaces/bench-1/posts``): the feed's ``feed.new_posts`` event travels through
-``plaza.core.realtime`` (after commit, via the channel layer) to the sockets of every member.
-The chat app is not in HEAD, so this is the group delivery that exists.
+For Plaza the receivers are bench people 2..N+1 and person 1 sends, through the API, over the
+same sockets one after another (``sends``):
+
+- ``chat``: a message to a seeded discussion group (``POST /api/v1/groups/<id>/messages``);
+  its ``chat.message`` event (``{"type": "chat.message", "group_id", "message": {"id", ...}}``)
+  goes through ``plaza.core.realtime`` (after commit, via the channel layer) to the sockets of
+  the group's members. Expected receipts: the receivers who are members (people 2..size).
+  The largest group is G6.
+- ``space``: a post published in ``bench-1`` (``POST /api/v1/spaces/bench-1/posts``); its
+  ``feed.new_posts`` event goes to the sockets of every member of the space (all receivers).
 """
 
 from __future__ import annotations
@@ -70,16 +76,41 @@ def _percentile(values: list[float], q: float) -> float:
     return values[k]
 
 
-def _post(port: int, token: str, body: str) -> int:
+def _post(port: int, token: str, path: str, body: str) -> int:
+    """POST ``{"body": body}`` as the token's person; the new row's id (post or message)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/api/v1/spaces/bench-1/posts", body=json.dumps({"body": body}),
+    conn.request("POST", path, body=json.dumps({"body": body}),
                  headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     resp = conn.getresponse()
     data = resp.read()
     conn.close()
     if resp.status != 201:
-        raise RuntimeError(f"POST returned {resp.status}: {data[:200]!r}")
+        raise RuntimeError(f"POST {path} returned {resp.status}: {data[:200]!r}")
     return int(json.loads(data)["id"])
+
+
+def _event_key(msg: dict[str, Any]) -> tuple[str, Any] | None:
+    """What a received Plaza event answers: ("chat", message id) or ("space", post id)."""
+    kind = msg.get("type")
+    if kind == "chat.message":
+        return ("chat", (msg.get("message") or {}).get("id"))
+    if kind == "feed.new_posts":
+        return ("space", msg.get("post_id"))
+    return None
+
+
+def _stats(latencies: list[float], expected: int, messages: int, per_message: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "messages": messages,
+        "deliveries": len(latencies),
+        "expected_deliveries": expected * messages,
+        "all_received": len(latencies) == expected * messages,
+        "p50_ms": round(_percentile(latencies, 50), 2),
+        "p99_ms": round(_percentile(latencies, 99), 2),
+        "max_ms": round(max(latencies, default=float("nan")), 2),
+        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
+        "per_message": per_message,
+    }
 
 
 async def fanout(
@@ -89,16 +120,26 @@ async def fanout(
     receivers: int,
     messages: int,
     server_pids: list[int],
+    sends: list[dict[str, Any]] | None = None,
     timeout: float = 10.0,
     connect_concurrency: int = 50,
 ) -> dict[str, Any]:
     """Connect ``receivers`` sockets (spread over ``ports``), then send ``messages`` one by one.
 
-    ``target`` is ``plaza`` (post through the API of ``ports[0]``; receivers are bench people
-    2..receivers+1, the author is person 1) or ``f`` (the plain broadcast server).
-    Returns delivery latencies (ms) and the servers' RSS before and after connecting.
+    ``target`` is ``plaza`` or ``f`` (the plain broadcast server). For Plaza the receivers are
+    bench people 2..receivers+1 and the sender is person 1, through the API of ``ports[0]``;
+    ``sends`` lists the measurements made in turn over the same sockets, each
+    ``{"name", "kind": "chat", "group_id", "members"}`` (a discussion group whose members are
+    people 1..members) or ``{"name", "kind": "space"}`` (a post to bench-1, every receiver).
+    Returns the first measurement's figures at the top level, every one under ``sends``
+    (by name), and the servers' RSS before and after connecting.
     """
+    if target == "f":
+        sends = [{"name": "f", "kind": "f"}]
+    elif not sends:
+        raise ValueError("a Plaza fan-out needs its sends")
     arrivals: dict[Any, list[float]] = {}
+    expected_now: dict[Any, int] = {}
     got_all: dict[Any, asyncio.Event] = {}
     sockets: list[Any] = []
     loop_tasks: list[asyncio.Task[None]] = []
@@ -109,12 +150,12 @@ async def fanout(
             async for raw in ws:
                 now = time.perf_counter()
                 msg = json.loads(raw)
-                key = msg.get("post_id") if target == "plaza" else msg.get("id")
+                key = _event_key(msg) if target == "plaza" else msg.get("id")
                 if key is None:
                     continue
                 bucket = arrivals.setdefault(key, [])
                 bucket.append(now)
-                if len(bucket) >= receivers:
+                if len(bucket) >= expected_now.get(key, receivers):
                     got_all.setdefault(key, asyncio.Event()).set()
         except Exception:  # noqa: BLE001 - a dropped socket shows as a missing receipt
             return
@@ -138,25 +179,38 @@ async def fanout(
     sender = None
     if target == "f":
         sender = await connect(f"ws://127.0.0.1:{ports[0]}/", ping_interval=None)
-    latencies: list[float] = []
-    per_message: list[dict[str, Any]] = []
     loop = asyncio.get_running_loop()
-    for m in range(messages):
-        t_send = time.perf_counter()
-        if target == "plaza":
-            key: Any = await loop.run_in_executor(None, _post, ports[0], token_for(1), f"Fan-out message {m}.")
-        else:
-            key = f"m{m}-{t_send}"
-            await sender.send(json.dumps({"id": key, "body": f"Fan-out message {m}."}))  # type: ignore[union-attr]
-        event = got_all.setdefault(key, asyncio.Event())
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
-        times = [(t - t_send) * 1000 for t in arrivals.get(key, [])]
-        latencies.extend(times)
-        per_message.append({"received": len(times), "p50_ms": _percentile(times, 50), "max_ms": max(times, default=float("nan"))})
-        await asyncio.sleep(0.2)
+    measured: dict[str, dict[str, Any]] = {}
+    for spec in sends:
+        kind = spec["kind"]
+        # Receivers are people 2..receivers+1; a group's members are people 1..members.
+        expected = min(receivers, spec["members"] - 1) if kind == "chat" else receivers
+        path = f"/api/v1/groups/{spec.get('group_id')}/messages" if kind == "chat" else "/api/v1/spaces/bench-1/posts"
+        latencies: list[float] = []
+        per_message: list[dict[str, Any]] = []
+        for m in range(messages):
+            t_send = time.perf_counter()
+            if kind == "f":
+                key: Any = f"m{m}-{t_send}"
+                await sender.send(json.dumps({"id": key, "body": f"Fan-out message {m}."}))  # type: ignore[union-attr]
+            else:
+                row_id = await loop.run_in_executor(None, _post, ports[0], token_for(1), path, f"Fan-out message {m}.")
+                key = ("chat" if kind == "chat" else "space", row_id)
+            expected_now[key] = expected
+            event = got_all.setdefault(key, asyncio.Event())
+            if len(arrivals.get(key, ())) >= expected:  # all arrived before the POST answered
+                event.set()
+            try:
+                await asyncio.wait_for(event.wait(), timeout)
+            except TimeoutError:
+                pass
+            times = [(t - t_send) * 1000 for t in arrivals.get(key, [])]
+            latencies.extend(times)
+            per_message.append({"received": len(times), "p50_ms": _percentile(times, 50),
+                                "max_ms": max(times, default=float("nan"))})
+            await asyncio.sleep(0.2)
+        measured[spec["name"]] = {**{k: v for k, v in spec.items() if k != "name"}, "receivers": expected,
+                                  **_stats(latencies, expected, messages, per_message)}
 
     for ws in sockets:
         await ws.close()
@@ -166,25 +220,19 @@ async def fanout(
         task.cancel()
     n_ok = len(sockets)
     delta_kb = {pid: rss_after[pid] - rss_before[pid] for pid in server_pids}
+    first = measured[sends[0]["name"]]
     return {
         "target": target,
         "servers": len(ports),
-        "receivers": receivers,
         "connected": n_ok,
         "connect_failures": len(failed),
         "connect_seconds": round(connect_seconds, 2),
-        "messages": messages,
-        "deliveries": len(latencies),
-        "expected_deliveries": receivers * messages,
-        "all_received": len(latencies) == receivers * messages,
-        "p50_ms": round(_percentile(latencies, 50), 2),
-        "p99_ms": round(_percentile(latencies, 99), 2),
-        "max_ms": round(max(latencies, default=float("nan")), 2),
-        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
+        **first,
+        "sockets": receivers,
         "rss_before_kb": rss_before,
         "rss_after_kb": rss_after,
         "kb_per_socket": round(sum(delta_kb.values()) / n_ok, 1) if n_ok else None,
-        "per_message": per_message,
+        "sends": measured,
     }
 
 
