@@ -103,6 +103,21 @@ class BrowserSession:
         """A page in a new context (a new person)."""
         return self.new_context(**kwargs).new_page()
 
+    def sign_in(self, email: str, password: str | None = None, **kwargs: Any) -> Page:
+        """A new person's page, signed in through the login form (``kwargs`` as for
+        :meth:`new_context`), on the home page."""
+        from playwright.sync_api import expect
+
+        from plaza.core.testing import PASSWORD
+
+        page = self.new_page(**kwargs)
+        page.goto("/accounts/login/")
+        page.locator("input[name=login]").fill(email)
+        page.locator("input[name=password]").fill(password or PASSWORD)
+        page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
+        expect(page).to_have_url(f"{self.base_url}/")
+        return page
+
     def _watch(self, page: Page) -> None:
         def on_console(message: ConsoleMessage) -> None:
             if is_csp_report(message.text):

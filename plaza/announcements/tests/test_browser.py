@@ -6,21 +6,11 @@ from __future__ import annotations
 import pytest
 
 from plaza.core.browser import BrowserSession
-from plaza.core.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser_session: BrowserSession, email: str):
-    from playwright.sync_api import expect
-
-    page = browser_session.new_page()
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{browser_session.base_url}/")
-    return page
+sign_in = BrowserSession.sign_in  # a new person signed in through the login form
 
 
 def test_read_by_a_member_shows_in_the_admins_receipts(browser_session: BrowserSession, world) -> None:

@@ -4,17 +4,15 @@ its person may see."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 
 from plaza.accounts.models import User
-from plaza.asgi import application
 from plaza.core import realtime
 from plaza.core.testing import Api, build_world
+from plaza.core.tests.test_websocket import drain, receive_type, socket
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
 from plaza.spaces.models import Membership
@@ -23,16 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _socket(token: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/?token={token}", headers=[(b"host", b"127.0.0.1:8000")])
+    return socket(f"/ws/?token={token}")
 
 
-async def _next_of_type(comm: WebsocketCommunicator, wanted: str, timeout: float = 3.0) -> dict:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        left = deadline - asyncio.get_running_loop().time()
-        message = await comm.receive_json_from(timeout=max(left, 0.01))
-        if message.get("type") == wanted:
-            return message
+async def _next_of_type(comm: WebsocketCommunicator, wanted: str) -> dict:
+    return await receive_type(comm, wanted, timeout=3.0)
 
 
 @pytest.fixture
@@ -100,9 +93,7 @@ def test_sockets_keep_only_what_their_person_sees(fan_out):
         # gina (a guest) gets the post of her team, and nothing space-wide before it.
         assert (await _next_of_type(sockets["gina"], "feed.new_posts"))["post_id"] == in_team.json_body["id"]
         for name in ("alice", "bob", "mallory"):  # the author; not in the private team; outsider
-            got = []
-            while not await sockets[name].receive_nothing(timeout=0.3):
-                got.append(await sockets[name].receive_json_from())
+            got = await drain(sockets[name], timeout=0.3)
             assert [m["post_id"] for m in got if m["type"] == "feed.new_posts"] == [], (name, got)
         for comm in sockets.values():
             await comm.disconnect()
@@ -156,9 +147,7 @@ def test_a_member_made_guest_stops_getting_space_wide_posts(fan_out):
         )
         assert changed.status_code == 200, changed.json_body
         await database_sync_to_async(Api(world.alice).post)("spaces/acme/posts", {"body": "members only now"})
-        got = []
-        while not await bob.receive_nothing(timeout=0.5):
-            got.append((await bob.receive_json_from())["type"])
+        got = [m["type"] for m in await drain(bob, timeout=0.5)]
         assert "feed.new_posts" not in got, got
         await bob.disconnect()
 

@@ -6,21 +6,11 @@ from __future__ import annotations
 import pytest
 
 from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
-from plaza.core.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser_session: BrowserSession, email: str, **kwargs):
-    from playwright.sync_api import expect
-
-    page = browser_session.new_page(**kwargs)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{browser_session.base_url}/")
-    return page
+sign_in = BrowserSession.sign_in  # a new person signed in through the login form
 
 
 def feed_event(page, **detail) -> None:

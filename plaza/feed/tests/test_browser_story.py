@@ -16,21 +16,11 @@ from pathlib import Path
 import pytest
 
 from plaza.core.browser import BrowserSession
-from plaza.core.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser_session: BrowserSession, email: str, password: str = PASSWORD, **kwargs):
-    from playwright.sync_api import expect
-
-    page = browser_session.new_page(**kwargs)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{browser_session.base_url}/")
-    return page
+sign_in = BrowserSession.sign_in  # a new person signed in through the login form
 
 
 def small_png(tmp_path: Path, name: str = "grapes.png") -> Path:

@@ -13,21 +13,12 @@ from __future__ import annotations
 import pytest
 
 from plaza.core.browser import BrowserSession
-from plaza.core.testing import PASSWORD, Api, make_persona
+from plaza.core.testing import Api, make_persona
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser_session: BrowserSession, email: str):
-    from playwright.sync_api import expect
-
-    page = browser_session.new_page()
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{browser_session.base_url}/")
-    return page
+sign_in = BrowserSession.sign_in  # a new person signed in through the login form
 
 
 def test_a_secret_poll_shows_the_tally_and_nothing_else(browser_session: BrowserSession, world) -> None:
