@@ -31,16 +31,23 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_the_queue_and_run_each_task_once(tmp_path):
     runs = tmp_path / "runs.txt"
-    for number in range(200):
-        record_run.enqueue(str(runs), number)
     db = connection.settings_dict
     env = _env(tmp_path, DATABASE_URL=f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    logs = [tmp_path / f"worker{i}.log" for i in (1, 2)]
     workers = [
         subprocess.Popen([sys.executable, "-m", "plaza.cli", "worker"], cwd=ROOT, env=env,
-                         stdout=open(tmp_path / f"worker{i}.log", "w"), stderr=subprocess.STDOUT)
-        for i in (1, 2)
+                         stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        for log in logs
     ]
     try:
+        # Both workers are polling before the tasks arrive, and each task works 20 ms, so the
+        # first one cannot drain all 200 before the other's next poll (a quiet machine did).
+        started = time.monotonic() + 60
+        while time.monotonic() < started and not all("Plaza worker started." in log.read_text() for log in logs):
+            time.sleep(0.1)
+        assert all("Plaza worker started." in log.read_text() for log in logs), [log.read_text()[-500:] for log in logs]
+        for number in range(200):
+            record_run.enqueue(str(runs), number, 0.02)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and DBTaskResult.objects.filter(status="READY").exists():
             time.sleep(0.3)
