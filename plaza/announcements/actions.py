@@ -27,6 +27,7 @@ from plaza.announcements.models import (
 )
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
+from plaza.core.validation import check_text
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
@@ -52,19 +53,11 @@ def _require_admin(acc: SpaceAccess) -> Any:
 
 
 def check_title(title: str | None) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise Invalid(_("Give the announcement a title."), field="title")
-    if len(title) > MAX_TITLE:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_TITLE}, field="title")
-    return title
+    return check_text(title, field="title", max_len=MAX_TITLE, required=_("Give the announcement a title."))
 
 
 def check_body(body: str | None) -> str:
-    body = (body or "").strip()
-    if len(body) > MAX_BODY:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_BODY}, field="body")
-    return body
+    return check_text(body, field="body", max_len=MAX_BODY)
 
 
 def check_category(acc: SpaceAccess, name: str | None) -> Category | None:

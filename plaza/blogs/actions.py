@@ -20,6 +20,7 @@ from plaza.blogs.access import can_delete_blog, can_edit_blog
 from plaza.blogs.models import MAX_BODY, MAX_TAG, MAX_TAGS, MAX_TITLE, Blog, BlogStatus, Headline, HeadlineKind
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
+from plaza.core.validation import check_text
 from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
 from plaza.feed.models import Attachment
@@ -44,19 +45,11 @@ def _require_user(acc: SpaceAccess) -> Any:
 
 
 def check_title(title: str | None) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise Invalid(_("Give the blog a title."), field="title")
-    if len(title) > MAX_TITLE:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_TITLE}, field="title")
-    return title
+    return check_text(title, field="title", max_len=MAX_TITLE, required=_("Give the blog a title."))
 
 
 def check_body(body: str | None) -> str:
-    body = (body or "").strip()
-    if len(body) > MAX_BODY:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_BODY}, field="body")
-    return body
+    return check_text(body, field="body", max_len=MAX_BODY)
 
 
 def check_tags(tags: list[str] | None) -> list[str]:

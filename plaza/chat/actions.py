@@ -23,6 +23,7 @@ from plaza.chat.queries import list_member_ids
 from plaza.core import markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
+from plaza.core.validation import check_text
 from plaza.feed.actions import check_attachments as check_uploads
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
@@ -41,12 +42,7 @@ def check_name(name: str | None) -> str:
 
 
 def check_body(body: str | None, *, required: bool = True) -> str:
-    body = (body or "").strip()
-    if required and not body:
-        raise Invalid(_("Write something first."), field="body")
-    if len(body) > MAX_MESSAGE:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_MESSAGE}, field="body")
-    return body
+    return check_text(body, field="body", max_len=MAX_MESSAGE, required=required)
 
 
 def check_space_people(acc: SpaceAccess, user_ids: list[int], *, field: str) -> list[int]:

@@ -27,6 +27,7 @@ from plaza.accounts.models import User
 from plaza.core import audit, markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import publish_to_space_on_commit
+from plaza.core.validation import check_text
 from plaza.feed.access import can_delete_post, can_post_in, list_people_who_see, share_people_q
 from plaza.feed.models import (
     MAX_ATTACHMENTS,
@@ -50,12 +51,7 @@ from plaza.spaces.models import Membership, Space, Team, TeamMembership
 
 
 def check_body(body: str | None, *, field: str = "body", max_len: int = MAX_BODY, required: bool = True) -> str:
-    body = (body or "").strip()
-    if required and not body:
-        raise Invalid(_("Write something first."), field=field)
-    if len(body) > max_len:
-        raise Invalid(_("At most %(n)d characters.") % {"n": max_len}, field=field)
-    return body
+    return check_text(body, field=field, max_len=max_len, required=required)
 
 
 def _require_user(acc: SpaceAccess) -> Any:

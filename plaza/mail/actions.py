@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import markdown
 from plaza.core.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from plaza.core.validation import check_text
 from plaza.feed.actions import check_attachments as check_uploads
 from plaza.mail.access import access_mail, list_knowable_ids
 from plaza.mail.models import MAX_BODY, MAX_RECIPIENTS, MAX_SUBJECT, Attachment, Delivery, DeliveryRole, Folder, Message
@@ -33,12 +34,7 @@ def check_subject(subject: str | None) -> str:
 
 
 def check_body(body: str | None) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise Invalid(_("Write something first."), field="body")
-    if len(body) > MAX_BODY:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_BODY}, field="body")
-    return body
+    return check_text(body, field="body", max_len=MAX_BODY, required=True)
 
 
 def check_folder(folder: str) -> str:
