@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,11 +18,9 @@ from pathlib import Path
 
 import pytest
 import websockets
-from django.conf import settings
-from django.db import connection
 
 from plaza.core.testing import build_world
-from plaza.notifications.tests.test_distributed import free_port, needs_production, wait_http
+from plaza.notifications.tests.test_distributed import free_port, needs_production, server_env, wait_http
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -69,17 +66,7 @@ async def collect(ws, seconds: float) -> list[dict]:
 @pytest.mark.django_db(transaction=True)
 def test_chat_crosses_servers_and_stops_at_removal(tmp_path):
     world = build_world()
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "PLAZA_DATA_DIR": str(tmp_path / "data"),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "PLAZA_RATE_LIMITS": "off",
-        "PLAZA_EMBEDDED_WORKER": "off",
-    }
+    env = server_env(tmp_path)
     port_a, port_b = free_port(), free_port()
     cmd = [sys.executable, "-m", "plaza.cli"]
     procs = [

@@ -59,24 +59,30 @@ def api_post(base: str, path: str, token: str, body: dict) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
-@needs_production
-@pytest.mark.django_db(transaction=True)
-def test_notification_crosses_servers_and_is_mailed_once(tmp_path):
-    world = build_world()
+def server_env(tmp_path, **extra: str) -> dict[str, str]:
+    """The environment of a `plaza serve` or `plaza worker` subprocess sharing this test's
+    PostgreSQL database and Redis."""
     db = connection.settings_dict
     database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"filemail://{mail_dir}",
         "PLAZA_DATA_DIR": str(tmp_path / "data"),
         "SECRET_KEY": settings.SECRET_KEY,
         "PLAZA_RATE_LIMITS": "off",
         "PLAZA_EMBEDDED_WORKER": "off",
+        **extra,
     }
+
+
+@needs_production
+@pytest.mark.django_db(transaction=True)
+def test_notification_crosses_servers_and_is_mailed_once(tmp_path):
+    world = build_world()
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = server_env(tmp_path, EMAIL_URL=f"filemail://{mail_dir}")
     port_a, port_b = free_port(), free_port()
     cmd = [sys.executable, "-m", "plaza.cli"]
     procs = [
