@@ -27,6 +27,7 @@ from plaza.accounts.schemas import (
 from plaza.accounts.twofactor import verify_second_factor, wants_second_factor
 from plaza.core import ratelimit
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.core.middleware import keep_no_idempotency_response
 from plaza.core.pagination import keyset_page
 from plaza.core.schemas import errors
 
@@ -35,6 +36,7 @@ router = Router(tags=["accounts"])
 
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **errors(403, 409, 422, 429)})
 def signup(request: HttpRequest, payload: SignupIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     ratelimit.hit("signup", ratelimit.client_ip(request), limit=20, window=3600)
     if settings.SIGNUP == "closed":
         raise Forbidden(_("Sign-up is closed on this server."))
@@ -53,6 +55,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
 
 @router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 422, 429)})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     ratelimit.hit("token-ip", ratelimit.client_ip(request), limit=30, window=60)
     ratelimit.hit("token-email", payload.email.lower(), limit=10, window=300)
     user = authenticate(request, email=payload.email.lower(), password=payload.password)
@@ -102,6 +105,7 @@ def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | No
 
 @router.post("/me/tokens", response={201: ApiTokenCreated, **errors(401, 403, 422)})
 def new_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     token, key = actions.do_create_token(request.auth, name=payload.name)
     return Status(201, {"id": token.pk, "name": token.name, "token": key})
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from plaza.core import outbox
 from plaza.core.tasks import retrying
 
 
@@ -30,7 +31,7 @@ def send_case_email(case_id: int, event_id: int) -> None:
         context = {"case": case, "event": event, "url": f"{base}/cases/lookup/?number={case.number}"}
         subject = render_to_string("cases/email/update_subject.txt", context).strip()
         text = render_to_string("cases/email/update.txt", context)
-    send_mail(subject, text, None, [to])
+    outbox.send_once(f"case:{case_id}:{event_id}", EmailMessage(subject, text, None, [to]))
 
 
 @task()

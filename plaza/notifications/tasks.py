@@ -1,4 +1,10 @@
-"""Notification email: immediate mail and the daily digest, never an item mailed twice."""
+"""Notification email: immediate mail and the daily digest, never an item mailed twice.
+
+``emailed_at`` marks a notification taken by one email (the immediate one or a digest), so
+the other never includes it; the email itself goes through ``core.outbox``, which counts it
+sent only once the SMTP server accepted it. A task run again after its worker died finds
+its email reserved but unsent, and sends it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from plaza.core import outbox
 from plaza.core.tasks import retrying
 
 logger = logging.getLogger("plaza.notifications")
@@ -39,8 +46,11 @@ def _base() -> str:
     return settings.PLAZA_BASE_URL.rstrip("/")
 
 
-def _claim(ids: list[int]) -> list[int]:
-    """Mark these notifications mailed now; returns those this caller claimed first."""
+def _claim(ids: list[int], key: str) -> list[int]:
+    """Take these notifications for the email ``key``; returns those this caller took first.
+
+    The email is reserved in the same transaction (``outbox.reserve``), with the ids taken.
+    """
     from plaza.notifications.models import Notification
 
     with transaction.atomic():
@@ -49,17 +59,26 @@ def _claim(ids: list[int]) -> list[int]:
             .filter(pk__in=ids, emailed_at__isnull=True)
             .values_list("pk", flat=True)
         )
-        Notification.objects.filter(pk__in=claimed).update(emailed_at=timezone.now())
+        if claimed:
+            Notification.objects.filter(pk__in=claimed).update(emailed_at=timezone.now())
+            outbox.reserve(key, data={"ids": claimed})
     return claimed
 
 
-def _unclaim(ids: list[int]) -> None:
+def _resume(key: str) -> list[int]:
+    """The notifications of an email a previous run of this task took but never sent."""
+    row = outbox.unsent(key)
+    return list(row.data.get("ids", [])) if row is not None else []
+
+
+def _unclaim(ids: list[int], key: str) -> None:
     from plaza.notifications.models import Notification
 
     Notification.objects.filter(pk__in=ids).update(emailed_at=None)
+    outbox.release(key)
 
 
-def _send(user, subject: str, context: dict, template: str, unsubscribe_kind: str | None) -> None:
+def _send(user, subject: str, context: dict, template: str, unsubscribe_kind: str | None, *, key: str) -> None:
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
     headers = {}
@@ -68,7 +87,7 @@ def _send(user, subject: str, context: dict, template: str, unsubscribe_kind: st
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(subject, text, None, [user.email], headers=headers)
     message.attach_alternative(html, "text/html")
-    message.send()
+    outbox.send_once(key, message)
 
 
 @task()
@@ -83,7 +102,8 @@ def send_notification_email(notification_id: int) -> bool:
         return False
     if mode_for(row.recipient, row.kind, row.data.get("default_mode")) != "immediate":
         return False
-    if not _claim([row.pk]):
+    key = f"notification:{row.pk}"
+    if not _claim([row.pk], key) and not _resume(key):
         return False  # already mailed (another worker or the digest)
     try:
         with translation.override(row.recipient.language):
@@ -96,9 +116,11 @@ def send_notification_email(notification_id: int) -> bool:
                 "base": _base(),
                 "unsubscribe_url": f"{_base()}/notifications/unsubscribe/{unsubscribe_token(row.recipient_id, row.kind)}/",
             }
-            _send(row.recipient, row.text, context, "notification", row.kind)  # type: ignore[attr-defined]
+            _send(row.recipient, row.text, context, "notification", row.kind, key=key)  # type: ignore[attr-defined]
+    except outbox.EmailInFlight:
+        raise  # a live sender has it: leave its claim alone
     except Exception:
-        _unclaim([row.pk])
+        _unclaim([row.pk], key)
         raise
     return True
 
@@ -132,12 +154,17 @@ def send_digests(now_iso: str | None = None) -> int:
         ids = list(pending.filter(recipient=user).exclude(kind__in=off).values_list("pk", flat=True))
         if not ids:
             continue
+        key = f"digest:{user.pk}:{local_date.isoformat()}"
         try:
             with transaction.atomic():
                 log = DigestLog.objects.create(user=user, date=local_date)
         except IntegrityError:
-            continue  # this person's digest for today went out already
-        claimed = _claim(ids)
+            # This person's digest for today went out already, or a run that died took it
+            # and never sent it: then send what that run took.
+            claimed = _resume(key)
+            log = DigestLog.objects.get(user=user, date=local_date)
+        else:
+            claimed = _claim(ids, key)
         if not claimed:
             continue
         try:
@@ -149,9 +176,11 @@ def send_digests(now_iso: str | None = None) -> int:
                     continue
                 context = {"user": user, "items": rows, "base": _base(), "unsubscribe_url": f"{_base()}/notifications/settings/"}
                 subject = translation.gettext("Your Plaza digest: %(n)d unread") % {"n": len(rows)}
-                _send(user, subject, context, "digest", None)
+                _send(user, subject, context, "digest", None, key=key)
+        except outbox.EmailInFlight:
+            raise
         except Exception:
-            _unclaim(claimed)
+            _unclaim(claimed, key)
             DigestLog.objects.filter(pk=log.pk).delete()
             raise
         DigestLog.objects.filter(pk=log.pk).update(items=len(rows))

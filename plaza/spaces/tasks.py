@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from plaza.core import outbox
 from plaza.core.tasks import retrying
 from plaza.spaces.models import Invitation
 
@@ -28,7 +29,9 @@ def send_invitation_email(invitation_id: int) -> None:
         subject = render_to_string("spaces/email/invitation_subject.txt", context).strip()
         text = render_to_string("spaces/email/invitation.txt", context)
         html = render_to_string("spaces/email/invitation.html", context)
-    send_mail(subject, text, None, [invitation.email], html_message=html)
+    message = EmailMultiAlternatives(subject, text, None, [invitation.email])
+    message.attach_alternative(html, "text/html")
+    outbox.send_once(f"invitation:{invitation.pk}", message)
 
 
 @task()
