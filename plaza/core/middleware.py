@@ -211,7 +211,9 @@ class IdempotencyMiddleware:
         if previous.secret:
             return error_response(
                 409,
-                _("This request already ran, and its answer held a secret that is not kept. Send a new request with a new Idempotency-Key."),
+                _(
+                    "This request already ran, and its answer held a secret that is not kept. Send a new request with a new Idempotency-Key."
+                ),
                 "conflict",
             )
         replay = HttpResponse(bytes(previous.body), status=previous.status, content_type=previous.content_type)

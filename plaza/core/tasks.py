@@ -188,10 +188,11 @@ def run_worker_forever(*, stop: threading.Event | None = None) -> None:
             close_old_connections()
             stop.wait(backoff)
             backoff = min(backoff * 2, 30.0)
+
+
 def start_embedded_worker() -> None:
     """One worker in a daemon thread of ``plaza serve`` (the embedded profile)."""
     threading.Thread(target=run_worker_forever, name="plaza-worker", daemon=True).start()
-
 
 
 @task()

@@ -42,8 +42,13 @@ def test_fifty_concurrent_requests_with_one_key_create_one_post(world, request):
         try:
             client = Client()
             start.wait()
-            response = client.post("/api/v1/spaces/acme/posts", json.dumps({"body": "only once"}),
-                                   content_type="application/json", HTTP_IDEMPOTENCY_KEY="twins", **auth)
+            response = client.post(
+                "/api/v1/spaces/acme/posts",
+                json.dumps({"body": "only once"}),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY="twins",
+                **auth,
+            )
             answers.append((response.status_code, json.loads(response.content)))
         except BaseException as exc:  # noqa: BLE001 — reported below
             errors.append(exc)
@@ -127,9 +132,13 @@ def test_token_creation_is_not_replayed_a_retry_is_409_and_nothing_keeps_the_tok
 @pytest.fixture
 def public_form(world):
     lovers = do_create_space(world.alice.user, name="Lovers", slug="lovers", visibility="public", join_policy="open")
-    case_type = do_create_case_type(space_access_for(world.alice.user, lovers), name="Check", submitters="anyone",
-                                    fields=[{"key": "what", "label": "What", "type": "text", "required": True}],
-                                    outcomes=["ok"])
+    case_type = do_create_case_type(
+        space_access_for(world.alice.user, lovers),
+        name="Check",
+        submitters="anyone",
+        fields=[{"key": "what", "label": "What", "type": "text", "required": True}],
+        outcomes=["ok"],
+    )
     return {"case_type_id": case_type.pk, "values": {"what": "a corked bottle"}}
 
 
@@ -137,12 +146,16 @@ def test_a_case_submission_retry_is_409_and_its_access_code_is_not_kept(public_f
     from plaza.cases.models import Case
 
     client = Client(HTTP_USER_AGENT="phone")
-    first = client.post("/api/v1/spaces/lovers/cases", public_form, content_type="application/json",
-                        HTTP_IDEMPOTENCY_KEY="case-1")
+    first = client.post(
+        "/api/v1/spaces/lovers/cases", public_form, content_type="application/json", HTTP_IDEMPOTENCY_KEY="case-1"
+    )
     assert first.status_code == 201
     _no_record_holds(first.json()["access_code"])
-    assert_error(client.post("/api/v1/spaces/lovers/cases", public_form, content_type="application/json",
-                             HTTP_IDEMPOTENCY_KEY="case-1"), 409, "conflict")
+    assert_error(
+        client.post("/api/v1/spaces/lovers/cases", public_form, content_type="application/json", HTTP_IDEMPOTENCY_KEY="case-1"),
+        409,
+        "conflict",
+    )
     assert Case.objects.count() == 1
 
 
@@ -153,7 +166,8 @@ def test_signed_out_callers_at_one_address_are_told_apart(public_form):
 
     for agent in ("phone", "laptop"):
         response = Client(HTTP_USER_AGENT=agent).post(
-            "/api/v1/spaces/lovers/cases", public_form, content_type="application/json", HTTP_IDEMPOTENCY_KEY="same")
+            "/api/v1/spaces/lovers/cases", public_form, content_type="application/json", HTTP_IDEMPOTENCY_KEY="same"
+        )
         assert response.status_code == 201
     assert Case.objects.count() == 2
     assert all(not r.owner.endswith("127.0.0.1") for r in IdempotencyRecord.objects.all())
@@ -162,8 +176,13 @@ def test_signed_out_callers_at_one_address_are_told_apart(public_form):
 def test_secret_ballots_still_keep_no_record(api, world):
     from plaza.polls.actions import do_create_poll
 
-    poll = do_create_poll(space_access_for(world.alice.user, world.acme), question="Red or white?",
-                          options=[{"text": "Red"}, {"text": "White"}], max_choices=1, ballot="secret")
+    poll = do_create_poll(
+        space_access_for(world.alice.user, world.acme),
+        question="Red or white?",
+        options=[{"text": "Red"}, {"text": "White"}],
+        max_choices=1,
+        ballot="secret",
+    )
     red = poll.options.order_by("position").first()
     assert api("bob").post(f"polls/{poll.pk}/votes", {"option_ids": [red.pk]}, HTTP_IDEMPOTENCY_KEY="v").status_code == 200
     assert not IdempotencyRecord.objects.exists()
