@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from plaza.core import realtime
 from plaza.core import cache as plaza_cache
+from plaza.core import realtime
 from plaza.core.testing import PASSWORD
 from plaza.feed.models import Comment, Post
 from plaza.notifications.tests.test_distributed import free_port
