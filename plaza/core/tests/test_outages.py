@@ -7,7 +7,13 @@ with the production profile's own backends, so these tests run in every profile.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import shutil
+import subprocess
+
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.cache import cache
 
 from plaza.core import cache as plaza_cache
@@ -74,3 +80,56 @@ def test_sign_in_works_while_redis_is_down(api, world, redis_down):
 
     page = Client().post("/accounts/login/", {"login": world.bob.user.email, "password": PASSWORD})
     assert page.status_code == 302, page.content[:500]
+
+
+needs_redis_server = pytest.mark.skipif(
+    not shutil.which("redis-server"),
+    reason="NEEDS redis-server ON PATH (CI has it): the socket-recovery test starts its own Redis",
+)
+
+
+@needs_redis_server
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_opens_while_redis_is_down_and_hears_events_once_it_is_back(settings, tmp_path):
+    from channels.testing.websocket import WebsocketCommunicator
+
+    from plaza.asgi import application
+    from plaza.core.realtime import _send_now, user_group
+    from plaza.core.testing import build_world
+
+    world = build_world()
+    port = free_port()
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "plaza.core.layers.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": f"redis://127.0.0.1:{port}/0", "socket_timeout": None, "socket_connect_timeout": 2}],
+                "prefix": "recover:",
+            },
+        }
+    }
+    event = {"type": "deliver", "event": {"type": "notification.count", "count": 7}, "space_id": None, "team_id": None}
+    event["text"] = json.dumps(event["event"])
+
+    async def scenario() -> None:
+        comm = WebsocketCommunicator(application, f"/ws/?token={world.bob.token}", headers=[(b"host", b"127.0.0.1:8000")])
+        connected, _ = await comm.connect(timeout=10)
+        assert connected, "a socket opens while Redis is down"
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            deadline = asyncio.get_running_loop().time() + 30
+            while True:  # publish until the socket's deferred subscription is in place
+                assert asyncio.get_running_loop().time() < deadline, "the socket never heard the event"
+                await asyncio.to_thread(_send_now, [(user_group(world.bob.user.pk), event)])
+                if not await comm.receive_nothing(timeout=0.5):
+                    assert await comm.receive_json_from() == {"type": "notification.count", "count": 7}
+                    break
+            await comm.disconnect()
+        finally:
+            redis.terminate()
+            redis.wait()
+
+    async_to_sync(scenario)()
