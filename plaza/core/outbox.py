@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from plaza.core.models import OutboundEmail
@@ -54,6 +55,14 @@ def reserve(key: str, *, data: dict[str, Any] | None = None) -> bool:
 def unsent(key: str) -> OutboundEmail | None:
     """The row of an email reserved or claimed but not accepted by the server yet."""
     return OutboundEmail.objects.filter(key=key, sent_at__isnull=True).first()
+
+
+def unsent_keys(prefix: str) -> list[str]:
+    """Keys starting with ``prefix`` of emails reserved or claimed, never accepted by the
+    server, and not claimed by a live sender (no claim, or one older than a lease)."""
+    stale = timezone.now() - lease()
+    rows = OutboundEmail.objects.filter(key__startswith=prefix, sent_at__isnull=True)
+    return list(rows.filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)).values_list("key", flat=True))
 
 
 def release(key: str) -> None:

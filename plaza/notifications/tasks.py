@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
@@ -145,16 +146,20 @@ def send_digests(now_iso: str | None = None) -> int:
 
     now = datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     pending = Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
-    zones = set(User.objects.filter(notifications__in=pending, is_active=True).values_list("timezone", flat=True).distinct())
+    # People whose digest a run that died took but never sent: all their notifications are
+    # taken (not pending), yet their digest is owed.
+    owed = set(outbox.unsent_keys("digest:"))
+    people = User.objects.filter(Q(notifications__in=pending) | Q(pk__in={int(k.split(":")[1]) for k in owed}), is_active=True)
+    zones = set(people.values_list("timezone", flat=True).distinct())
     due_zones = [tz for tz in zones if _local_digest_due(tz, now)]
     sent = 0
-    for user in User.objects.filter(timezone__in=due_zones, is_active=True, notifications__in=pending).distinct():
+    for user in people.filter(timezone__in=due_zones).distinct():
         local_date = now.astimezone(zoneinfo.ZoneInfo(user.timezone)).date()
         off = set(NotificationSetting.objects.filter(user=user, mode="off").values_list("kind", flat=True))
         ids = list(pending.filter(recipient=user).exclude(kind__in=off).values_list("pk", flat=True))
-        if not ids:
-            continue
         key = f"digest:{user.pk}:{local_date.isoformat()}"
+        if not ids and key not in owed:
+            continue
         try:
             with transaction.atomic():
                 log = DigestLog.objects.create(user=user, date=local_date)
@@ -164,7 +169,7 @@ def send_digests(now_iso: str | None = None) -> int:
             claimed = _resume(key)
             log = DigestLog.objects.get(user=user, date=local_date)
         else:
-            claimed = _claim(ids, key)
+            claimed = _claim(ids, key) if ids else []
         if not claimed:
             continue
         try:
