@@ -56,6 +56,7 @@ AUDIT_LABELS = {
     "member.join_invitation": gettext_lazy("Joined by invitation"),
     "member.join_approved": gettext_lazy("Join request approved"),
     "member.import": gettext_lazy("Imported members"),
+    "space.export": gettext_lazy("Exported the space"),
     "invitation.create": gettext_lazy("Created an invitation"),
     "invitation.revoke": gettext_lazy("Revoked an invitation"),
     "join_request.create": gettext_lazy("Asked to join"),
@@ -77,6 +78,7 @@ TARGET_LABELS = {
     "invitation": gettext_lazy("Invitation"),
     "joinrequest": gettext_lazy("Join request"),
     "memberimport": gettext_lazy("Import"),
+    "export": gettext_lazy("Export"),
 }
 
 IMPORT_RESULT_LABELS = {
