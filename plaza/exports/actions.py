@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, PlazaError
@@ -48,11 +49,15 @@ def do_request_space_export(acc: SpaceAccess) -> Export:
     same admin is returned instead of a second."""
     if not acc.is_admin:
         raise Forbidden()
-    running = Export.objects.filter(kind=ExportKind.SPACE, space=acc.space, requested_by=acc.user, status__in=ACTIVE_STATUSES).first()
+    running = Export.objects.filter(
+        kind=ExportKind.SPACE, space=acc.space, requested_by=acc.user, status__in=ACTIVE_STATUSES
+    ).first()
     if running is not None:
         return running
     now = timezone.now()
-    export = Export.objects.create(kind=ExportKind.SPACE, space=acc.space, requested_by=acc.user, created=now, expires_at=now + EXPORT_TTL)
+    export = Export.objects.create(
+        kind=ExportKind.SPACE, space=acc.space, requested_by=acc.user, created=now, expires_at=now + EXPORT_TTL
+    )
     audit.record(space=acc.space, actor=acc.user, action="space.export", target=export)
     return _queue(export)
 
@@ -77,7 +82,7 @@ def _parts(export: Export) -> list[collect.Part]:
     except PlazaError:
         acc = None
     if acc is None or not acc.is_admin:
-        raise Forbidden("The requester is no longer an admin of the space.")
+        raise Forbidden(gettext_noop("The requester is no longer an admin of the space."))
     return collect.space_parts(acc)
 
 
@@ -103,23 +108,39 @@ def do_run_export(export_id: int) -> Export | None:
                     zf.writestr(part.name, _dump(part.build(files)))
                     Export.objects.filter(pk=export.pk).update(done_steps=number)
                 missing = _copy_files(zf, files)
-                zf.writestr("manifest.json", _dump({
-                    "plaza:export": export.pk, "plaza:kind": export.kind,
-                    "plaza:space": export.space.slug if export.space else None,
-                    "plaza:requestedBy": collect.person(export.requested_by), "published": collect.when(timezone.now()),
-                    "plaza:parts": [p.name for p in parts], "plaza:files": sorted(set(files.refs) - set(missing)),
-                    "plaza:missingFiles": missing,
-                }))
+                zf.writestr(
+                    "manifest.json",
+                    _dump(
+                        {
+                            "plaza:export": export.pk,
+                            "plaza:kind": export.kind,
+                            "plaza:space": export.space.slug if export.space else None,
+                            "plaza:requestedBy": collect.person(export.requested_by),
+                            "published": collect.when(timezone.now()),
+                            "plaza:parts": [p.name for p in parts],
+                            "plaza:files": sorted(set(files.refs) - set(missing)),
+                            "plaza:missingFiles": missing,
+                        }
+                    ),
+                )
             size = tmp.tell()
             tmp.seek(0)
             export.file.save(f"{secrets.token_urlsafe(24)}.zip", File(tmp), save=False)
-        transition_export(export, ExportStatus.DONE, file=export.file.name, size=size, done_steps=total, total_steps=total,
-                          finished_at=timezone.now())
+        transition_export(
+            export,
+            ExportStatus.DONE,
+            file=export.file.name,
+            size=size,
+            done_steps=total,
+            total_steps=total,
+            finished_at=timezone.now(),
+        )
     except Exception as exc:  # noqa: BLE001 — any failure is the export's, shown on its page
         logger.exception("export %s failed", export.pk)
         export.refresh_from_db()
         if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
-            message = exc.message() if isinstance(exc, PlazaError) else "The export could not be written."
+            # Kept in English and translated when shown (the task runs in no one's language).
+            message = exc.message() if isinstance(exc, PlazaError) else gettext_noop("The export could not be written.")
             transition_export(export, ExportStatus.FAILED, error=message[:200], finished_at=timezone.now())
     return export
 

@@ -28,9 +28,15 @@ def download_path(export: Export) -> str:
 def export_out(request: HttpRequest, export: Export) -> dict[str, Any]:
     done = export.status == ExportStatus.DONE
     return {
-        "id": export.pk, "kind": export.kind, "space": export.space.slug if export.space else None, "status": export.status,
-        "progress": export.percent, "created_at": export.created, "expires_at": export.expires_at,
-        "size": export.size if done else None, "url": request.build_absolute_uri(download_path(export)) if done else None,
+        "id": export.pk,
+        "kind": export.kind,
+        "space": export.space.slug if export.space else None,
+        "status": export.status,
+        "progress": export.percent,
+        "created_at": export.created,
+        "expires_at": export.expires_at,
+        "size": export.size if done else None,
+        "url": request.build_absolute_uri(download_path(export)) if done else None,
     }
 
 
@@ -56,10 +62,16 @@ def get_export(request: HttpRequest, export_id: int) -> Any:
     return export_out(request, access_export(request.auth, export_id))
 
 
-@router.get("/exports/{int:export_id}/download", url_name="export_download",
-            response={200: None, **errors(401, 404)}, openapi_extra={
-                "responses": {200: {"description": "The zip.", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
-            })
+@router.get(
+    "/exports/{int:export_id}/download",
+    url_name="export_download",
+    response={200: None, **errors(401, 404)},
+    openapi_extra={
+        "responses": {
+            200: {"description": "The zip.", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
+        }
+    },
+)
 def download_export(request: HttpRequest, export_id: int) -> FileResponse:
     export = access_export(request.auth, export_id)
     if export.status != ExportStatus.DONE or not export.file:

@@ -85,8 +85,15 @@ def _attachments(files: Files, rows: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
     for att in rows:
         path = files.add("upload", att.pk, att.file, att.name, att.content_type)
-        out.append({"type": "Image" if att.is_image else "Document", "name": att.name, "mediaType": att.content_type,
-                    "plaza:size": att.size, "url": path})
+        out.append(
+            {
+                "type": "Image" if att.is_image else "Document",
+                "name": att.name,
+                "mediaType": att.content_type,
+                "plaza:size": att.size,
+                "url": path,
+            }
+        )
     return out
 
 
@@ -118,9 +125,17 @@ def space_parts(acc: SpaceAccess) -> list[Part]:
 
 def _space(acc: SpaceAccess) -> dict[str, Any]:
     s = acc.space
-    return {"@context": AS_CONTEXT, "type": "Group", "id": iri(f"/s/{s.slug}/"), "name": s.name, "summary": s.description,
-            "published": when(s.created), "plaza:slug": s.slug, "plaza:visibility": s.visibility,
-            "plaza:joinPolicy": s.join_policy}
+    return {
+        "@context": AS_CONTEXT,
+        "type": "Group",
+        "id": iri(f"/s/{s.slug}/"),
+        "name": s.name,
+        "summary": s.description,
+        "published": when(s.created),
+        "plaza:slug": s.slug,
+        "plaza:visibility": s.visibility,
+        "plaza:joinPolicy": s.join_policy,
+    }
 
 
 def _members(acc: SpaceAccess) -> dict[str, Any]:
@@ -137,11 +152,20 @@ def _teams(acc: SpaceAccess) -> dict[str, Any]:
     for tm in TeamMembership.objects.filter(space=acc.space).select_related("user").order_by("created", "pk"):
         members[tm.team_id].append({**person(tm.user), "plaza:role": tm.role})  # type: ignore[dict-item]
     teams = Team.objects.filter(space=acc.space).order_by("created", "pk")
-    return collection([
-        {"type": "Group", "id": iri(f"/s/{acc.space.slug}/teams/{t.pk}/"), "name": t.name, "summary": t.description,
-         "published": when(t.created), "plaza:visibility": t.visibility, "plaza:members": members[t.pk]}
-        for t in teams
-    ])
+    return collection(
+        [
+            {
+                "type": "Group",
+                "id": iri(f"/s/{acc.space.slug}/teams/{t.pk}/"),
+                "name": t.name,
+                "summary": t.description,
+                "published": when(t.created),
+                "plaza:visibility": t.visibility,
+                "plaza:members": members[t.pk],
+            }
+            for t in teams
+        ]
+    )
 
 
 def _post_iri(post_id: int) -> str:
@@ -152,15 +176,25 @@ def _posts(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     from plaza.feed.access import space_posts_q
     from plaza.feed.models import Attachment, Comment, Like, Post
 
-    posts = list(Post.objects.filter(space_posts_q(acc), space=acc.space, deleted=False)
-                 .select_related("author", "shared_post").order_by("created", "pk"))
+    posts = list(
+        Post.objects.filter(space_posts_q(acc), space=acc.space, deleted=False)
+        .select_related("author", "shared_post")
+        .order_by("created", "pk")
+    )
     ids = [p.pk for p in posts]
     comments: dict[int, list[Any]] = defaultdict(list)
     for c in Comment.objects.filter(space=acc.space, post_id__in=ids).select_related("author").order_by("created", "pk"):
-        comments[c.post_id].append({"type": "Note", "id": iri(f"/p/{c.post_id}/#comment-{c.pk}"), "attributedTo": person(c.author),
-                                    "content": c.html, "source": {"content": c.body, "mediaType": "text/markdown"},
-                                    "published": when(c.created), "inReplyTo": iri(f"/p/{c.post_id}/#comment-{c.reply_to_id}")
-                                    if c.reply_to_id else _post_iri(c.post_id)})
+        comments[c.post_id].append(
+            {
+                "type": "Note",
+                "id": iri(f"/p/{c.post_id}/#comment-{c.pk}"),
+                "attributedTo": person(c.author),
+                "content": c.html,
+                "source": {"content": c.body, "mediaType": "text/markdown"},
+                "published": when(c.created),
+                "inReplyTo": iri(f"/p/{c.post_id}/#comment-{c.reply_to_id}") if c.reply_to_id else _post_iri(c.post_id),
+            }
+        )
     likes: dict[int, list[Any]] = defaultdict(list)
     for like in Like.objects.filter(space=acc.space, post_id__in=ids).select_related("user").order_by("created", "pk"):
         likes[like.post_id].append({"type": "Like", "actor": person(like.user), "published": when(like.created)})
@@ -170,9 +204,15 @@ def _posts(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     items = []
     for p in posts:
         item: dict[str, Any] = {
-            "type": "Note", "id": _post_iri(p.pk), "attributedTo": person(p.author), "content": p.html,
-            "source": {"content": p.body, "mediaType": "text/markdown"}, "published": when(p.created),
-            "updated": when(p.edited_at), "plaza:team": p.team_id, "attachment": _attachments(files, atts[p.pk]),
+            "type": "Note",
+            "id": _post_iri(p.pk),
+            "attributedTo": person(p.author),
+            "content": p.html,
+            "source": {"content": p.body, "mediaType": "text/markdown"},
+            "published": when(p.created),
+            "updated": when(p.edited_at),
+            "plaza:team": p.team_id,
+            "attachment": _attachments(files, atts[p.pk]),
             "replies": {"type": "Collection", "totalItems": len(comments[p.pk]), "items": comments[p.pk]},
             "likes": {"type": "Collection", "totalItems": len(likes[p.pk]), "items": likes[p.pk]},
         }
@@ -193,14 +233,24 @@ def _blogs(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     items = []
     for b in blogs:
         cover = _attachments(files, [b.cover]) if b.cover_id and b.cover else []
-        items.append({
-            "type": "Article", "id": iri(f"/b/{b.pk}/"), "name": b.title,
-            "attributedTo": {"type": "Group", "name": acc.space.name} if b.as_space else person(b.author),
-            "content": b.html, "source": {"content": b.body, "mediaType": "text/markdown"},
-            "published": when(b.published_at), "updated": when(b.edited_at), "tag": [{"type": "Hashtag", "name": t} for t in b.tags],
-            "image": cover[0] if cover else None, "plaza:status": b.status, "plaza:team": b.team_id,
-            "plaza:author": person(b.author), "plaza:post": _post_iri(b.post_id) if b.post_id else None,
-        })
+        items.append(
+            {
+                "type": "Article",
+                "id": iri(f"/b/{b.pk}/"),
+                "name": b.title,
+                "attributedTo": {"type": "Group", "name": acc.space.name} if b.as_space else person(b.author),
+                "content": b.html,
+                "source": {"content": b.body, "mediaType": "text/markdown"},
+                "published": when(b.published_at),
+                "updated": when(b.edited_at),
+                "tag": [{"type": "Hashtag", "name": t} for t in b.tags],
+                "image": cover[0] if cover else None,
+                "plaza:status": b.status,
+                "plaza:team": b.team_id,
+                "plaza:author": person(b.author),
+                "plaza:post": _post_iri(b.post_id) if b.post_id else None,
+            }
+        )
     return collection(items)
 
 
@@ -208,21 +258,41 @@ def _announcements(acc: SpaceAccess) -> dict[str, Any]:
     from plaza.announcements.access import space_announcements_q
     from plaza.announcements.models import Announcement, AnnouncementRecipient
 
-    annc = list(Announcement.objects.filter(space_announcements_q(acc), space=acc.space)
-                .select_related("author", "category").order_by("created", "pk"))
+    annc = list(
+        Announcement.objects.filter(space_announcements_q(acc), space=acc.space)
+        .select_related("author", "category")
+        .order_by("created", "pk")
+    )
     receipts: dict[int, list[Any]] = defaultdict(list)
-    for r in (AnnouncementRecipient.objects.filter(space=acc.space, announcement_id__in=[a.pk for a in annc])
-              .select_related("user").order_by("pk")):
-        receipts[r.announcement_id].append({"actor": person(r.user), "plaza:readAt": when(r.read_at),
-                                            "plaza:acknowledgedAt": when(r.acknowledged_at)})
-    return collection([
-        {"type": "Note", "id": iri(f"/a/{a.pk}/"), "name": a.title, "attributedTo": person(a.author),
-         "content": a.html, "source": {"content": a.body, "mediaType": "text/markdown"}, "published": when(a.created),
-         "updated": when(a.edited_at), "plaza:status": a.status, "plaza:category": a.category.name if a.category else None,
-         "plaza:requireAck": a.require_ack, "plaza:teams": a.team_ids, "plaza:people": a.user_ids,
-         "plaza:receipts": receipts[a.pk]}
-        for a in annc
-    ])
+    for r in (
+        AnnouncementRecipient.objects.filter(space=acc.space, announcement_id__in=[a.pk for a in annc])
+        .select_related("user")
+        .order_by("pk")
+    ):
+        receipts[r.announcement_id].append(
+            {"actor": person(r.user), "plaza:readAt": when(r.read_at), "plaza:acknowledgedAt": when(r.acknowledged_at)}
+        )
+    return collection(
+        [
+            {
+                "type": "Note",
+                "id": iri(f"/a/{a.pk}/"),
+                "name": a.title,
+                "attributedTo": person(a.author),
+                "content": a.html,
+                "source": {"content": a.body, "mediaType": "text/markdown"},
+                "published": when(a.created),
+                "updated": when(a.edited_at),
+                "plaza:status": a.status,
+                "plaza:category": a.category.name if a.category else None,
+                "plaza:requireAck": a.require_ack,
+                "plaza:teams": a.team_ids,
+                "plaza:people": a.user_ids,
+                "plaza:receipts": receipts[a.pk],
+            }
+            for a in annc
+        ]
+    )
 
 
 def _events(acc: SpaceAccess) -> dict[str, Any]:
@@ -231,17 +301,39 @@ def _events(acc: SpaceAccess) -> dict[str, Any]:
 
     events = list(Event.objects.filter(space_events_q(acc)).select_related("organiser").order_by("starts_at", "pk"))
     attendees: dict[int, list[Any]] = defaultdict(list)
-    for a in Attendee.objects.filter(space=acc.space, event_id__in=[e.pk for e in events]).select_related("user").order_by("created", "pk"):
-        attendees[a.event_id].append({"actor": person(a.user), "plaza:status": a.status, "plaza:respondedAt": when(a.responded_at)})
-    return collection([
-        {"type": "Event", "id": iri(f"/events/{e.pk}/"), "name": e.title, "attributedTo": person(e.organiser),
-         "content": e.html, "source": {"content": e.description, "mediaType": "text/markdown"},
-         "startTime": when(e.starts_at), "endTime": when(e.ends_at), "published": when(e.created),
-         "location": {"type": "Place", "name": e.location} if e.location else None, "url": e.online_url or None,
-         "plaza:timezone": e.timezone, "plaza:allDay": e.all_day, "plaza:capacity": e.capacity,
-         "plaza:enrollment": e.enrollment, "plaza:state": e.state, "plaza:team": e.team_id, "plaza:attendees": attendees[e.pk]}
-        for e in events
-    ])
+    for a in (
+        Attendee.objects.filter(space=acc.space, event_id__in=[e.pk for e in events])
+        .select_related("user")
+        .order_by("created", "pk")
+    ):
+        attendees[a.event_id].append(
+            {"actor": person(a.user), "plaza:status": a.status, "plaza:respondedAt": when(a.responded_at)}
+        )
+    return collection(
+        [
+            {
+                "type": "Event",
+                "id": iri(f"/events/{e.pk}/"),
+                "name": e.title,
+                "attributedTo": person(e.organiser),
+                "content": e.html,
+                "source": {"content": e.description, "mediaType": "text/markdown"},
+                "startTime": when(e.starts_at),
+                "endTime": when(e.ends_at),
+                "published": when(e.created),
+                "location": {"type": "Place", "name": e.location} if e.location else None,
+                "url": e.online_url or None,
+                "plaza:timezone": e.timezone,
+                "plaza:allDay": e.all_day,
+                "plaza:capacity": e.capacity,
+                "plaza:enrollment": e.enrollment,
+                "plaza:state": e.state,
+                "plaza:team": e.team_id,
+                "plaza:attendees": attendees[e.pk],
+            }
+            for e in events
+        ]
+    )
 
 
 def _polls(acc: SpaceAccess, files: Files) -> dict[str, Any]:
@@ -275,13 +367,23 @@ def _polls(acc: SpaceAccess, files: Files) -> dict[str, Any]:
             if o.image_id in uploads:
                 entry["image"] = _attachments(files, [uploads[o.image_id]])[0]
             opts.append(entry)
-        items.append({
-            "type": "Question", "id": iri(f"/polls/{p.pk}/"), "name": p.question, "content": p.question,
-            "attributedTo": person(p.author), "published": when(p.created),
-            "endTime": when(p.closes_at), "closed": when(p.closed_at) if p.closed_at else p.closed,
-            "anyOf" if p.max_choices > 1 else "oneOf": opts, "votersCount": p.voter_count,
-            "plaza:ballot": p.ballot, "plaza:resultsShown": shown, "plaza:team": p.team_id,
-        })
+        items.append(
+            {
+                "type": "Question",
+                "id": iri(f"/polls/{p.pk}/"),
+                "name": p.question,
+                "content": p.question,
+                "attributedTo": person(p.author),
+                "published": when(p.created),
+                "endTime": when(p.closes_at),
+                "closed": when(p.closed_at) if p.closed_at else p.closed,
+                "anyOf" if p.max_choices > 1 else "oneOf": opts,
+                "votersCount": p.voter_count,
+                "plaza:ballot": p.ballot,
+                "plaza:resultsShown": shown,
+                "plaza:team": p.team_id,
+            }
+        )
     return collection(items)
 
 
@@ -293,19 +395,37 @@ def _products(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     uploads = _uploads_by_id([i for p in products for i in p.image_ids] + [e.logo_id for e in exhibitors if e.logo_id])
     by_exhibitor: dict[int, list[Any]] = defaultdict(list)
     for p in products:
-        by_exhibitor[p.exhibitor_id].append({
-            "type": "Object", "id": iri(f"/products/{p.pk}/"), "name": p.name, "content": p.description,
-            "published": when(p.created), "updated": when(p.updated), "plaza:category": p.category, "plaza:specs": p.specs,
-            "plaza:price": str(p.price) if p.price is not None else None, "plaza:currency": p.currency, "plaza:status": p.status,
-            "image": _attachments(files, [uploads[i] for i in p.image_ids if i in uploads]),
-        })
-    return collection([
-        {"type": "Organization", "name": e.name, "summary": e.description, "published": when(e.created),
-         "plaza:contact": e.contact, "plaza:managers": [person(u) for u in e.managers.all()],
-         "icon": _attachments(files, [uploads[e.logo_id]])[0] if e.logo_id in uploads else None,
-         "plaza:products": by_exhibitor[e.pk]}
-        for e in exhibitors
-    ])
+        by_exhibitor[p.exhibitor_id].append(
+            {
+                "type": "Object",
+                "id": iri(f"/products/{p.pk}/"),
+                "name": p.name,
+                "content": p.description,
+                "published": when(p.created),
+                "updated": when(p.updated),
+                "plaza:category": p.category,
+                "plaza:specs": p.specs,
+                "plaza:price": str(p.price) if p.price is not None else None,
+                "plaza:currency": p.currency,
+                "plaza:status": p.status,
+                "image": _attachments(files, [uploads[i] for i in p.image_ids if i in uploads]),
+            }
+        )
+    return collection(
+        [
+            {
+                "type": "Organization",
+                "name": e.name,
+                "summary": e.description,
+                "published": when(e.created),
+                "plaza:contact": e.contact,
+                "plaza:managers": [person(u) for u in e.managers.all()],
+                "icon": _attachments(files, [uploads[e.logo_id]])[0] if e.logo_id in uploads else None,
+                "plaza:products": by_exhibitor[e.pk],
+            }
+            for e in exhibitors
+        ]
+    )
 
 
 def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
@@ -313,17 +433,31 @@ def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     from plaza.cases.models import Case, CaseEvent
     from plaza.feed.models import Attachment
 
-    cases = list(Case.objects.filter(reviewable_q(acc), space=acc.space)
-                 .select_related("case_type", "assignee", "submitted_by").order_by("created", "pk"))
+    cases = list(
+        Case.objects.filter(reviewable_q(acc), space=acc.space)
+        .select_related("case_type", "assignee", "submitted_by")
+        .order_by("created", "pk")
+    )
     ids = [c.pk for c in cases]
     timeline: dict[int, list[Any]] = defaultdict(list)
     event_ids = []
     for ev in CaseEvent.objects.filter(space=acc.space, case_id__in=ids).select_related("actor").order_by("created", "pk"):
         event_ids.append(ev.pk)
-        timeline[ev.case_id].append({"type": "Activity", "plaza:kind": ev.kind, "plaza:status": ev.status, "content": ev.body,
-                                     "plaza:public": ev.public, "actor": person(ev.actor), "published": when(ev.created),
-                                     "plaza:data": ev.data})
-    claimed = Attachment.objects.filter(Q(claimed_kind="case", claimed_id__in=ids) | Q(claimed_kind="case_event", claimed_id__in=event_ids))
+        timeline[ev.case_id].append(
+            {
+                "type": "Activity",
+                "plaza:kind": ev.kind,
+                "plaza:status": ev.status,
+                "content": ev.body,
+                "plaza:public": ev.public,
+                "actor": person(ev.actor),
+                "published": when(ev.created),
+                "plaza:data": ev.data,
+            }
+        )
+    claimed = Attachment.objects.filter(
+        Q(claimed_kind="case", claimed_id__in=ids) | Q(claimed_kind="case_event", claimed_id__in=event_ids)
+    )
     uploads: dict[int, list[Any]] = defaultdict(list)
     event_case = {}
     for ev_id, case_id in CaseEvent.objects.filter(pk__in=event_ids).values_list("pk", "case_id"):
@@ -332,15 +466,29 @@ def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
         case_id = att.claimed_id if att.claimed_kind == "case" else event_case.get(att.claimed_id)  # type: ignore[arg-type]
         if case_id is not None:
             uploads[case_id].append(att)
-    return collection([
-        {"type": "Object", "id": iri(f"/s/{acc.space.slug}/cases/{c.number}/"), "name": c.number,
-         "published": when(c.created), "updated": when(c.updated), "plaza:type": c.case_type.name, "plaza:values": c.values,
-         "plaza:contactEmail": c.contact_email, "plaza:status": c.status, "plaza:outcome": c.outcome,
-         "plaza:assignee": person(c.assignee), "plaza:submittedBy": person(c.submitted_by), "plaza:dueAt": when(c.due_at),
-         "plaza:concludedAt": when(c.concluded_at), "plaza:timeline": timeline[c.pk],
-         "attachment": _attachments(files, uploads[c.pk])}
-        for c in cases
-    ])
+    return collection(
+        [
+            {
+                "type": "Object",
+                "id": iri(f"/s/{acc.space.slug}/cases/{c.number}/"),
+                "name": c.number,
+                "published": when(c.created),
+                "updated": when(c.updated),
+                "plaza:type": c.case_type.name,
+                "plaza:values": c.values,
+                "plaza:contactEmail": c.contact_email,
+                "plaza:status": c.status,
+                "plaza:outcome": c.outcome,
+                "plaza:assignee": person(c.assignee),
+                "plaza:submittedBy": person(c.submitted_by),
+                "plaza:dueAt": when(c.due_at),
+                "plaza:concludedAt": when(c.concluded_at),
+                "plaza:timeline": timeline[c.pk],
+                "attachment": _attachments(files, uploads[c.pk]),
+            }
+            for c in cases
+        ]
+    )
 
 
 # --- a person -----------------------------------------------------------------------------
@@ -366,8 +514,15 @@ def personal_parts(user: Any) -> list[Part]:
 
 def _profile(user: Any, files: Files) -> dict[str, Any]:
     avatar = files.add("avatar", user.pk, user.avatar, "avatar" + (user.avatar.name[-4:] if user.avatar else ""), "image/*")
-    return {"@context": AS_CONTEXT, **person(user), "plaza:email": user.email, "plaza:language": user.language,  # type: ignore[dict-item]
-            "plaza:timezone": user.timezone, "published": when(user.date_joined), "icon": avatar}
+    return {
+        "@context": AS_CONTEXT,
+        **person(user),
+        "plaza:email": user.email,
+        "plaza:language": user.language,  # type: ignore[dict-item]
+        "plaza:timezone": user.timezone,
+        "published": when(user.date_joined),
+        "icon": avatar,
+    }
 
 
 def _memberships(user: Any) -> dict[str, Any]:
@@ -375,12 +530,22 @@ def _memberships(user: Any) -> dict[str, Any]:
 
     teams: dict[int, list[Any]] = defaultdict(list)
     for tm in TeamMembership.objects.filter(user=user).select_related("team").order_by("created", "pk"):
-        teams[tm.space_id].append({"type": "Group", "name": tm.team.name, "plaza:role": tm.role, "plaza:joined": when(tm.created)})
-    return collection([
-        {"type": "Group", "id": iri(f"/s/{m.space.slug}/"), "name": m.space.name, "plaza:role": m.role,
-         "plaza:joined": when(m.created), "plaza:teams": teams[m.space_id]}
-        for m in Membership.objects.filter(user=user).select_related("space").order_by("created", "pk")
-    ])
+        teams[tm.space_id].append(
+            {"type": "Group", "name": tm.team.name, "plaza:role": tm.role, "plaza:joined": when(tm.created)}
+        )
+    return collection(
+        [
+            {
+                "type": "Group",
+                "id": iri(f"/s/{m.space.slug}/"),
+                "name": m.space.name,
+                "plaza:role": m.role,
+                "plaza:joined": when(m.created),
+                "plaza:teams": teams[m.space_id],
+            }
+            for m in Membership.objects.filter(user=user).select_related("space").order_by("created", "pk")
+        ]
+    )
 
 
 def _my_posts(user: Any, files: Files) -> dict[str, Any]:
@@ -390,30 +555,54 @@ def _my_posts(user: Any, files: Files) -> dict[str, Any]:
     atts: dict[int, list[Any]] = defaultdict(list)
     for att in Attachment.objects.filter(post_id__in=[p.pk for p in posts], uploader=user).order_by("pk"):
         atts[att.post_id].append(att)  # type: ignore[index]
-    return collection([
-        {"type": "Note", "id": _post_iri(p.pk), "attributedTo": person(user), "content": p.html,
-         "source": {"content": p.body, "mediaType": "text/markdown"}, "published": when(p.created), "updated": when(p.edited_at),
-         "context": p.space.name, "plaza:likes": p.like_count, "plaza:comments": p.comment_count,
-         "attachment": _attachments(files, atts[p.pk])}
-        for p in posts
-    ])
+    return collection(
+        [
+            {
+                "type": "Note",
+                "id": _post_iri(p.pk),
+                "attributedTo": person(user),
+                "content": p.html,
+                "source": {"content": p.body, "mediaType": "text/markdown"},
+                "published": when(p.created),
+                "updated": when(p.edited_at),
+                "context": p.space.name,
+                "plaza:likes": p.like_count,
+                "plaza:comments": p.comment_count,
+                "attachment": _attachments(files, atts[p.pk]),
+            }
+            for p in posts
+        ]
+    )
 
 
 def _my_comments(user: Any) -> dict[str, Any]:
     from plaza.feed.models import Comment
 
-    return collection([
-        {"type": "Note", "id": iri(f"/p/{c.post_id}/#comment-{c.pk}"), "attributedTo": person(user), "content": c.html,
-         "source": {"content": c.body, "mediaType": "text/markdown"}, "published": when(c.created), "inReplyTo": _post_iri(c.post_id)}
-        for c in Comment.objects.filter(author=user).order_by("created", "pk")
-    ])
+    return collection(
+        [
+            {
+                "type": "Note",
+                "id": iri(f"/p/{c.post_id}/#comment-{c.pk}"),
+                "attributedTo": person(user),
+                "content": c.html,
+                "source": {"content": c.body, "mediaType": "text/markdown"},
+                "published": when(c.created),
+                "inReplyTo": _post_iri(c.post_id),
+            }
+            for c in Comment.objects.filter(author=user).order_by("created", "pk")
+        ]
+    )
 
 
 def _my_likes(user: Any) -> dict[str, Any]:
     from plaza.feed.models import Like
 
-    return collection([{"type": "Like", "actor": person(user), "object": _post_iri(like.post_id), "published": when(like.created)}
-                       for like in Like.objects.filter(user=user).order_by("created", "pk")])
+    return collection(
+        [
+            {"type": "Like", "actor": person(user), "object": _post_iri(like.post_id), "published": when(like.created)}
+            for like in Like.objects.filter(user=user).order_by("created", "pk")
+        ]
+    )
 
 
 def _my_blogs(user: Any, files: Files) -> dict[str, Any]:
@@ -422,10 +611,20 @@ def _my_blogs(user: Any, files: Files) -> dict[str, Any]:
     items = []
     for b in Blog.objects.filter(author=user).select_related("space", "cover").order_by("created", "pk"):
         cover = _attachments(files, [b.cover]) if b.cover_id and b.cover else []
-        items.append({"type": "Article", "name": b.title, "attributedTo": person(user), "content": b.html,
-                      "source": {"content": b.body, "mediaType": "text/markdown"}, "published": when(b.published_at),
-                      "updated": when(b.edited_at), "context": b.space.name, "plaza:status": b.status,
-                      "image": cover[0] if cover else None})
+        items.append(
+            {
+                "type": "Article",
+                "name": b.title,
+                "attributedTo": person(user),
+                "content": b.html,
+                "source": {"content": b.body, "mediaType": "text/markdown"},
+                "published": when(b.published_at),
+                "updated": when(b.edited_at),
+                "context": b.space.name,
+                "plaza:status": b.status,
+                "image": cover[0] if cover else None,
+            }
+        )
     return collection(items)
 
 
@@ -443,66 +642,118 @@ def _my_mail(user: Any, files: Files) -> dict[str, Any]:
     for att in Attachment.objects.filter(message_id__in=ids).order_by("pk"):
         path = files.add("mail", att.pk, att.file, att.name, att.content_type)
         atts[att.message_id].append({"type": "Document", "name": att.name, "mediaType": att.content_type, "url": path})
-    return collection([
-        {"type": "Note", "name": d.message.subject, "attributedTo": person(d.message.sender), "to": to[d.message_id],
-         "cc": cc[d.message_id], "content": d.message.html, "source": {"content": d.message.body, "mediaType": "text/markdown"},
-         "published": when(d.message.created), "plaza:folder": d.folder, "plaza:thread": d.message.thread_id,
-         "attachment": atts[d.message_id]}
-        for d in mine
-    ])
+    return collection(
+        [
+            {
+                "type": "Note",
+                "name": d.message.subject,
+                "attributedTo": person(d.message.sender),
+                "to": to[d.message_id],
+                "cc": cc[d.message_id],
+                "content": d.message.html,
+                "source": {"content": d.message.body, "mediaType": "text/markdown"},
+                "published": when(d.message.created),
+                "plaza:folder": d.folder,
+                "plaza:thread": d.message.thread_id,
+                "attachment": atts[d.message_id],
+            }
+            for d in mine
+        ]
+    )
 
 
 def _my_chat(user: Any, files: Files) -> dict[str, Any]:
     from plaza.chat.models import Attachment, Message
 
-    msgs = list(Message.objects.filter(author=user, deleted_at__isnull=True, is_call_record=False)
-                .select_related("group", "space").order_by("created", "pk"))
+    msgs = list(
+        Message.objects.filter(author=user, deleted_at__isnull=True, is_call_record=False)
+        .select_related("group", "space")
+        .order_by("created", "pk")
+    )
     atts: dict[int, list[Any]] = defaultdict(list)
     for att in Attachment.objects.filter(message_id__in=[m.pk for m in msgs]).order_by("pk"):
         path = files.add("chat", att.pk, att.file, att.name, att.content_type)
         atts[att.message_id].append({"type": "Document", "name": att.name, "mediaType": att.content_type, "url": path})
-    return collection([
-        {"type": "Note", "attributedTo": person(user), "content": m.html, "source": {"content": m.body, "mediaType": "text/markdown"},
-         "published": when(m.created), "updated": when(m.edited_at), "context": f"{m.space.name} / {m.group.name}",
-         "attachment": atts[m.pk]}
-        for m in msgs
-    ])
+    return collection(
+        [
+            {
+                "type": "Note",
+                "attributedTo": person(user),
+                "content": m.html,
+                "source": {"content": m.body, "mediaType": "text/markdown"},
+                "published": when(m.created),
+                "updated": when(m.edited_at),
+                "context": f"{m.space.name} / {m.group.name}",
+                "attachment": atts[m.pk],
+            }
+            for m in msgs
+        ]
+    )
 
 
 def _my_notifications(user: Any) -> dict[str, Any]:
     from plaza.notifications.models import Notification
 
-    return collection([
-        {"type": "Activity", "plaza:kind": n.kind, "actor": person(n.actor), "published": when(n.created),
-         "plaza:readAt": when(n.read_at), "plaza:target": {"type": n.target_type, "id": n.target_id} if n.target_type else None,
-         "plaza:data": n.data}
-        for n in Notification.objects.filter(recipient=user).select_related("actor").order_by("created", "pk")
-    ])
+    return collection(
+        [
+            {
+                "type": "Activity",
+                "plaza:kind": n.kind,
+                "actor": person(n.actor),
+                "published": when(n.created),
+                "plaza:readAt": when(n.read_at),
+                "plaza:target": {"type": n.target_type, "id": n.target_id} if n.target_type else None,
+                "plaza:data": n.data,
+            }
+            for n in Notification.objects.filter(recipient=user).select_related("actor").order_by("created", "pk")
+        ]
+    )
 
 
 def _my_announcements(user: Any) -> dict[str, Any]:
     from plaza.announcements.models import AnnouncementRecipient, AnnouncementStatus
 
-    rows = (AnnouncementRecipient.objects.filter(user=user, announcement__status=AnnouncementStatus.PUBLISHED)
-            .select_related("announcement__author", "announcement__space").order_by("created", "pk"))
-    return collection([
-        {"type": "Note", "name": r.announcement.title, "attributedTo": person(r.announcement.author), "content": r.announcement.html,
-         "published": when(r.announcement.created), "context": r.announcement.space.name,
-         "plaza:readAt": when(r.read_at), "plaza:acknowledgedAt": when(r.acknowledged_at)}
-        for r in rows
-    ])
+    rows = (
+        AnnouncementRecipient.objects.filter(user=user, announcement__status=AnnouncementStatus.PUBLISHED)
+        .select_related("announcement__author", "announcement__space")
+        .order_by("created", "pk")
+    )
+    return collection(
+        [
+            {
+                "type": "Note",
+                "name": r.announcement.title,
+                "attributedTo": person(r.announcement.author),
+                "content": r.announcement.html,
+                "published": when(r.announcement.created),
+                "context": r.announcement.space.name,
+                "plaza:readAt": when(r.read_at),
+                "plaza:acknowledgedAt": when(r.acknowledged_at),
+            }
+            for r in rows
+        ]
+    )
 
 
 def _my_events(user: Any) -> dict[str, Any]:
     from plaza.events.models import Attendee
 
     rows = Attendee.objects.filter(user=user).select_related("event__space").order_by("created", "pk")
-    return collection([
-        {"type": "Event", "id": iri(f"/events/{a.event_id}/"), "name": a.event.title, "startTime": when(a.event.starts_at),
-         "endTime": when(a.event.ends_at), "context": a.event.space.name, "plaza:myStatus": a.status,
-         "plaza:respondedAt": when(a.responded_at)}
-        for a in rows
-    ])
+    return collection(
+        [
+            {
+                "type": "Event",
+                "id": iri(f"/events/{a.event_id}/"),
+                "name": a.event.title,
+                "startTime": when(a.event.starts_at),
+                "endTime": when(a.event.ends_at),
+                "context": a.event.space.name,
+                "plaza:myStatus": a.status,
+                "plaza:respondedAt": when(a.responded_at),
+            }
+            for a in rows
+        ]
+    )
 
 
 def _my_votes(user: Any) -> dict[str, Any]:
@@ -513,8 +764,17 @@ def _my_votes(user: Any) -> dict[str, Any]:
     choices: dict[int, list[str]] = defaultdict(list)
     for v in Vote.objects.filter(user=user).select_related("option"):
         choices[v.poll_id].append(v.option.text)
-    return collection([
-        {"type": "Question", "id": iri(f"/polls/{v.poll_id}/"), "name": v.poll.question, "context": v.poll.space.name,
-         "plaza:ballot": v.poll.ballot, "plaza:votedAt": when(v.created), "plaza:myChoices": choices[v.poll_id]}
-        for v in Voter.objects.filter(user=user).select_related("poll__space").order_by("created", "pk")
-    ])
+    return collection(
+        [
+            {
+                "type": "Question",
+                "id": iri(f"/polls/{v.poll_id}/"),
+                "name": v.poll.question,
+                "context": v.poll.space.name,
+                "plaza:ballot": v.poll.ballot,
+                "plaza:votedAt": when(v.created),
+                "plaza:myChoices": choices[v.poll_id],
+            }
+            for v in Voter.objects.filter(user=user).select_related("poll__space").order_by("created", "pk")
+        ]
+    )

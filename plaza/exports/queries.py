@@ -13,7 +13,9 @@ MAX_LISTED = 20
 def list_space_exports(acc: SpaceAccess) -> list[Export]:
     """The latest exports of ``acc.space`` (for its admins' page)."""
     return list(
-        Export.objects.filter(space=acc.space, kind=ExportKind.SPACE).select_related("requested_by").order_by("-created", "-id")[:MAX_LISTED]
+        Export.objects.filter(space=acc.space, kind=ExportKind.SPACE)
+        .select_related("requested_by")
+        .order_by("-created", "-id")[:MAX_LISTED]
     )
 
 

@@ -41,21 +41,47 @@ def _fill_acme(world: World, api: Any) -> dict[str, Any]:
     _ok(alice.post("spaces/acme/posts", {"body": "Cellar only", "team_id": team["id"]}))
     _ok(bob.post("spaces/acme/blogs", {"title": "Tasting notes", "body": "Dry and long", "status": "published"}))
     _ok(bob.post("spaces/acme/blogs", {"title": "Bob's draft", "body": "not yet", "status": "draft"}))
-    made["announcement"] = _ok(alice.post("spaces/acme/announcements", {"title": "Office closed", "body": "Friday", "require_ack": True}))["id"]
+    made["announcement"] = _ok(
+        alice.post("spaces/acme/announcements", {"title": "Office closed", "body": "Friday", "require_ack": True})
+    )["id"]
     _ok(bob.post(f"announcements/{made['announcement']}/read"), 200)
     starts = timezone.now() + timedelta(days=3)
-    event = _ok(alice.post("spaces/acme/events", {"title": "Open cellar", "description": "Come", "starts_at": starts.isoformat(),
-                                                   "ends_at": (starts + timedelta(hours=2)).isoformat(), "enrollment": "open"}))
+    event = _ok(
+        alice.post(
+            "spaces/acme/events",
+            {
+                "title": "Open cellar",
+                "description": "Come",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "enrollment": "open",
+            },
+        )
+    )
     _ok(bob.post(f"events/{event['id']}/rsvp", {"status": "going"}), 200)
     for ballot in ("open", "anonymous", "secret"):
-        poll = _ok(alice.post("spaces/acme/polls", {"question": f"{ballot} vote?", "options": [{"text": f"{ballot}-yes"}, {"text": f"{ballot}-no"}],
-                                                     "max_choices": 1, "ballot": ballot, "results": "always"}))
+        poll = _ok(
+            alice.post(
+                "spaces/acme/polls",
+                {
+                    "question": f"{ballot} vote?",
+                    "options": [{"text": f"{ballot}-yes"}, {"text": f"{ballot}-no"}],
+                    "max_choices": 1,
+                    "ballot": ballot,
+                    "results": "always",
+                },
+            )
+        )
         made[f"poll_{ballot}"] = poll["id"]
         _ok(bob.post(f"polls/{poll['id']}/votes", {"option_ids": [poll["options"][0]["id"]]}), 200)
     exhibitor = _ok(alice.post("spaces/acme/exhibitors", {"name": "Acme Winery", "manager_ids": [world.bob.user.pk]}))
     _ok(bob.post(f"exhibitors/{exhibitor['id']}/products", {"name": "Riesling 2025", "category": "white", "status": "published"}))
-    case_type = _ok(alice.post("spaces/acme/case-types", {"name": "Complaint", "fields": [{"key": "what", "label": "What", "type": "text"}],
-                                                          "outcomes": ["done"]}))
+    case_type = _ok(
+        alice.post(
+            "spaces/acme/case-types",
+            {"name": "Complaint", "fields": [{"key": "what", "label": "What", "type": "text"}], "outcomes": ["done"]},
+        )
+    )
     case = _ok(gina.post("spaces/acme/cases", {"case_type_id": case_type["id"], "values": {"what": "A broken cork"}}))
     _ok(alice.post(f"cases/{case['number']}/notes", {"body": "Internal: check batch 7", "public": False}))
     made["case"] = case["number"]
@@ -67,8 +93,18 @@ def _fill_globex(api: Any) -> None:
     mallory = api("mallory")
     _ok(mallory.post("spaces/globex/posts", {"body": CANARY}))
     _ok(mallory.post("spaces/globex/blogs", {"title": CANARY, "body": CANARY, "status": "published"}))
-    _ok(mallory.post("spaces/globex/polls", {"question": CANARY, "options": [{"text": CANARY}, {"text": "x"}], "max_choices": 1,
-                                             "ballot": "open", "results": "always"}))
+    _ok(
+        mallory.post(
+            "spaces/globex/polls",
+            {
+                "question": CANARY,
+                "options": [{"text": CANARY}, {"text": "x"}],
+                "max_choices": 1,
+                "ballot": "open",
+                "results": "always",
+            },
+        )
+    )
     _ok(mallory.post("spaces/globex/announcements", {"title": CANARY, "body": CANARY, "require_ack": False}))
 
 
@@ -111,8 +147,19 @@ def test_space_export_holds_one_space_and_nothing_else(world: World, api: Any) -
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     docs = _docs(zf)
-    assert set(docs) >= {"space.json", "members.json", "teams.json", "posts.json", "blogs.json", "announcements.json",
-                         "events.json", "polls.json", "products.json", "cases.json", "manifest.json"}
+    assert set(docs) >= {
+        "space.json",
+        "members.json",
+        "teams.json",
+        "posts.json",
+        "blogs.json",
+        "announcements.json",
+        "events.json",
+        "polls.json",
+        "products.json",
+        "cases.json",
+        "manifest.json",
+    }
     everything = "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
     assert CANARY not in everything
     assert "globex" not in everything.lower()
@@ -270,7 +317,7 @@ def test_pages_show_progress_and_poll_while_running(world: World) -> None:
     world.bob.user.save()
     assert zh.post("/profile/export/").status_code == 302
     page = zh.get("/profile/export/")
-    assert "你的数据".encode() in page.content and 'data-status="queued"'.encode() in page.content
+    assert "你的数据".encode() in page.content and b'data-status="queued"' in page.content
     # Outsiders and members see no space export page.
     for persona, status in ((world.bob, 403), (world.mallory, 404)):
         other = Client()
