@@ -5,10 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from allauth.account.forms import LoginForm as AllauthLoginForm
-from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from plaza.accounts.models import LANGUAGE_CHOICES
@@ -39,27 +36,6 @@ class SignupForm(forms.Form):
 
     def signup(self, request: Any, user: Any) -> None:
         """Required by allauth; the adapter already set name and handle."""
-
-
-SSO_ONLY_MESSAGE = _("Password sign-in is turned off on this server: sign in with single sign-on.")
-
-
-class LoginForm(AllauthLoginForm):
-    """allauth's sign-in form, refused outright when single sign-on is required."""
-
-    def clean(self) -> dict[str, Any]:
-        if settings.SSO_REQUIRED:
-            raise forms.ValidationError(SSO_ONLY_MESSAGE)
-        return super().clean()
-
-
-class ResetPasswordForm(AllauthResetPasswordForm):
-    """No password resets when single sign-on is required: passwords are not used."""
-
-    def clean_email(self) -> str:
-        if settings.SSO_REQUIRED:
-            raise forms.ValidationError(SSO_ONLY_MESSAGE)
-        return super().clean_email()
 
 
 class ProfileForm(forms.Form):
