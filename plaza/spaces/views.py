@@ -167,7 +167,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "spaces/home.html", {"invitations": queries.list_pending_invitations(request.user)})
     public_spaces = queries.list_directory(request.user).filter(visibility=Visibility.PUBLIC)[:12]
-    return render(request, "spaces/welcome.html", {"public_spaces": public_spaces, "signup_open": settings.SIGNUP == "open"})
+    return render(request, "spaces/welcome.html", {"public_spaces": public_spaces, "signup_open": settings.SIGNUP == "open" and not settings.SSO_REQUIRED})
 
 
 @page_errors
@@ -518,7 +518,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     elif context["problem"] is None:
         # allauth's adapter sends the person back here after signing in or up.
         request.session[INVITATION_SESSION_KEY] = code
-    context["signup_open"] = settings.SIGNUP != "closed"
+    context["signup_open"] = settings.SIGNUP != "closed" and not settings.SSO_REQUIRED
     return render(request, "spaces/invitation.html", context)
 
 
