@@ -17,14 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid, NotFound
+
+# The error handling and partial rendering every app's pages share.
+from plaza.core.pages import page_errors, parse_int, render_page, require_login
 from plaza.feed import actions, queries
 from plaza.feed.access import access_post, can_delete_post
 from plaza.feed.models import MAX_ATTACHMENTS, MAX_BODY, MAX_COMMENT, Post
 from plaza.spaces.access import SpaceAccess, access_space
 from plaza.spaces.queries import list_my_memberships, list_teams
-
-# The error handling and partial rendering every app's pages share.
-from plaza.spaces.views import page_errors, parse_int, render_page, require_login
 
 
 def _posting_teams(acc: SpaceAccess) -> list[Any]:

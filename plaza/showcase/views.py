@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import ratelimit
 from plaza.core.errors import Invalid
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.feed.actions import do_upload_file
 from plaza.showcase import actions, queries
 from plaza.showcase.access import (
@@ -28,7 +29,6 @@ from plaza.showcase.access import (
 from plaza.showcase.models import InquiryStatus
 from plaza.spaces.access import access_space
 from plaza.spaces.queries import list_member_choices
-from plaza.spaces.views import page_errors, parse_int, require_login
 
 
 @page_errors
