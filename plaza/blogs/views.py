@@ -25,6 +25,7 @@ from plaza.core.pages import page_errors, parse_int, render_page, require_login,
 from plaza.feed import actions as feed_actions
 from plaza.feed import queries as feed_queries
 from plaza.spaces.access import SpaceAccess, access_space
+from plaza.uploads import actions as upload_actions
 
 
 def _optional_int(value: Any, field: str) -> int | None:
@@ -40,7 +41,7 @@ def _upload_cover(request: HttpRequest) -> int | None:
     picked = request.FILES.get("cover")
     if not picked:
         return None
-    return feed_actions.do_upload_file(request.user, picked).pk
+    return upload_actions.do_upload_file(request.user, picked).pk
 
 
 def _parse_datetime(value: str, field: str) -> datetime | None:

@@ -35,11 +35,11 @@ from plaza.cases.models import (
 )
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
-from plaza.feed.actions import claim_uploads, do_upload_file
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Team
+from plaza.uploads.actions import claim_uploads, do_upload_file
 
 CASE_UPLOAD_KIND = "case"  # image and file values
 CASE_EVENT_UPLOAD_KIND = "case_event"  # a lookup reply's attachments

@@ -20,7 +20,7 @@ from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
 from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q
-from plaza.feed.models import Attachment, Comment, Follow, Like, Mention, Post, PostTopic, Topic
+from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership, Visibility
 
@@ -148,27 +148,6 @@ def get_topic(acc: SpaceAccess, name: str) -> Topic:
     if topic is None:
         raise NotFound()
     return topic
-
-
-def get_attachment(user: Any, attachment_id: int) -> Attachment:
-    """An attachment the caller may download: its uploader's until attached, then exactly
-    whoever may see its post; once claimed by another app, whoever the visibility function
-    registered for its kind allows (404 for everyone else)."""
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    if attachment.post_id is None and attachment.claimed_kind:
-        from plaza.feed.upload_kinds import upload_visible
-
-        if attachment.claimed_id is None or not upload_visible(attachment.claimed_kind, user, attachment.claimed_id):
-            raise NotFound()
-        return attachment
-    if attachment.post_id is None:
-        if not _authenticated(user) or attachment.uploader_id != user.pk:
-            raise NotFound()
-        return attachment
-    access_post(user, attachment.post_id)
-    return attachment
 
 
 def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = None, limit: int = 8) -> list[User]:
