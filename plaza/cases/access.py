@@ -246,7 +246,7 @@ def access_lookup_file(token: str) -> Any:
     upload = get_claimed_upload(upload_id)
     if upload is None:
         raise NotFound()
-    from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
+    from plaza.cases.models import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
 
     if upload.claimed_kind == CASE_UPLOAD_KIND and upload.claimed_id == case_id:
         return upload
