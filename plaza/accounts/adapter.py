@@ -71,7 +71,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         name = (data.get("name") or " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
                 or email.split("@")[0] or "member")
         user.name = name[:100]
-        user.handle = make_handle(data.get("username") or user.name)
+        user.handle = User.objects.make_handle(data.get("username") or user.name)
         if getattr(request, "LANGUAGE_CODE", "") in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
         return user

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_noop
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, PlazaError
-from plaza.exports import collect, tasks
+from plaza.core.tasks import enqueue
+from plaza.exports import collect
 from plaza.exports.models import ACTIVE_STATUSES, EXPORT_TTL, GRAPH, Export, ExportKind, ExportStatus
 from plaza.spaces.access import SpaceAccess, space_access_for
 
@@ -39,7 +40,7 @@ def transition_export(export: Export, to: str, **fields: Any) -> Export:
 
 
 def _queue(export: Export) -> Export:
-    tasks.run_export.enqueue(export.pk)
+    enqueue("exports.run_export", export.pk)
     return export
 
 

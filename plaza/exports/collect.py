@@ -98,7 +98,7 @@ def _attachments(files: Files, rows: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _uploads_by_id(ids: Iterable[int]) -> dict[int, Any]:
-    from plaza.feed.models import Attachment
+    from plaza.uploads.models import Attachment
 
     ids = [i for i in ids if i]
     return {a.pk: a for a in Attachment.objects.filter(pk__in=ids)} if ids else {}
@@ -174,7 +174,8 @@ def _post_iri(post_id: int) -> str:
 
 def _posts(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     from plaza.feed.access import space_posts_q
-    from plaza.feed.models import Attachment, Comment, Like, Post
+    from plaza.feed.models import Comment, Like, Post
+    from plaza.uploads.models import Attachment
 
     posts = list(
         Post.objects.filter(space_posts_q(acc), space=acc.space, deleted=False)
@@ -430,8 +431,8 @@ def _products(acc: SpaceAccess, files: Files) -> dict[str, Any]:
 
 def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     from plaza.cases.access import reviewable_q
-    from plaza.cases.models import Case, CaseEvent
-    from plaza.feed.models import Attachment
+    from plaza.cases.models import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND, Case, CaseEvent
+    from plaza.uploads.models import Attachment
 
     cases = list(
         Case.objects.filter(reviewable_q(acc), space=acc.space)
@@ -456,14 +457,14 @@ def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
             }
         )
     claimed = Attachment.objects.filter(
-        Q(claimed_kind="case", claimed_id__in=ids) | Q(claimed_kind="case_event", claimed_id__in=event_ids)
+        Q(claimed_kind=CASE_UPLOAD_KIND, claimed_id__in=ids) | Q(claimed_kind=CASE_EVENT_UPLOAD_KIND, claimed_id__in=event_ids)
     )
     uploads: dict[int, list[Any]] = defaultdict(list)
     event_case = {}
     for ev_id, case_id in CaseEvent.objects.filter(pk__in=event_ids).values_list("pk", "case_id"):
         event_case[ev_id] = case_id
     for att in claimed.order_by("pk"):
-        case_id = att.claimed_id if att.claimed_kind == "case" else event_case.get(att.claimed_id)  # type: ignore[arg-type]
+        case_id = att.claimed_id if att.claimed_kind == CASE_UPLOAD_KIND else event_case.get(att.claimed_id)  # type: ignore[arg-type]
         if case_id is not None:
             uploads[case_id].append(att)
     return collection(
@@ -549,7 +550,8 @@ def _memberships(user: Any) -> dict[str, Any]:
 
 
 def _my_posts(user: Any, files: Files) -> dict[str, Any]:
-    from plaza.feed.models import Attachment, Post
+    from plaza.feed.models import Post
+    from plaza.uploads.models import Attachment
 
     posts = list(Post.objects.filter(author=user, deleted=False).select_related("space").order_by("created", "pk"))
     atts: dict[int, list[Any]] = defaultdict(list)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from plaza.core.tasks import named
 
+
+@named("exports.run_export")
 @task()
 def run_export(export_id: int) -> str:
     """Write one export; returns its final status."""
@@ -14,6 +17,7 @@ def run_export(export_id: int) -> str:
     return export.status if export else "missing"
 
 
+@named("exports.delete_expired")
 @task()
 def delete_expired_exports() -> int:
     """The scheduled job: delete exports past their expiry, files and all."""

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from plaza.core.pages import page_errors, render_page, require_login, space_context
 from plaza.exports import actions, queries
 from plaza.exports.models import Export
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
-from plaza.spaces.views import page_errors, render_page, require_login, space_context
 
 
 def _any_active(exports: list[Export]) -> bool:
