@@ -17,6 +17,8 @@ def _authenticated(user: Any) -> bool:
 def can_have_export(user: Any, export: Export) -> bool:
     if export.kind == ExportKind.PERSONAL:
         return export.requested_by_id == user.pk
+    if export.space is None:
+        return False  # the space was deleted
     try:
         acc = space_access_for(user, export.space)  # type: ignore[arg-type]
     except PlazaError:

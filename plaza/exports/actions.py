@@ -79,7 +79,7 @@ def _parts(export: Export) -> list[collect.Part]:
         return collect.personal_parts(export.requested_by)
     # With the rights the admin has now: one who lost them exports nothing.
     try:
-        acc = space_access_for(export.requested_by, export.space)  # type: ignore[arg-type]
+        acc = space_access_for(export.requested_by, export.space) if export.space else None
     except PlazaError:
         acc = None
     if acc is None or not acc.is_admin:

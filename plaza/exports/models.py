@@ -41,8 +41,9 @@ ACTIVE_STATUSES = [ExportStatus.QUEUED, ExportStatus.RUNNING]
 
 class Export(models.Model):
     kind = models.CharField(max_length=10, choices=ExportKind.choices)
-    # The exported space (space exports); None for a personal export.
-    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The exported space (space exports); None for a personal export. A deleted space leaves
+    # its exports to nobody (SET_NULL) until the expiry job deletes them, files and all.
+    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     # Progress: the parts written so far out of all of them (one per JSON file, then the files).

@@ -323,3 +323,14 @@ def test_pages_show_progress_and_poll_while_running(world: World) -> None:
         other = Client()
         other.force_login(persona.user)
         assert other.get("/s/acme/export/").status_code == status
+
+
+def test_a_deleted_space_leaves_its_export_to_nobody_until_expiry(world: World, api: Any, settings: Any) -> None:
+    alice = api("alice")
+    export_id = _export(alice, "spaces/acme/export")
+    run_pending_tasks()
+    assert alice.delete("spaces/acme").status_code == 204
+    assert alice.get(f"exports/{export_id}").status_code == 404
+    assert _download_status(alice, export_id) == 404
+    assert do_delete_expired_exports(now=timezone.now() + timedelta(days=8)) == 1
+    assert not any((settings.MEDIA_ROOT / "exports").iterdir())
