@@ -18,12 +18,14 @@ from plaza.chat.api import router as chat_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
 from plaza.events.api import router as events_router
+from plaza.exports.api import router as exports_router
 from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
+from plaza.uploads.api import router as uploads_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
 # top of what each route declares for itself.
@@ -130,6 +132,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
+api.add_router("/", uploads_router)
 api.add_router("/", blogs_router)
 api.add_router("/", announcements_router)
 api.add_router("/", cases_router)
@@ -140,3 +143,4 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", exports_router)
