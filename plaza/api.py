@@ -24,6 +24,7 @@ from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
+from plaza.webhooks.api import router as webhooks_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
 # top of what each route declares for itself.
@@ -130,3 +131,4 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", webhooks_router)

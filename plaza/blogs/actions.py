@@ -25,6 +25,7 @@ from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
 from plaza.feed.models import Attachment
 from plaza.spaces.access import SpaceAccess
+from plaza.webhooks import actions as webhooks
 
 # The one graph of a blog's states.
 TRANSITIONS: dict[str, set[str]] = {
@@ -153,6 +154,7 @@ def _publish(acc: SpaceAccess, blog: Blog) -> None:
     blog.published_at = timezone.now()
     _announce(acc, blog)
     blog.save(update_fields=["status", "published_at", "post"])
+    webhooks.emit(acc.space, "blog.published", {"id": blog.pk, "title": blog.title, "team_id": blog.team_id, "author": webhooks.person(blog.author), "published_at": blog.published_at})
 
 
 @transaction.atomic
