@@ -86,8 +86,7 @@ def do_create_webhook(acc: SpaceAccess, *, url: str, events: list[str]) -> Webho
     if Webhook.objects.filter(space=acc.space).count() >= MAX_WEBHOOKS_PER_SPACE:
         raise Conflict(_("A space can have at most %(count)d webhooks.") % {"count": MAX_WEBHOOKS_PER_SPACE})
     webhook = Webhook.objects.create(space=acc.space, url=url, events=events, secret=new_secret(), created_by=acc.user)
-    audit.record(space=acc.space, actor=acc.user, action="webhook.create", target=webhook,
-                 after={"url": url, "events": events})
+    audit.record(space=acc.space, actor=acc.user, action="webhook.create", target=webhook, after={"url": url, "events": events})
     return webhook
 
 
@@ -96,8 +95,13 @@ def do_delete_webhook(acc: SpaceAccess, webhook: Webhook) -> None:
     """Admins remove an endpoint; its queued messages and its log go with it."""
     if not acc.is_admin or webhook.space_id != acc.space.pk:
         raise Forbidden()
-    audit.record(space=acc.space, actor=acc.user, action="webhook.delete", target=webhook,
-                 before={"url": webhook.url, "events": webhook.events})
+    audit.record(
+        space=acc.space,
+        actor=acc.user,
+        action="webhook.delete",
+        target=webhook,
+        before={"url": webhook.url, "events": webhook.events},
+    )
     webhook.delete()
 
 
@@ -124,11 +128,16 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
     hooks = [h for h in Webhook.objects.filter(space_id=space.pk, enabled=True).only("pk", "events") if event in h.events]
     if not hooks:
         return
-    body = json.dumps({"type": event, "timestamp": timezone.now().isoformat(), "data": data},
-                      cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        {"type": event, "timestamp": timezone.now().isoformat(), "data": data},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     for hook in hooks:
-        message = WebhookMessage.objects.create(space_id=space.pk, webhook_id=hook.pk, event=event, body=body,
-                                                msg_id="msg_" + secrets.token_urlsafe(18))
+        message = WebhookMessage.objects.create(
+            space_id=space.pk, webhook_id=hook.pk, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
+        )
         tasks.deliver_webhook_message.enqueue(message.pk)
 
 
@@ -176,8 +185,16 @@ def do_attempt_delivery(message_id: int) -> str:
     number = message.attempts + 1
     delays = settings.WEBHOOK_RETRY_DELAYS
     with transaction.atomic():
-        WebhookDelivery.objects.create(space_id=message.space_id, webhook=webhook, message=message, attempt=number,
-                                       status=status, response_code=code, error=error, duration_ms=duration)
+        WebhookDelivery.objects.create(
+            space_id=message.space_id,
+            webhook=webhook,
+            message=message,
+            attempt=number,
+            status=status,
+            response_code=code,
+            error=error,
+            duration_ms=duration,
+        )
         now = timezone.now()
         if status == AttemptStatus.DELIVERED:
             WebhookMessage.objects.filter(pk=message.pk).update(attempts=number, status=MessageStatus.DELIVERED)
@@ -202,8 +219,14 @@ def _disable(webhook: Webhook) -> None:
     WebhookMessage.objects.filter(webhook=webhook, status=MessageStatus.PENDING).update(status=MessageStatus.FAILED)
     audit.record(space=webhook.space, actor=None, action="webhook.disable", target=webhook, after={"url": webhook.url})
     admins = Membership.objects.filter(space=webhook.space, role__in=["owner", "admin"]).values_list("user_id", flat=True)
-    notify(recipients=list(admins), kind="webhook_disabled", space=webhook.space, target_type="space_webhooks",
-           target_id=webhook.space_id, data={"url": webhook.url})
+    notify(
+        recipients=list(admins),
+        kind="webhook_disabled",
+        space=webhook.space,
+        target_type="space_webhooks",
+        target_id=webhook.space_id,
+        data={"url": webhook.url},
+    )
 
 
 def person(user: Any) -> dict[str, Any] | None:

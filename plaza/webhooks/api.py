@@ -19,14 +19,28 @@ router = Router(tags=["webhooks"])
 
 
 def webhook_out(w: Webhook) -> dict[str, Any]:
-    return {"id": w.pk, "url": w.url, "events": w.events, "enabled": w.enabled, "created_at": w.created,
-            "disabled_at": w.disabled_at}
+    return {
+        "id": w.pk,
+        "url": w.url,
+        "events": w.events,
+        "enabled": w.enabled,
+        "created_at": w.created,
+        "disabled_at": w.disabled_at,
+    }
 
 
 def delivery_out(d: WebhookDelivery) -> dict[str, Any]:
-    return {"id": d.pk, "webhook_id": d.message.msg_id, "type": d.message.event, "attempt": d.attempt,
-            "status": d.status, "response_code": d.response_code, "error": d.error, "duration_ms": d.duration_ms,
-            "created_at": d.created}
+    return {
+        "id": d.pk,
+        "webhook_id": d.message.msg_id,
+        "type": d.message.event,
+        "attempt": d.attempt,
+        "status": d.status,
+        "response_code": d.response_code,
+        "error": d.error,
+        "duration_ms": d.duration_ms,
+        "created_at": d.created,
+    }
 
 
 @router.post("/spaces/{slug}/webhooks", response={201: WebhookCreatedOut, **errors(401, 403, 404, 409, 422)})

@@ -118,10 +118,10 @@ def _pinned(cls: type[http.client.HTTPConnection]) -> type[http.client.HTTPConne
 
         def __init__(self, host: str, port: int, address: str, **kwargs: Any) -> None:
             super().__init__(host, port, **kwargs)
-            self._address = address
-
-        def _create_connection(self, address: Any, timeout: Any = None, source_address: Any = None) -> socket.socket:
-            return socket.create_connection((self._address, self.port), timeout, source_address)
+            # http.client keeps the connect function on the instance; replace it there.
+            self._create_connection = lambda _addr, timeout=None, source=None: socket.create_connection(
+                (address, port), timeout, source
+            )
 
     return Pinned
 
@@ -142,8 +142,12 @@ def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float
     cls = PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
     conn = cls(target.host, target.port, target.address, timeout=timeout)
     try:
-        conn.request("POST", target.path, body=body, headers={**headers, "Content-Type": "application/json",
-                                                               "User-Agent": "Plaza-Webhooks/1"})
+        conn.request(
+            "POST",
+            target.path,
+            body=body,
+            headers={**headers, "Content-Type": "application/json", "User-Agent": "Plaza-Webhooks/1"},
+        )
         response = conn.getresponse()
         chunks: list[bytes] = []
         size = 0

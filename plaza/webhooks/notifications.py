@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from plaza.notifications.kinds import Kind, Target, register_kind, register_target
 
-register_kind(Kind(
-    "webhook_disabled", gettext_lazy("Webhooks of my spaces turned off after failures"), "immediate",
-    lambda d: _("A webhook of %(space)s to %(url)s was turned off: every attempt failed for a day.") % d,
-))
+register_kind(
+    Kind(
+        "webhook_disabled",
+        gettext_lazy("Webhooks of my spaces turned off after failures"),
+        "immediate",
+        lambda d: _("A webhook of %(space)s to %(url)s was turned off: every attempt failed for a day.") % d,
+    )
+)
 
 
 def _admin_spaces(user: Any, ids: Iterable[int]) -> set[int]:

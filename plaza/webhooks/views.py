@@ -69,8 +69,15 @@ def webhook_list(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("webhook_list", slug)
     new_secret = request.session.pop(SECRET_SESSION_KEY, None)
     context = space_context(
-        acc, "webhooks", webhooks=queries.list_webhooks(acc), events=[(e, EVENT_LABELS[e]) for e in EVENTS],
-        labels=EVENT_LABELS, error=error, url=url, chosen=chosen, new_secret=new_secret,
+        acc,
+        "webhooks",
+        webhooks=queries.list_webhooks(acc),
+        events=[(e, EVENT_LABELS[e]) for e in EVENTS],
+        labels=EVENT_LABELS,
+        error=error,
+        url=url,
+        chosen=chosen,
+        new_secret=new_secret,
     )
     return render_page(request, "webhooks/webhook_list.html", context, status=422 if error else 200)
 
