@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plaza.core.metrics.MetricsMiddleware",  # first: it times the whole answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "plaza.core.middleware.ApiErrorMiddleware",
@@ -246,6 +247,9 @@ if EMAIL_URL.startswith("filemail:"):
     from urllib.parse import urlsplit
 
     EMAIL_FILE_PATH = urlsplit(EMAIL_URL).path or str(DATA_DIR / "mail")
+# Emails go through a wrapper that counts them for /metrics, then through the backend above.
+PLAZA_INNER_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_url_config)
+EMAIL_BACKEND = "plaza.core.metrics.CountingEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Plaza <plaza@localhost>")
 
 # Cookies and headers. Secure cookies, HSTS and the https redirect when served over HTTPS.

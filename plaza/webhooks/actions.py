@@ -24,6 +24,7 @@ from standardwebhooks.webhooks import Webhook as Signer
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.core.metrics import WEBHOOKS as WEBHOOK_ATTEMPTS
 from plaza.spaces.access import SpaceAccess
 from plaza.webhooks import net, tasks
 from plaza.webhooks.models import (
@@ -182,6 +183,7 @@ def do_attempt_delivery(message_id: int) -> str:
     started = time.monotonic()
     status, code, error = _attempt(webhook, message)
     duration = int((time.monotonic() - started) * 1000)
+    WEBHOOK_ATTEMPTS.labels(status).inc()
     number = message.attempts + 1
     delays = settings.WEBHOOK_RETRY_DELAYS
     with transaction.atomic():
