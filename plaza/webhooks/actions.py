@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook as Signer
 
 from plaza.core import audit
+from plaza.core import tasks as core_tasks
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.core.metrics import WEBHOOKS as WEBHOOK_ATTEMPTS
 from plaza.spaces.access import SpaceAccess
-from plaza.webhooks import net, tasks
+from plaza.webhooks import net
 from plaza.webhooks.models import (
     EVENTS,
     MAX_WEBHOOKS_PER_SPACE,
@@ -36,6 +37,8 @@ from plaza.webhooks.models import (
     WebhookDelivery,
     WebhookMessage,
 )
+
+DELIVER_TASK = "webhooks.deliver"
 
 
 def _refusal(reason: str) -> str:
@@ -139,7 +142,7 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
         message = WebhookMessage.objects.create(
             space_id=space.pk, webhook_id=hook.pk, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
         )
-        tasks.deliver_webhook_message.enqueue(message.pk)
+        core_tasks.enqueue(DELIVER_TASK, message.pk)
 
 
 def sign(secret: str, msg_id: str, body: str) -> dict[str, str]:
@@ -204,7 +207,7 @@ def do_attempt_delivery(message_id: int) -> str:
             return "delivered"
         if number < len(delays):
             WebhookMessage.objects.filter(pk=message.pk).update(attempts=number)
-            tasks.deliver_webhook_message.using(run_after=now + timedelta(seconds=delays[number])).enqueue(message.pk)
+            core_tasks.TASKS[DELIVER_TASK].using(run_after=now + timedelta(seconds=delays[number])).enqueue(message.pk)
             return "retrying"
         WebhookMessage.objects.filter(pk=message.pk).update(attempts=number, status=MessageStatus.FAILED)
         webhook.refresh_from_db(fields=["last_success_at", "enabled"])

@@ -6,4 +6,7 @@ class WebhooksConfig(AppConfig):
     label = "webhooks"
 
     def ready(self) -> None:
-        from plaza.webhooks import notifications  # noqa: F401  (registers the kind and target)
+        from plaza.webhooks import (  # noqa: F401  (registers the kind, the target and the task)
+            notifications,
+            tasks,
+        )

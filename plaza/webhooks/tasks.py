@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from plaza.core.tasks import named
+from plaza.webhooks.actions import DELIVER_TASK, do_attempt_delivery
 
+
+@named(DELIVER_TASK)
 @task()
 def deliver_webhook_message(message_id: int) -> str:
-    from plaza.webhooks.actions import do_attempt_delivery
-
     return do_attempt_delivery(message_id)

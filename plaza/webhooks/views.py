@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plaza.core.errors import Invalid
+from plaza.core.pages import page_errors, parse_int, render_page, space_context
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
-from plaza.spaces.views import page_errors, parse_int, render_page, space_context
 from plaza.webhooks import actions, queries
 from plaza.webhooks.access import access_webhook
 from plaza.webhooks.models import EVENTS
