@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -136,11 +137,17 @@ class Answer:
     body: bytes
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float = TIMEOUT) -> Answer:
-    """POST ``body`` to the checked ``target``; no redirects, bounded time and bounded read."""
+def post(
+    target: Target, body: bytes, headers: dict[str, str], *, timeout: float = TIMEOUT, context: ssl.SSLContext | None = None
+) -> Answer:
+    """POST ``body`` to the checked ``target``; no redirects, bounded time and bounded read.
+
+    ``context``: the TLS context (default: the system's trusted certificates, host names checked).
+    """
     deadline = time.monotonic() + timeout
     cls = PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
-    conn = cls(target.host, target.port, target.address, timeout=timeout)
+    extra: dict[str, Any] = {"context": context} if target.scheme == "https" and context is not None else {}
+    conn = cls(target.host, target.port, target.address, timeout=timeout, **extra)
     try:
         conn.request(
             "POST",
