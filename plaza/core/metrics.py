@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -35,6 +36,7 @@ EMAILS = Counter("plaza_emails_sent", "Emails handed to the mail server (or cons
 WEBHOOKS = Counter("plaza_webhook_attempts", "Webhook delivery attempts made by this process, by result.", ["status"])
 
 UNMATCHED = "<unmatched>"
+logger = logging.getLogger("plaza.metrics")
 
 
 class TaskQueueCollector(Collector):
@@ -95,7 +97,14 @@ _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
 
 @cache
 def _allowed_networks(entries: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+    networks = []
+    for entry in (e.strip() for e in entries):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            if entry:
+                logger.error("PLAZA_METRICS_ALLOW: %r is not an address or network; ignored", entry)
+    return tuple(networks)
 
 
 def may_read_metrics(request: HttpRequest) -> bool:

@@ -44,7 +44,7 @@ def test_the_token_opens_metrics_and_a_wrong_one_does_not(db, token):
 
 def test_allowed_addresses_read_metrics_and_others_do_not(db, settings):
     settings.METRICS_TOKEN = ""
-    settings.METRICS_ALLOW = ["10.0.0.0/8", "192.0.2.7"]
+    settings.METRICS_ALLOW = ["10.0.0.0/8", "192.0.2.7", "not-an-address"]
     assert scrape(REMOTE_ADDR="10.20.30.40").status_code == 200
     assert scrape(REMOTE_ADDR="192.0.2.7").status_code == 200
     assert scrape(REMOTE_ADDR="192.0.2.8").status_code == 404
