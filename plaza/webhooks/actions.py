@@ -163,7 +163,7 @@ def _attempt(webhook: Webhook, message: WebhookMessage) -> tuple[str, int | None
         return AttemptStatus.REFUSED, None, exc.reason
     try:
         answer = net.post(target, message.body.encode(), sign(webhook.secret, message.msg_id, message.body))
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # TLS, timeouts, resets, bad answers
         return AttemptStatus.FAILED, None, (type(exc).__name__ + ": " + str(exc))[:300]
     if 200 <= answer.status < 300:
         return AttemptStatus.DELIVERED, answer.status, ""
@@ -190,6 +190,9 @@ def do_attempt_delivery(message_id: int) -> str:
     number = message.attempts + 1
     delays = settings.WEBHOOK_RETRY_DELAYS
     with transaction.atomic():
+        # Locked: removing the endpoint meanwhile deletes its messages, and then there is nothing to log.
+        if not WebhookMessage.objects.select_for_update().filter(pk=message.pk, status=MessageStatus.PENDING).exists():
+            return "gone"
         WebhookDelivery.objects.create(
             space_id=message.space_id,
             webhook=webhook,
