@@ -26,6 +26,7 @@ from plaza.polls.api import router as polls_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
 from plaza.uploads.api import router as uploads_router
+from plaza.webhooks.api import router as webhooks_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
 # top of what each route declares for itself.
@@ -133,4 +134,5 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", webhooks_router)
 api.add_router("/", exports_router)

@@ -31,6 +31,7 @@ from plaza.core.validation import check_text
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
+from plaza.webhooks import actions as webhooks
 
 REMIND_EVERY = timedelta(hours=1)
 
@@ -153,6 +154,7 @@ def do_publish_announcement(
     _notify(acc, announcement, "announcement_new", recipients, default_mode="immediate" if require_ack else None)
     audit.record(space=acc.space, actor=user, action="announcement.publish", target=announcement,
                  after={"title": title, "recipients": len(recipients)})
+    webhooks.emit(acc.space, "announcement.published", {"id": announcement.pk, "title": title, "body": body, "author": webhooks.person(user), "require_ack": require_ack})
     return announcement
 
 

@@ -26,6 +26,7 @@ from plaza.feed.access import access_post
 from plaza.spaces.access import SpaceAccess
 from plaza.uploads import actions as upload_actions
 from plaza.uploads.models import Attachment
+from plaza.webhooks import actions as webhooks
 
 # The one graph of a blog's states.
 TRANSITIONS: dict[str, set[str]] = {
@@ -154,6 +155,7 @@ def _publish(acc: SpaceAccess, blog: Blog) -> None:
     blog.published_at = timezone.now()
     _announce(acc, blog)
     blog.save(update_fields=["status", "published_at", "post"])
+    webhooks.emit(acc.space, "blog.published", {"id": blog.pk, "title": blog.title, "team_id": blog.team_id, "author": webhooks.person(blog.author), "published_at": blog.published_at})
 
 
 @transaction.atomic

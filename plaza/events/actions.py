@@ -35,6 +35,7 @@ from plaza.events.models import (
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Team, TeamMembership
+from plaza.webhooks import actions as webhooks
 
 # Who hears about changes and cancellation: everyone with an answer that is not "no".
 INTERESTED = [AttendeeStatus.GOING, AttendeeStatus.MAYBE, AttendeeStatus.WAITLIST, AttendeeStatus.PENDING]
@@ -249,6 +250,7 @@ def do_create_event(
                                  **values)
     _invite(event, _check_invitees(event, invitee_ids), actor=user)
     audit.record(space=acc.space, actor=user, action="event.create", target=event, after=audit.snapshot(event, AUDITED))
+    webhooks.emit(acc.space, "event.created", {"id": event.pk, "title": event.title, "team_id": event.team_id, "starts_at": event.starts_at, "ends_at": event.ends_at, "organiser": webhooks.person(user)})
     return event
 
 

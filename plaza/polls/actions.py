@@ -24,6 +24,7 @@ from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Team, TeamMembership
 from plaza.uploads.actions import claim_uploads, release_uploads
+from plaza.webhooks import actions as webhooks
 
 UPLOAD_KIND = "poll"  # option images, claimed for their poll
 POLL_FIELDS = ["question", "max_choices", "closes_at", "ballot", "results", "team", "status"]
@@ -175,6 +176,7 @@ def transition_poll(poll: Poll, to: str, *, actor: Any = None) -> Poll:
             actor=actor, space=poll.space, team_id=poll.team_id, target_type="poll", target_id=poll.pk,
             data={"question": poll.question, "results": summary},
         )
+        webhooks.emit(poll.space, "poll.closed", {"id": poll.pk, "question": poll.question, "team_id": poll.team_id, "results": [{"text": t, "votes": v} for t, v in options]})
     return poll
 
 

@@ -179,6 +179,13 @@ def do_delete_space(acc: SpaceAccess, *, confirm: str) -> None:
 # --- members ------------------------------------------------------------------------------
 
 
+def _webhooks() -> Any:
+    # Imported late: spaces sits below every app (webhooks included) in the dependency order.
+    from plaza.webhooks import actions
+
+    return actions
+
+
 def _owner_count(space: Space) -> int:
     return Membership.objects.filter(space=space, role=Role.OWNER).count()
 
@@ -187,6 +194,7 @@ def _add_member(space: Space, user: User, role: str, actor: Any, how: str) -> Me
     membership = Membership.objects.create(space=space, user=user, role=role)
     audit.record(space=space, actor=actor, action=f"member.{how}", target=user, after={"role": role})
     access_changed_on_commit([user.pk], join=[space_group(space.pk)])
+    _webhooks().emit(space, "member.joined", {"user": _webhooks().person(user), "role": role, "how": how})
     return membership
 
 
@@ -231,6 +239,7 @@ def do_remove_member(acc: SpaceAccess, membership: Membership) -> None:
     )
     membership.delete()
     access_changed_on_commit([membership.user_id])
+    _webhooks().emit(acc.space, "member.left", {"user": _webhooks().person(membership.user), "removed": not leaving})
     if not leaving:
         # No link: once removed, a private space is out of sight; the sentence names it.
         notify(recipients=[membership.user_id], kind="removed_from_space", actor=acc.user, space=acc.space)
