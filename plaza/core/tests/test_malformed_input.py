@@ -1,0 +1,162 @@
+"""No input ends in a 500: a fixed corpus of malformed values over every route under /api/v1.
+
+Every route is taken from the resolver (the same list the authorization matrix polices) and
+called as alice, the owner of acme, with the valid path parameters and body of its POLICY
+row, then with each malformed value in turn: in every path parameter, in the query string
+and in every field of the body; and with broken bodies (not JSON, deeply nested, a wrong
+content type, multipart with an ``Idempotency-Key``). Each answer must be below 500 and, when
+it is an error, carry the ``{"detail", "code"}`` shape. Runs in both profiles (SQLite and
+PostgreSQL reject different things: NUL on PostgreSQL, huge integers on SQLite).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from plaza.core.tests.test_authz_matrix import POLICY, build_fixtures, fill
+
+NESTED = "[" * 50_000 + "]" * 50_000
+FAR_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0000-01-01", "1899-12-31T23:59:59Z"]
+
+# Values put into JSON bodies, field by field.
+BODY_VALUES: list[Any] = [
+    "a\x00b",
+    "a\ud800b",
+    "\udfff",
+    2**64,
+    2**63,
+    2**31,
+    -(2**63) - 1,
+    1e308,
+    "x" * 20_000,
+    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+    {"$gt": ""},
+    None,
+    True,
+    [],
+    *FAR_DATES,
+]
+
+# Values put into the path parameters and the query string (already URL-encoded).
+URL_VALUES = [
+    "a%00b",
+    "%00",
+    "%ED%A0%80",  # a UTF-8-encoded lone surrogate
+    str(2**64),
+    str(2**63),
+    str(2**31),
+    "-1",
+    "x" * 5_000,
+    "0001-01-01T00:00:00%2B14:00",
+    "9999-12-31T23:59:59-14:00",
+]
+
+QUERY_NAMES = ["q", "topic", "number", "cursor", "limit", "before", "from", "to", "status", "assignee", "kind", "tag"]
+
+
+def _cursor(obj: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(obj).encode() if not isinstance(obj, str) else obj.encode()).decode()
+
+
+CURSORS = [
+    base64.urlsafe_b64encode(NESTED.encode()).decode(),
+    _cursor(["0001-01-01T00:00:00+14:00", 1]),
+    _cursor(["2026-01-01T00:00:00+00:00", 2**64]),
+    _cursor(["2026-01-01T00:00:00+00:00", "1\x00"]),
+    _cursor({"a": 1}),
+    _cursor([1, 2, 3]),
+    _cursor('["\\ud800", 1]'),
+    "!!!not-base64",
+]
+
+ROUTES = sorted(POLICY)
+
+
+def _check(response: Any, what: str) -> None:
+    assert response.status_code < 500, f"{what}: {response.status_code} {response.content[:300]!r}"
+    if response.status_code >= 400 and response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        assert {"detail", "code"} <= set(body), f"{what}: error without detail/code: {body!r}"
+
+
+def _client(world: Any) -> tuple[Client, dict[str, Any]]:
+    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {world.alice.token}"}
+
+
+def _send(client: Client, method: str, url: str, body: Any, auth: dict[str, Any], **extra: Any) -> Any:
+    kwargs = dict(auth, **extra)
+    if body is not None and "data" not in kwargs:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method.lower())(url, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.RATE_LIMITS = False  # hundreds of requests as one person
+
+
+@pytest.mark.parametrize(("method", "route"), ROUTES, ids=[f"{m} /{r}" for m, r in ROUTES])
+def test_malformed_input_never_ends_in_a_server_error(world, method, route):
+    fixtures = build_fixtures(world)
+    case = POLICY[(method, route)]
+    params = case.params(fixtures)
+    body = case.body(fixtures) if case.body else None
+    client, auth = _client(world)
+
+    # Path parameters, one at a time.
+    for name in params:
+        for value in URL_VALUES:
+            url = fill(route, {**params, name: value})
+            _check(_send(client, method, url, body, auth), f"{method} {url[:120]}")
+
+    url = fill(route, params)
+    # The query string.
+    for name in QUERY_NAMES:
+        for value in [*URL_VALUES, *CURSORS] if name == "cursor" else URL_VALUES:
+            _check(_send(client, method, f"{url}?{name}={value}", body, auth), f"{method} {url}?{name}={value[:60]}")
+
+    if method == "GET":
+        return
+    # Each field of the body.
+    if isinstance(body, dict):
+        for key in body:
+            for value in BODY_VALUES:
+                _check(_send(client, method, url, {**body, key: value}, auth), f"{method} {url} {key}={str(value)[:60]!r}")
+    # Broken bodies.
+    for raw, content_type in [
+        (NESTED, "application/json"),
+        (b"\xff\xfe\x00 not json", "application/json"),
+        ('{"a": "\\u0000"}', "application/json"),
+        ('"\\ud800"', "application/json"),
+        ("[]", "application/json"),
+        ("", "application/json"),
+        ("name=x", "application/x-www-form-urlencoded"),
+        (json.dumps(body or {}), "text/plain"),
+    ]:
+        _check(
+            _send(client, method, url, None, auth, data=raw, content_type=content_type), f"{method} {url} body {str(raw)[:40]!r}"
+        )
+    # Multipart to any route, with an Idempotency-Key (the fingerprint reads the form first).
+    response = client.generic(
+        method,
+        url,
+        data=b'--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--XX--\r\n',
+        content_type="multipart/form-data; boundary=XX",
+        HTTP_IDEMPOTENCY_KEY="k-multipart",
+        **auth,
+    )
+    _check(response, f"{method} {url} multipart")
+
+
+def test_a_10_mb_json_body_is_413_too_large(world):
+    client, auth = _client(world)
+    body = json.dumps({"body": "x" * (10 * 1024 * 1024)})
+    for headers in ({}, {"HTTP_IDEMPOTENCY_KEY": "big-1"}):
+        response = client.post("/api/v1/spaces/acme/posts", data=body, content_type="application/json", **auth, **headers)
+        assert response.status_code == 413, response.content[:200]
+        assert response.json()["code"] == "too_large"

@@ -1,0 +1,72 @@
+"""The API keeps the contract its OpenAPI document states, for every persona.
+
+schemathesis generates requests for every operation of ``/api/v1/openapi.json`` (a few
+examples each, no shrinking), sends each as alice, bob, gina, mallory and anonymously through
+the WSGI application, and checks: no 5xx, every status documented for the operation, every
+body valid against the documented response schema. Bounded for CI: ``MAX_EXAMPLES`` per
+operation, and the whole module stops generating after ``TIME_BUDGET`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from ninja import Schema
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from plaza.api import api
+
+PERSONAS = ["alice", "bob", "gina", "mallory", "anonymous"]
+MAX_EXAMPLES = 3
+TIME_BUDGET = 150.0  # seconds for the whole module; generation stops (loudly) when it is spent
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+schema.app = get_wsgi_application()
+_started: list[float] = []
+_statuses: Counter[int] = Counter()
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    settings.RATE_LIMITS = False
+
+
+def test_schema_names_are_unique():
+    """Two schemas with one name share one entry of the document (POST /notifications/read
+    was documented with chat's body): every ninja schema of Plaza has its own name."""
+    seen: dict[str, set[str]] = {}
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("plaza."):
+            seen.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert not {name: mods for name, mods in seen.items() if len(mods) > 1}
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_conforms_to_its_openapi_document(case, world):
+    if not _started:
+        _started.append(time.monotonic())
+    if time.monotonic() - _started[0] > TIME_BUDGET:
+        pytest.skip(f"schemathesis time budget of {TIME_BUDGET:.0f} s spent")
+    for persona in PERSONAS:
+        headers = {} if persona == "anonymous" else {"Authorization": f"Bearer {getattr(world, persona).token}"}
+        response = case.call(headers=headers)
+        _statuses[response.status_code] += 1
+        case.validate_response(response, checks=CHECKS, headers=headers)
