@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -21,60 +22,55 @@ from django.test import Client
 from plaza.core.tests.test_authz_matrix import POLICY, build_fixtures, fill
 
 NESTED = "[" * 50_000 + "]" * 50_000
-FAR_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0000-01-01", "1899-12-31T23:59:59Z"]
+FAR_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
 
-# Values put into JSON bodies, field by field.
+# Values put into each field of a JSON body.
 BODY_VALUES: list[Any] = [
     "a\x00b",
     "a\ud800b",
-    "\udfff",
     2**64,
-    2**63,
     2**31,
-    -(2**63) - 1,
-    1e308,
     "x" * 20_000,
     [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
-    {"$gt": ""},
-    None,
-    True,
-    [],
     *FAR_DATES,
 ]
 
-# Values put into the path parameters and the query string (already URL-encoded).
-URL_VALUES = [
-    "a%00b",
-    "%00",
-    "%ED%A0%80",  # a UTF-8-encoded lone surrogate
-    str(2**64),
-    str(2**63),
-    str(2**31),
-    "-1",
-    "x" * 5_000,
-    "0001-01-01T00:00:00%2B14:00",
-    "9999-12-31T23:59:59-14:00",
-]
+# Values put into path parameters (already URL-encoded).
+PATH_VALUES = ["a%00b", "%ED%A0%80", str(2**64)]  # %ED%A0%80: a UTF-8-encoded lone surrogate
 
-QUERY_NAMES = ["q", "topic", "number", "cursor", "limit", "before", "from", "to", "status", "assignee", "kind", "tag"]
+# Values put into each documented query parameter (already URL-encoded).
+QUERY_VALUES = ["a%00b", str(2**64), "0001-01-01T00:00:00%2B14:00", "x" * 5_000]
 
 
 def _cursor(obj: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(obj).encode() if not isinstance(obj, str) else obj.encode()).decode()
+    return base64.urlsafe_b64encode(obj.encode() if isinstance(obj, str) else json.dumps(obj).encode()).decode()
 
 
 CURSORS = [
-    base64.urlsafe_b64encode(NESTED.encode()).decode(),
+    _cursor(NESTED),
     _cursor(["0001-01-01T00:00:00+14:00", 1]),
     _cursor(["2026-01-01T00:00:00+00:00", 2**64]),
-    _cursor(["2026-01-01T00:00:00+00:00", "1\x00"]),
     _cursor({"a": 1}),
-    _cursor([1, 2, 3]),
     _cursor('["\\ud800", 1]'),
     "!!!not-base64",
 ]
 
+
+def _query_params() -> dict[tuple[str, str], list[str]]:
+    """{(method, route as in POLICY): its documented query parameters}, from the OpenAPI
+    document (``/api/v1/spaces/{slug}/feed`` is ``spaces/<slug>/feed`` in the resolver)."""
+    from plaza.api import api
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, op in operations.items():
+            names = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
+            out[(method.upper(), re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/api/v1/")))] = names
+    return out
+
+
 ROUTES = sorted(POLICY)
+QUERY = _query_params()
 
 
 def _check(response: Any, what: str) -> None:
@@ -110,14 +106,14 @@ def test_malformed_input_never_ends_in_a_server_error(world, method, route):
 
     # Path parameters, one at a time.
     for name in params:
-        for value in URL_VALUES:
+        for value in PATH_VALUES:
             url = fill(route, {**params, name: value})
             _check(_send(client, method, url, body, auth), f"{method} {url[:120]}")
 
     url = fill(route, params)
-    # The query string.
-    for name in QUERY_NAMES:
-        for value in [*URL_VALUES, *CURSORS] if name == "cursor" else URL_VALUES:
+    # The documented query parameters, one at a time.
+    for name in QUERY.get((method, re.sub(r"<int:(\w+)>", r"<\1>", route)), []):  # [] for the docs
+        for value in [*QUERY_VALUES, *CURSORS] if name == "cursor" else QUERY_VALUES:
             _check(_send(client, method, f"{url}?{name}={value}", body, auth), f"{method} {url}?{name}={value[:60]}")
 
     if method == "GET":
@@ -131,12 +127,8 @@ def test_malformed_input_never_ends_in_a_server_error(world, method, route):
     for raw, content_type in [
         (NESTED, "application/json"),
         (b"\xff\xfe\x00 not json", "application/json"),
-        ('{"a": "\\u0000"}', "application/json"),
         ('"\\ud800"', "application/json"),
-        ("[]", "application/json"),
-        ("", "application/json"),
-        ("name=x", "application/x-www-form-urlencoded"),
-        (json.dumps(body or {}), "text/plain"),
+        ("name=%00", "application/x-www-form-urlencoded"),
     ]:
         _check(
             _send(client, method, url, None, auth, data=raw, content_type=content_type), f"{method} {url} body {str(raw)[:40]!r}"
