@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from plaza.api import api
 
 PERSONAS = ["alice", "bob", "gina", "mallory", "anonymous"]
-MAX_EXAMPLES = 3
+MAX_EXAMPLES = 5
 TIME_BUDGET = 170.0  # seconds; the test fails loudly when it runs out
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
@@ -50,6 +50,31 @@ def test_schema_names_are_unique():
     assert not {name: mods for name, mods in seen.items() if len(mods) > 1}
 
 
+def _exercise(operation, tokens: dict[str, str], failures: list[str], statuses: Counter[int]) -> None:
+    """MAX_EXAMPLES generated requests to ``operation``, each sent as every persona."""
+
+    @hypothesis_settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def exercise(case):
+        for persona in PERSONAS:
+            headers = {"Authorization": f"Bearer {tokens[persona]}"} if persona in tokens else {}
+            response = case.call(headers=headers)
+            statuses[response.status_code] += 1
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except AssertionError as exc:  # schemathesis' failures are AssertionErrors
+                failures.append(f"{operation.label} as {persona}: {str(exc)[:600]}")
+
+    exercise()
+
+
 def test_api_conforms_to_its_openapi_document(world):
     """One world for all operations (building one per operation cost most of the time);
     every persona gets a fresh token per operation, since an operation may revoke one."""
@@ -63,26 +88,6 @@ def test_api_conforms_to_its_openapi_document(world):
         if time.monotonic() - started > TIME_BUDGET:
             pytest.fail(f"schemathesis time budget of {TIME_BUDGET:.0f} s spent after {done} of {len(operations)} operations")
         tokens = {p: do_create_token(getattr(world, p).user, name="schemathesis")[1] for p in PERSONAS if p != "anonymous"}
-
-        @hypothesis_settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def exercise(case, tokens=tokens):
-            for persona in PERSONAS:
-                headers = {"Authorization": f"Bearer {tokens[persona]}"} if persona in tokens else {}
-                response = case.call(headers=headers)
-                statuses[response.status_code] += 1
-                try:
-                    case.validate_response(response, checks=CHECKS, headers=headers)
-                except AssertionError as exc:  # schemathesis' failures are AssertionErrors
-                    failures.append(f"{case.operation.label} as {persona}: {str(exc)[:600]}")
-
-        exercise()
+        _exercise(operation, tokens, failures, statuses)
     print(f"schemathesis: {len(operations)} operations, {sum(statuses.values())} requests, statuses {dict(statuses)}")
     assert not failures, f"{len(failures)} contract failures:\n" + "\n\n".join(failures[:20])
