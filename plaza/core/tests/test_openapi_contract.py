@@ -4,17 +4,20 @@ schemathesis generates requests for every operation of ``/api/v1/openapi.json`` 
 examples each, no shrinking), sends each as alice, bob, gina, mallory and anonymously through
 the WSGI application, and checks: no 5xx, every status documented for the operation, every
 body valid against the documented response schema. Bounded for CI: ``MAX_EXAMPLES`` per
-operation, and the whole module stops generating after ``TIME_BUDGET`` seconds.
+operation; past ``TIME_BUDGET`` seconds no new operation starts (with a warning).
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from ninja import Schema
@@ -24,8 +27,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from plaza.api import api
 
 PERSONAS = ["alice", "bob", "gina", "mallory", "anonymous"]
-MAX_EXAMPLES = 5
-TIME_BUDGET = 170.0  # seconds; the test fails loudly when it runs out
+MAX_EXAMPLES = 3
+TIME_BUDGET = 150.0  # seconds; past it no new operation starts, with a warning
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
@@ -35,6 +38,18 @@ schema.app = get_wsgi_application()
 @pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     settings.RATE_LIMITS = False
+
+
+@pytest.fixture
+def _connection_kept():
+    """schemathesis calls the WSGI application directly, whose end-of-request signal closes
+    the test's database connection (in its transaction); Django's test client disconnects
+    that handler the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_schema_names_are_unique():
@@ -75,7 +90,7 @@ def _exercise(operation, tokens: dict[str, str], failures: list[str], statuses: 
     exercise()
 
 
-def test_api_conforms_to_its_openapi_document(world):
+def test_api_conforms_to_its_openapi_document(world, _connection_kept):
     """One world for all operations (building one per operation cost most of the time);
     every persona gets a fresh token per operation, since an operation may revoke one."""
     from plaza.accounts.actions import do_create_token
@@ -86,7 +101,12 @@ def test_api_conforms_to_its_openapi_document(world):
     operations = [result.ok() for result in schema.get_all_operations()]
     for done, operation in enumerate(operations):
         if time.monotonic() - started > TIME_BUDGET:
-            pytest.fail(f"schemathesis time budget of {TIME_BUDGET:.0f} s spent after {done} of {len(operations)} operations")
+            # A slow machine must not fail the suite (issue 19, item 10); it says what it missed.
+            warnings.warn(
+                f"schemathesis: time budget of {TIME_BUDGET:.0f} s spent after {done} of {len(operations)} operations",
+                stacklevel=1,
+            )
+            break
         tokens = {p: do_create_token(getattr(world, p).user, name="schemathesis")[1] for p in PERSONAS if p != "anonymous"}
         _exercise(operation, tokens, failures, statuses)
     print(f"schemathesis: {len(operations)} operations, {sum(statuses.values())} requests, statuses {dict(statuses)}")
