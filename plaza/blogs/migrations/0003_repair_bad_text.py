@@ -11,6 +11,6 @@ def repair(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blogs", "0001_initial")]
+    dependencies = [("blogs", "0002_cover_from_uploads")]
 
     operations = [migrations.RunPython(repair, migrations.RunPython.noop)]
