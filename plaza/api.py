@@ -105,10 +105,7 @@ def on_plaza_error(request: HttpRequest, exc: PlazaError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    detail = [
-        {"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors
-    ]
+    detail = [{"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")} for err in exc.errors]
     return _error(request, 422, detail, "invalid")
 
 
