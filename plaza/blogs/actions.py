@@ -258,8 +258,8 @@ def do_add_headline(
     if kind not in HeadlineKind.values:
         raise Invalid(_("Choose blog, post or announcement."), field="kind")
     check_datetime(expires_at, field="expires_at")
-    if position is not None and not 0 <= position <= INT32_MAX:
-        raise Invalid(_("Give a position from 0."), field="position")
+    if position is not None and not -INT32_MAX - 1 <= position <= INT32_MAX:
+        raise Invalid(_("The number is too large."), field="position")
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
     _check_target(acc, kind, target_id)
