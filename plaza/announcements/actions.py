@@ -27,7 +27,7 @@ from plaza.announcements.models import (
 )
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
-from plaza.core.validation import check_text
+from plaza.core.validation import check_datetime, check_text
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
@@ -73,6 +73,7 @@ def check_category(acc: SpaceAccess, name: str | None) -> Category | None:
 
 
 def check_pinned_until(value: datetime | None) -> datetime | None:
+    check_datetime(value, field="pinned_until")
     if value is not None and value <= timezone.now():
         raise Invalid(_("Pin until a time in the future."), field="pinned_until")
     return value

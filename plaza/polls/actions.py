@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.core.validation import check_datetime
 from plaza.feed.access import can_post_in
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
@@ -83,6 +84,7 @@ def do_create_poll(
         raise Invalid(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Results.values)}, field="results")
     if not 1 <= max_choices <= len(opts):
         raise Invalid(_("Between 1 and the number of options."), field="max_choices")
+    check_datetime(closes_at, field="closes_at")
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at)
     if closes_at is not None and closes_at <= timezone.now():

@@ -25,6 +25,7 @@ from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
 from plaza.core.realtime import access_changed_on_commit, space_group
 from plaza.core.tasks import enqueue
 from plaza.core.uploads import clean_image
+from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import (
@@ -288,7 +289,8 @@ def do_create_invitation(
         except ValidationError as exc:
             raise Invalid(_("Enter a valid email address."), field="email") from exc
         max_uses = 1
-    if max_uses is not None and max_uses < 1:
+    check_datetime(expires_at, field="expires_at")
+    if max_uses is not None and not 1 <= max_uses <= INT32_MAX:
         raise Invalid(_("Allow at least one use."), field="max_uses")
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
