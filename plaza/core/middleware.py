@@ -1,13 +1,17 @@
-"""Middleware: the API's uniform error body and ``Idempotency-Key`` replays."""
+"""Middleware: the API's uniform error body, ``Idempotency-Key`` replays and the time zone."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import CODES_BY_STATUS
@@ -145,3 +149,44 @@ class IdempotencyMiddleware:
             except IntegrityError:
                 pass  # a concurrent twin stored its answer first; both ran the same request
         return response
+
+
+def valid_zone(name: str | None) -> str | None:
+    """The IANA zone name if it names a known zone, else None."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return name
+
+
+def request_zone(request: HttpRequest) -> str:
+    """The zone a page is shown and read in: the profile's, else the browser's, else the default."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        zone = valid_zone(getattr(user, "timezone", ""))
+        if zone:
+            return zone
+    return valid_zone(unquote(request.COOKIES.get("tz", ""))) or settings.PLAZA_TIME_ZONE
+
+
+class TimezoneMiddleware:
+    """Every page is shown, and every date-time input read, in the person's time zone.
+
+    A signed-in person's profile zone wins (sign-up copies the browser's into it);
+    signed-out visitors get the browser's zone from the ``tz`` cookie (set by plaza.js),
+    else ``PLAZA_TIME_ZONE``. The API is unaffected: it speaks ISO 8601 with offsets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.activate(zoneinfo.ZoneInfo(request_zone(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

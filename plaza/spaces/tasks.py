@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
+from plaza.core.i18n import as_recipient
 from plaza.core.tasks import retrying
 from plaza.spaces.models import Invitation
 
@@ -23,7 +23,7 @@ def send_invitation_email(invitation_id: int) -> None:
     recipient = User.objects.filter(email__iexact=invitation.email).first()
     language = recipient.language if recipient else (invitation.created_by.language if invitation.created_by else "en")
     base = settings.PLAZA_BASE_URL.rstrip("/")
-    with translation.override(language):
+    with as_recipient(recipient, language=language):
         context = {"invitation": invitation, "url": f"{base}/invitations/{invitation.code}/"}
         subject = render_to_string("spaces/email/invitation_subject.txt", context).strip()
         text = render_to_string("spaces/email/invitation.txt", context)

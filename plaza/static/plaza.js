@@ -3,6 +3,15 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The browser's time zone, for signed-out visitors: the server shows times in the zone of
+  // the "tz" cookie when no profile says otherwise (plaza.core.middleware.TimezoneMiddleware).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* no Intl: the space's or the server's zone applies */ }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);

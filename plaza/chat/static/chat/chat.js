@@ -76,7 +76,13 @@
     meta.append(who, " ", when);
     var body = document.createElement("div");
     body.className = "chat-body";
-    body.innerHTML = message.html;  // sanitized on the server (nh3)
+    if (message.call_record) {
+      var record = document.createElement("p");
+      record.textContent = (root.dataset.tCallEnded || "Call ended") + " · " + message.body;
+      body.append(record);
+    } else {
+      body.innerHTML = message.html;  // sanitized on the server (nh3)
+    }
     li.append(meta, body);
     if (message.attachments && message.attachments.length) {
       var files = document.createElement("ul");
@@ -92,7 +98,7 @@
           img.loading = "lazy";
           link.append(img);
         } else {
-          link.textContent = "📎 " + a.name;
+          link.textContent = a.name;
         }
         item.append(link);
         files.append(item);
