@@ -99,7 +99,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         event = actions.do_create_event(acc, **_form_values(request), team_id=parse_int(team_id, "team_id") if team_id else None)
         messages.success(request, _("The event is created."))
         return redirect("event_detail", event_id=event.pk)
-    tz = getattr(request.user, "timezone", "") or "UTC"
+    tz = timezone.get_current_timezone_name()  # the person's (TimezoneMiddleware)
     context = {"acc": acc, "space": acc.space, "tab": "events", "event": None, "teams": _teams(acc),
                "can_space_wide": acc.is_member or acc.is_admin, "values": {"timezone": tz, "enrollment": "open"},
                "enrollments": Enrollment.choices}

@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from plaza.core.markdown import plain_text
+
 register = template.Library()
 
 
@@ -30,6 +32,12 @@ def field_widget(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def excerpt(text: str, limit: int = 200) -> str:
+    """Plain text of Markdown ``text``, cut at ``limit`` characters: no raw ``**`` in lists."""
+    return plain_text(text or "", int(limit))
 
 
 @register.filter
