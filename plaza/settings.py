@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "plaza.accounts.middleware.UserLanguageMiddleware",
     "plaza.core.middleware.TimezoneMiddleware",
     "plaza.core.middleware.IdempotencyMiddleware",
+    "plaza.core.middleware.FormTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -13,9 +13,9 @@ Nothing inside code spans, code blocks or existing links is turned into a link.
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import nh3

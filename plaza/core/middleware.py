@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,3 +190,53 @@ class TimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+FORM_TOKEN_FIELD = "form_token"
+
+
+class FormTokenMiddleware:
+    """A page form sent twice (a reload of its answer, a double click, the back button) acts once.
+
+    plaza.js puts a random ``form_token`` into every POST form. The first POST with a token
+    reserves it; when the view answers with a redirect (post/redirect/get), the redirect is
+    kept and any later POST with the same token is sent there again instead of running the
+    view. An answer that is not a redirect (a form with errors, an htmx partial) releases the
+    token, so the corrected form can be sent. Forms without a token work as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        token = request.POST.get(FORM_TOKEN_FIELD, "")
+        if not token or len(token) > 64:
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        owner = f"form:u:{user.pk}" if user is not None and user.is_authenticated else "form:ip:" + request.META.get(
+            "REMOTE_ADDR", ""
+        )
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=token, request_hash="", status=0, content_type="", body=b""
+                )
+        except IntegrityError:
+            previous = IdempotencyRecord.objects.filter(owner=owner, key=token).first()
+            if previous is not None and previous.status in (301, 302, 303):
+                return HttpResponseRedirect(bytes(previous.body).decode(), status=303)
+            return HttpResponse(_("This form is being sent already."), status=409, content_type="text/plain")
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        if response.status_code in (301, 302, 303) and response.get("Location"):
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                status=response.status_code, body=response["Location"].encode()
+            )
+        else:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return response

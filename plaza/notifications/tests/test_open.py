@@ -8,8 +8,8 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from plaza.core.tests.test_websocket import receive_type, socket
 from plaza.core.testing import build_world
+from plaza.core.tests.test_websocket import receive_type, socket
 from plaza.notifications.actions import notify
 from plaza.notifications.models import Notification
 
