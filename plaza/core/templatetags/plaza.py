@@ -111,6 +111,14 @@ def ago(value: Any) -> str:
     return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
 
 
+@register.simple_tag
+def zone_note() -> SafeString:
+    """Says which time zone a form's date-time fields are read in (the person's)."""
+    zone = timezone.get_current_timezone_name()
+    return format_html('<small class="muted zone-note" data-zone="{}">{}</small>', zone,
+                       gettext("Times are in %(zone)s.") % {"zone": zone})
+
+
 @register.filter
 def iso(value: Any) -> str:
     """ISO 8601 with the active zone's offset, for ``<time datetime>``."""

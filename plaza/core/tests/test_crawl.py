@@ -29,7 +29,7 @@ PEOPLE = [
     ("liu@consumer.example", "zh-CN"),  # 刘洋, consumer in the public Wine Lovers space
 ]
 MIN_PAGES = 60
-MAX_PAGES = 75
+MAX_PAGES = 64
 ZONE_OFFSET = "+08:00"
 
 # Links that leave the pages (downloads, feeds, the API, the admin) or end the session.
@@ -122,7 +122,7 @@ def crawl(browser_session: BrowserSession, email: str, locale: str) -> tuple[int
         path = queue.popleft()
         for page, width in ((desk, 1280), (phone, 375)):
             console.clear()
-            response = page.goto(path)
+            response = page.goto(path, wait_until="domcontentloaded")
             if response is None or response.status >= 400:
                 errors.append(f"{email} {width}px {path}: status {response.status if response else 'none'}")
                 continue

@@ -155,3 +155,8 @@ def test_serve_sets_the_base_url_of_links_from_its_address(monkeypatch):
     monkeypatch.setenv("PLAZA_BASE_URL", "https://plaza.example.com")
     default_base_url("10.1.2.3", 9000)
     assert os.environ["PLAZA_BASE_URL"] == "https://plaza.example.com"
+
+
+def test_date_time_inputs_say_which_zone_they_are_read_in(world):
+    page = signed_in(world.bob, zone="Asia/Shanghai").get("/s/acme/polls/").content.decode()
+    assert 'type="datetime-local"' in page and "Times are in Asia/Shanghai." in page
