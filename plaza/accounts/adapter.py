@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from plaza.accounts.handles import make_handle
+from plaza.accounts.models import User
 from plaza.core.middleware import request_zone
 
 INVITATION_SESSION_KEY = "plaza_invitation"
@@ -32,7 +32,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = form.cleaned_data
         user.name = data.get("name") or data.get("email", "").split("@")[0]
-        user.handle = data.get("handle") or make_handle(user.name)
+        user.handle = data.get("handle") or User.objects.make_handle(user.name)
         if request.LANGUAGE_CODE in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
         user.timezone = request_zone(request)  # the browser's (tz cookie), else the default

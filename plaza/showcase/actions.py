@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
-from plaza.feed.actions import claim_uploads, release_uploads
+from plaza.core.tasks import enqueue
 from plaza.notifications.actions import notify
-from plaza.showcase import tasks
 from plaza.showcase.access import check_syndication_target
 from plaza.showcase.models import (
     INQUIRY_GRAPH,
@@ -30,6 +29,7 @@ from plaza.showcase.models import (
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Space
+from plaza.uploads.actions import claim_uploads, release_uploads
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -300,7 +300,7 @@ def transition_inquiry(inquiry: Inquiry, to: str, *, actor: Any, reply: str = ""
             notify(recipients=[inquiry.from_user_id], kind="inquiry_replied", actor=actor, space=inquiry.space,
                    target_type="inquiry", target_id=inquiry.pk, data={"product": inquiry.product.name})
         elif inquiry_email(inquiry):
-            tasks.send_inquiry_reply_email.enqueue(inquiry.pk)
+            enqueue("showcase.send_inquiry_reply_email", inquiry.pk)
     return inquiry
 
 

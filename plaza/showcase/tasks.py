@@ -8,18 +8,18 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from plaza.core.i18n import as_recipient
-from plaza.core.tasks import retrying
+from plaza.core.tasks import named, retrying
+from plaza.showcase.access import inquiry_thread_token
+from plaza.showcase.actions import inquiry_email
+from plaza.showcase.models import Inquiry
 
 
+@named("showcase.send_inquiry_reply_email")
 @task()
 @retrying(attempts=5, base_delay=30)
 def send_inquiry_reply_email(inquiry_id: int) -> bool:
     """Mail the exhibitor's latest reply to an asker who was signed out, with a signed link
     to the conversation (they have no account to read it in). Returns False when unsent."""
-    from plaza.showcase.access import inquiry_thread_token
-    from plaza.showcase.actions import inquiry_email
-    from plaza.showcase.models import Inquiry
-
     inquiry = Inquiry.objects.select_related("product", "exhibitor").filter(pk=inquiry_id, from_user__isnull=True).first()
     to = inquiry_email(inquiry) if inquiry is not None else ""
     if not to:
