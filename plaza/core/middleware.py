@@ -215,8 +215,10 @@ class FormTokenMiddleware:
         if not token or len(token) > 64:
             return self.get_response(request)
         user = getattr(request, "user", None)
-        owner = f"form:u:{user.pk}" if user is not None and user.is_authenticated else "form:ip:" + request.META.get(
-            "REMOTE_ADDR", ""
+        owner = (
+            f"form:u:{user.pk}"
+            if user is not None and user.is_authenticated
+            else "form:ip:" + request.META.get("REMOTE_ADDR", "")
         )
         try:
             with transaction.atomic():
@@ -234,9 +236,7 @@ class FormTokenMiddleware:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
         if response.status_code in (301, 302, 303) and response.get("Location"):
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
-                status=response.status_code, body=response["Location"].encode()
-            )
+            IdempotencyRecord.objects.filter(pk=record.pk).update(status=response.status_code, body=response["Location"].encode())
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response

@@ -115,8 +115,9 @@ def ago(value: Any) -> str:
 def zone_note() -> SafeString:
     """Says which time zone a form's date-time fields are read in (the person's)."""
     zone = timezone.get_current_timezone_name()
-    return format_html('<small class="muted zone-note" data-zone="{}">{}</small>', zone,
-                       gettext("Times are in %(zone)s.") % {"zone": zone})
+    return format_html(
+        '<small class="muted zone-note" data-zone="{}">{}</small>', zone, gettext("Times are in %(zone)s.") % {"zone": zone}
+    )
 
 
 @register.filter
@@ -133,7 +134,9 @@ def iso(value: Any) -> str:
 def icon(name: str, label: str = "", *, size: int = 20, solid: bool = False) -> SafeString:
     """An SVG icon of the heroicons set (outline, or ``solid``), hidden from screen readers, followed by
     ``label`` for them when given. Emoji showed as empty boxes without an emoji font."""
-    svg = heroicons._render_icon("solid" if solid else "outline", name, size, **{"aria-hidden": "true", "class": "icon", "focusable": "false"})
+    svg = heroicons._render_icon(
+        "solid" if solid else "outline", name, size, **{"aria-hidden": "true", "class": "icon", "focusable": "false"}
+    )
     if label:
         return format_html('{}<span class="visually-hidden">{}</span>', mark_safe(svg), label)
     return mark_safe(svg)  # noqa: S308 - the SVG comes from the heroicons package, not from users

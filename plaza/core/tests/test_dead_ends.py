@@ -33,8 +33,14 @@ def lovers(world):
 
 def _event(world, space, **kw):
     start = timezone.now() + timedelta(days=3)
-    return do_create_event(space_access_for(world.alice.user, space), title=kw.pop("title", "Open tasting"),
-                           starts_at=start, ends_at=start + timedelta(hours=2), timezone_name="Asia/Shanghai", **kw)
+    return do_create_event(
+        space_access_for(world.alice.user, space),
+        title=kw.pop("title", "Open tasting"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        timezone_name="Asia/Shanghai",
+        **kw,
+    )
 
 
 def test_signed_out_visitors_see_a_public_spaces_events(world, lovers):
@@ -84,8 +90,8 @@ def test_sharing_says_plainly_who_will_not_see_the_original(world, lovers):
     post = do_publish_post(acme, body="Members only price list")
     Membership.objects.create(space=lovers, user=world.mallory.user, role=Role.MEMBER)
     page = login(world.alice).get(f"/p/{post.pk}/share/").content.decode()
-    warning = page[page.index("data-share-warnings"):]
-    warning = warning[:warning.index("</div>")]
+    warning = page[page.index("data-share-warnings") :]
+    warning = warning[: warning.index("</div>")]
     # In Lovers: alice and bob are in Acme and see it; mallory does not; nor do visitors.
     assert 'data-share-warning="lovers"' in warning
     assert "1 of its 3 members will not see the original." in warning

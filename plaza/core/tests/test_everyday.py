@@ -78,10 +78,17 @@ def test_an_event_form_reads_times_in_the_persons_zone_and_names_it(world):
     client = signed_in(world.bob, zone="Asia/Shanghai")
     form = client.get("/s/acme/events/new/").content.decode()
     assert "Asia/Shanghai" in form
-    response = client.post("/s/acme/events/new/", {
-        "title": "Tasting", "starts_at": "2026-12-21T19:00", "ends_at": "2026-12-21T21:00",
-        "registration_deadline": "2026-12-18T20:00", "timezone": "Asia/Shanghai", "enrollment": "open",
-    })
+    response = client.post(
+        "/s/acme/events/new/",
+        {
+            "title": "Tasting",
+            "starts_at": "2026-12-21T19:00",
+            "ends_at": "2026-12-21T21:00",
+            "registration_deadline": "2026-12-18T20:00",
+            "timezone": "Asia/Shanghai",
+            "enrollment": "open",
+        },
+    )
     assert response.status_code == 302
     from plaza.events.models import Event
 
@@ -99,8 +106,15 @@ def test_digest_is_written_in_the_recipients_zone_and_language(world):
     bob = world.bob.user
     bob.timezone, bob.language = "Asia/Shanghai", "zh-hans"
     bob.save()
-    notify(recipients=[bob], kind="role_changed", actor=world.alice.user, space=world.acme,
-           target_type="space", target_id=world.acme.pk, data={"role": "admin"})
+    notify(
+        recipients=[bob],
+        kind="role_changed",
+        actor=world.alice.user,
+        space=world.acme,
+        target_type="space",
+        target_id=world.acme.pk,
+        data={"role": "admin"},
+    )
     Notification.objects.update(created=datetime(2026, 12, 14, 12, 0, tzinfo=ZoneInfo("UTC")))
     assert tasks.send_digests.call(datetime(2026, 12, 15, 8, 5, tzinfo=SHANGHAI).isoformat()) == 1
     [message] = mail.outbox
@@ -133,7 +147,7 @@ def test_blog_list_shows_plain_text_excerpts(world):
 
 def test_top_bar_icons_are_svg_with_labels_not_emoji(world):
     page = signed_in(world.bob).get("/s/acme/").content.decode()
-    bar = page[page.index('class="topbar"'):page.index("</header>")]
+    bar = page[page.index('class="topbar"') : page.index("</header>")]
     assert "🔔" not in bar and "✉️" not in bar
     assert re.search(r'<svg[^>]*aria-hidden="true"[^>]*>.*?</svg><span class="visually-hidden">Notifications</span>', bar, re.S)
 

@@ -15,8 +15,15 @@ from plaza.notifications.models import Notification
 
 
 def _notify(world, target_type: str, target_id: int) -> None:
-    notify(recipients=[world.bob.user], kind="role_changed", actor=world.alice.user, space=world.acme,
-           target_type=target_type, target_id=target_id, data={"role": "admin"})
+    notify(
+        recipients=[world.bob.user],
+        kind="role_changed",
+        actor=world.alice.user,
+        space=world.acme,
+        target_type=target_type,
+        target_id=target_id,
+        data={"role": "admin"},
+    )
 
 
 def _client(user) -> Client:
@@ -29,8 +36,9 @@ def _client(user) -> Client:
 def test_opening_marks_it_and_its_siblings_read_and_follows_the_link(world):
     _notify(world, "space", world.acme.pk)
     _notify(world, "space", world.acme.pk)
-    notify(recipients=[world.bob.user], kind="role_changed", actor=world.alice.user, space=world.acme,
-           data={"role": "admin"})  # about something else: stays unread
+    notify(
+        recipients=[world.bob.user], kind="role_changed", actor=world.alice.user, space=world.acme, data={"role": "admin"}
+    )  # about something else: stays unread
     assert Notification.objects.filter(recipient=world.bob.user).count() == 3
     first = Notification.objects.filter(target_id=world.acme.pk).first()
     bob = _client(world.bob.user)

@@ -73,13 +73,17 @@ def test_a_signed_out_asker_gets_the_reply_by_email_with_a_link(world, product):
     visitor = Client()
     visitor.post(f"/products/{product.pk}/", {"message": "Still available?", "contact": "fan@example.com"})
     inquiry = Inquiry.objects.get()
-    login(world.bob).post(f"/exhibitors/{product.exhibitor_id}/", {"inquiry_id": inquiry.pk, "status": "replied", "reply": "Yes, 12 left."})
+    login(world.bob).post(
+        f"/exhibitors/{product.exhibitor_id}/", {"inquiry_id": inquiry.pk, "status": "replied", "reply": "Yes, 12 left."}
+    )
     run_pending_tasks()
     [message] = [m for m in mail.outbox if m.to == ["fan@example.com"]]
     assert "Yes, 12 left." in message.body
     link = re.search(r"http://\S+(/inquiries/t/\S+/)", message.body).group(1)
     thread = Client().get(link)
-    assert thread.status_code == 200 and "Still available?" in thread.content.decode() and "Yes, 12 left." in thread.content.decode()
+    assert (
+        thread.status_code == 200 and "Still available?" in thread.content.decode() and "Yes, 12 left." in thread.content.decode()
+    )
     assert Client().post(link, {"body": "I'll take two."}).status_code == 302
     assert inquiry.messages.filter(by_exhibitor=False, body="I'll take two.").exists()
     assert Client().get(link[:-3] + "xx/").status_code == 404  # a tampered link
@@ -88,6 +92,8 @@ def test_a_signed_out_asker_gets_the_reply_by_email_with_a_link(world, product):
 def test_a_phone_number_contact_gets_no_email(world, product):
     Client().post(f"/products/{product.pk}/", {"message": "Call me", "contact": "+86 138 0000 0000"})
     inquiry = Inquiry.objects.get()
-    login(world.bob).post(f"/exhibitors/{product.exhibitor_id}/", {"inquiry_id": inquiry.pk, "status": "replied", "reply": "Will do."})
+    login(world.bob).post(
+        f"/exhibitors/{product.exhibitor_id}/", {"inquiry_id": inquiry.pk, "status": "replied", "reply": "Will do."}
+    )
     run_pending_tasks()
     assert [m.to for m in mail.outbox if m.to != [world.bob.user.email]] == []
