@@ -45,8 +45,14 @@
     newButton.hidden = true;
   }
 
+  // Times in the person's zone (the page's data-zone), as the server writes them, not the browser's.
+  var clock = null;
+  try {
+    clock = new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: root.dataset.zone || undefined});
+  } catch (e) { clock = null; }
   function time(iso) {
     var d = new Date(iso);
+    if (clock) return clock.format(d);
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
   }
 
