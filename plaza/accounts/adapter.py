@@ -90,4 +90,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.handle = User.objects.make_handle(data.get("username") or user.name)
         if getattr(request, "LANGUAGE_CODE", "") in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
+        user.timezone = request_zone(request)  # the browser's (tz cookie), else the default
         return user
