@@ -14,8 +14,42 @@ def _setup() -> None:
     django.setup()
 
 
+PLAZA_COMMANDS = [
+    ("serve", "migrate, then serve pages, API and WebSocket (--host, --port)"),
+    ("demo", "migrate, load the demo data once, print the demo sign-ins and serve (--host, --port)"),
+    ("worker", "run background tasks and scheduled jobs from the database queue (--once)"),
+    ("createadmin", "create a server administrator (--email, --password)"),
+    ("bench", "run the benchmark harness (bench/ in a source checkout)"),
+]
+
+
+def print_help() -> None:
+    print("Usage: plaza <command> [options]\n\nPlaza's commands:")
+    for name, text in PLAZA_COMMANDS:
+        print(f"    {name:<12} {text}")
+    print("\nEvery Django management command works too (plaza migrate, plaza check, ...):")
+
+
+def default_base_url(host: str, port: int) -> None:
+    """Links in emails and .ics files point at the address ``serve`` was given.
+
+    ``PLAZA_BASE_URL`` set in the environment wins (behind a proxy it is the public address).
+    A wildcard host (0.0.0.0, ::) names no reachable address, so the machine's name stands in.
+    """
+    if os.environ.get("PLAZA_BASE_URL"):
+        return
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        host = socket.getfqdn() or "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    os.environ["PLAZA_BASE_URL"] = f"http://{host}:{port}"
+
+
 def serve(host: str, port: int) -> None:
     """Apply migrations, then serve pages, API and WebSocket with uvicorn."""
+    default_base_url(host, port)
     _setup()
     from django.core.management import call_command
 
@@ -39,6 +73,7 @@ def serve(host: str, port: int) -> None:
 
 def demo(host: str, port: int) -> None:
     """Migrate, load the demo data once (only into an empty database), print sign-ins, serve."""
+    default_base_url(host, port)
     _setup()
     from django.core.management import call_command
 
@@ -134,6 +169,9 @@ def bench(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("help", "--help", "-h") and len(argv) == 1:
+        print_help()
+        argv = ["help"]
     if argv and argv[0] == "bench":
         bench(argv[1:])
         return

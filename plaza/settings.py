@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "heroicons",
     "channels",
     "django_htmx",
     "template_partials",
@@ -99,8 +100,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "plaza.accounts.middleware.UserLanguageMiddleware",
+    "plaza.core.middleware.TimezoneMiddleware",
     "plaza.core.guard.InputGuardMiddleware",
     "plaza.core.middleware.IdempotencyMiddleware",
+    "plaza.core.middleware.FormTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -271,6 +274,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# The zone pages use for visitors whose browser did not say theirs (and people without one).
+PLAZA_TIME_ZONE: str = env.str("PLAZA_TIME_ZONE", default="UTC")
+# Dates in each language's own format (plaza/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["plaza.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -105,7 +105,7 @@ def _announce(acc: SpaceAccess, blog: Blog) -> None:
         # Attached to the announcing post, the cover is downloaded by exactly its readers.
         attach = [cover.pk]
     post = feed_actions.do_publish_post(
-        acc, body=f"📝 [{title}]({blog_url(blog)})", team_id=blog.team_id, attachment_ids=attach,
+        acc, body=f"[{title}]({blog_url(blog)})", team_id=blog.team_id, attachment_ids=attach,
     )
     blog.post = post
 
