@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 
 from plaza.core.layers import publish_from_thread
+from plaza.core.metrics import FANNED_OUT, group_kind
 
 logger = logging.getLogger("plaza.realtime")
 
@@ -71,6 +72,8 @@ def _send_now(messages: list[tuple[str, dict[str, Any]]]) -> None:
     write it twice. The event is logged and counted; sockets catch up when they reload.
     """
     global failed_publishes
+    for group, _message in messages:
+        FANNED_OUT.labels(group_kind(group)).inc()
     try:
         layer = get_channel_layer()
         if layer is None or publish_from_thread(layer, messages):
