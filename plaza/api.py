@@ -22,6 +22,7 @@ from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
+from plaza.search.api import router as search_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
 
@@ -130,3 +131,4 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", search_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "plaza.calendars",
     "plaza.blogs",
     "plaza.announcements",
+    "plaza.search",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("plaza.calendars.urls")),
     path("", include("plaza.blogs.urls")),
     path("", include("plaza.announcements.urls")),
+    path("", include("plaza.search.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

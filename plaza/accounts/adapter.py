@@ -32,7 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):
         user.handle = data.get("handle") or make_handle(user.name)
         if request.LANGUAGE_CODE in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
-        return super().save_user(request, user, form, commit)
+        user = super().save_user(request, user, form, commit)
+        if commit:
+            from plaza.search.actions import index_user  # people are found by name and handle
+
+            index_user(user, new=True)
+        return user
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         code = request.session.get(INVITATION_SESSION_KEY)

@@ -24,6 +24,7 @@ from plaza.core.validation import check_text
 from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
 from plaza.feed.models import Attachment
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 
 # The one graph of a blog's states.
@@ -145,6 +146,7 @@ def do_create_blog(
     )
     if status == BlogStatus.PUBLISHED:
         _publish(acc, blog)
+    search.index_blog(blog, new=True)
     return blog
 
 
@@ -197,6 +199,7 @@ def do_edit_blog(
         blog.save(update_fields=fields)
     if status is not None and status != blog.status:
         _publish(acc, blog)
+    search.index_blog(blog)
     return blog
 
 
@@ -217,6 +220,7 @@ def do_delete_blog(acc: SpaceAccess, blog: Blog) -> None:
     if not can_edit_blog(acc, blog):
         audit.record(space=acc.space, actor=acc.user, action="blog.delete", target=blog,
                      before={"author": blog.author_id, "title": blog.title})
+    search.unindex(search.Kind.BLOG, blog.pk)
     blog.delete()
 
 

@@ -33,6 +33,7 @@ from plaza.events.models import (
     ReminderSent,
 )
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Team, TeamMembership
 
@@ -249,6 +250,7 @@ def do_create_event(
                                  **values)
     _invite(event, _check_invitees(event, invitee_ids), actor=user)
     audit.record(space=acc.space, actor=user, action="event.create", target=event, after=audit.snapshot(event, AUDITED))
+    search.index_event(event, new=True)
     return event
 
 
@@ -293,6 +295,7 @@ def do_update_event(acc: SpaceAccess, event: Event, **changes: Any) -> Event:
     if changed:
         event.updated = timezone.now()
         event.save()
+        search.index_event(event)
         audit.record(space=acc.space, actor=user, action="event.update", target=event, before=before,
                      after=audit.snapshot(event, AUDITED))
     if any(f in TIME_AND_PLACE for f in changed):

@@ -1,0 +1,226 @@
+"""What each kind of thing puts in the index: one function per kind, from its model object.
+
+The functions read only fields (and relations passed in), so the migration can run them on
+its historical models and ``plaza reindex`` on the live ones (:func:`iter_all`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from plaza.search.models import MAX_TEXT, Kind
+
+Doc = dict[str, Any]
+BATCH = 500
+
+
+def _title_from(text: str, limit: int = 80) -> str:
+    line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _doc(
+    kind: str,
+    pk: int,
+    *,
+    title: str,
+    text: str,
+    created: Any,
+    space_id: int | None = None,
+    team_id: int | None = None,
+    author_id: int | None = None,
+    ref: str = "",
+) -> Doc:
+    return {
+        "kind": kind,
+        "object_id": pk,
+        "space_id": space_id,
+        "team_id": team_id,
+        "author_id": author_id,
+        "ref": str(ref)[:100],
+        "title": (title or "")[:300],
+        "text": (text or "")[:MAX_TEXT],
+        "created": created,
+    }
+
+
+def post_doc(post: Any) -> Doc:
+    return _doc(
+        Kind.POST,
+        post.pk,
+        title=_title_from(post.body),
+        text=post.body,
+        created=post.created,
+        space_id=post.space_id,
+        team_id=post.team_id,
+        author_id=post.author_id,
+    )
+
+
+def comment_doc(comment: Any, post: Any) -> Doc:
+    return _doc(
+        Kind.COMMENT,
+        comment.pk,
+        title=_title_from(post.body) or _title_from(comment.body),
+        text=comment.body,
+        created=comment.created,
+        space_id=comment.space_id,
+        team_id=post.team_id,
+        author_id=comment.author_id,
+        ref=post.pk,
+    )
+
+
+def blog_doc(blog: Any) -> Doc:
+    return _doc(
+        Kind.BLOG,
+        blog.pk,
+        title=blog.title,
+        text=blog.body,
+        created=blog.created,
+        space_id=blog.space_id,
+        team_id=blog.team_id,
+        author_id=blog.author_id,
+    )
+
+
+def announcement_doc(announcement: Any) -> Doc:
+    return _doc(
+        Kind.ANNOUNCEMENT,
+        announcement.pk,
+        title=announcement.title,
+        text=announcement.body,
+        created=announcement.created,
+        space_id=announcement.space_id,
+        author_id=announcement.author_id,
+    )
+
+
+def event_doc(event: Any) -> Doc:
+    text = "\n".join(x for x in (event.description, event.location) if x)
+    return _doc(
+        Kind.EVENT,
+        event.pk,
+        title=event.title,
+        text=text,
+        created=event.created,
+        space_id=event.space_id,
+        team_id=event.team_id,
+        author_id=event.organiser_id,
+    )
+
+
+def poll_doc(poll: Any, options: list[str]) -> Doc:
+    return _doc(
+        Kind.POLL,
+        poll.pk,
+        title=poll.question,
+        text=" · ".join(options),
+        created=poll.created,
+        space_id=poll.space_id,
+        team_id=poll.team_id,
+        author_id=poll.author_id,
+    )
+
+
+def product_doc(product: Any) -> Doc:
+    text = "\n".join(x for x in (product.category, product.description) if x)
+    return _doc(Kind.PRODUCT, product.pk, title=product.name, text=text, created=product.created, space_id=product.space_id)
+
+
+def case_doc(case: Any, type_name: str) -> Doc:
+    values = case.values if isinstance(case.values, dict) else {}
+    text = "\n".join(str(v) for v in values.values() if isinstance(v, str | int | float) and str(v).strip())
+    return _doc(
+        Kind.CASE,
+        case.pk,
+        title=f"{case.number} · {type_name}",
+        text=text,
+        created=case.created,
+        space_id=case.space_id,
+        ref=case.number,
+    )
+
+
+def mail_doc(message: Any) -> Doc:
+    return _doc(
+        Kind.MAIL, message.pk, title=message.subject, text=message.body, created=message.created, author_id=message.sender_id
+    )
+
+
+def message_doc(message: Any, group_name: str) -> Doc:
+    return _doc(
+        Kind.MESSAGE,
+        message.pk,
+        title=group_name,
+        text=message.body,
+        created=message.created,
+        space_id=message.space_id,
+        author_id=message.author_id,
+        ref=message.group_id,
+    )
+
+
+def user_doc(user: Any) -> Doc:
+    return _doc(Kind.USER, user.pk, title=user.name, text=f"@{user.handle}", created=user.date_joined, ref=user.handle)
+
+
+def space_doc(space: Any) -> Doc:
+    return _doc(
+        Kind.SPACE, space.pk, title=space.name, text=space.description, created=space.created, space_id=space.pk, ref=space.slug
+    )
+
+
+def topic_doc(topic: Any) -> Doc:
+    return _doc(
+        Kind.TOPIC,
+        topic.pk,
+        title=f"#{topic.name}",
+        text=topic.name,
+        created=topic.created,
+        space_id=topic.space_id,
+        ref=topic.name,
+    )
+
+
+def iter_all(apps: Any) -> Iterator[Doc]:
+    """Every document of the database, from the models of ``apps`` (the live registry, or
+    a migration's historical one)."""
+
+    def model(label: str) -> Any:
+        return apps.get_model(*label.split("."))
+
+    def chunks(qs: Any) -> Iterator[Any]:
+        return qs.order_by("pk").iterator(chunk_size=BATCH)
+
+    for space in chunks(model("spaces.Space").objects.all()):
+        yield space_doc(space)
+    for user in chunks(model("accounts.User").objects.filter(is_active=True)):
+        yield user_doc(user)
+    for post in chunks(model("feed.Post").objects.filter(deleted=False)):
+        yield post_doc(post)
+    for comment in chunks(model("feed.Comment").objects.filter(post__deleted=False).select_related("post")):
+        yield comment_doc(comment, comment.post)
+    for topic in chunks(model("feed.Topic").objects.all()):
+        yield topic_doc(topic)
+    for blog in chunks(model("blogs.Blog").objects.all()):
+        yield blog_doc(blog)
+    for announcement in chunks(model("announcements.Announcement").objects.filter(status="published")):
+        yield announcement_doc(announcement)
+    for event in chunks(model("events.Event").objects.all()):
+        yield event_doc(event)
+    options: dict[int, list[str]] = {}
+    for poll_id, text in model("polls.PollOption").objects.order_by("poll_id", "pk").values_list("poll_id", "text"):
+        options.setdefault(poll_id, []).append(text)
+    for poll in chunks(model("polls.Poll").objects.all()):
+        yield poll_doc(poll, options.get(poll.pk, []))
+    for product in chunks(model("showcase.Product").objects.all()):
+        yield product_doc(product)
+    for case in chunks(model("cases.Case").objects.select_related("case_type")):
+        yield case_doc(case, case.case_type.name)
+    for message in chunks(model("mail.Message").objects.all()):
+        yield mail_doc(message)
+    chat = model("chat.Message").objects.filter(deleted_at__isnull=True, is_call_record=False).select_related("group")
+    for message in chunks(chat):
+        yield message_doc(message, message.group.name)

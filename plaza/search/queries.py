@@ -1,0 +1,163 @@
+"""Reading the index: one search, whatever the engine, filtered by what the searcher may open."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import nh3
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.core.errors import Invalid
+from plaza.core.pagination import keyset_page
+from plaza.search.access import visible_documents_q
+from plaza.search.engines import get_engine
+from plaza.search.models import KIND_LABELS, Document, Kind
+from plaza.search.segment import prefix_last, query_words
+
+MAX_QUERY = 200  # characters
+SNIPPET = 160  # characters of text around the first match
+
+
+@dataclass
+class Hit:
+    doc: Document
+    snippet: str
+    url: str
+
+    @property
+    def kind(self) -> str:
+        return self.doc.kind
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self.doc.kind])
+
+
+def check_query(q: str | None) -> str:
+    """The query without leading space; a trailing space is kept (it ends the last word,
+    which then no longer matches as a prefix)."""
+    text = (q or "").strip()
+    if not text:
+        raise Invalid(_("Enter something to search for."), field="q")
+    if len(text) > MAX_QUERY:
+        raise Invalid(_("Search for at most %(n)d characters.") % {"n": MAX_QUERY}, field="q")
+    return text + " " if (q or "")[-1].isspace() else text
+
+
+def check_kinds(value: str | None) -> list[str] | None:
+    """``type`` is one kind or several separated by commas; empty means every kind."""
+    if not value:
+        return None
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    if not kinds or any(k not in Kind.values for k in kinds):
+        raise Invalid(_("Choose a valid type."), field="type")
+    return kinds
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def search(
+    user: Any,
+    *,
+    q: str,
+    kinds: list[str] | None = None,
+    space: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[Hit], str | None]:
+    """The newest documents ``user`` may open now that have every word of ``q`` (the last
+    one as a prefix while it is being typed), one page of them. One query.
+
+    ``q`` must have passed :func:`check_query`. A query with no searchable word (only
+    punctuation or emoji) finds nothing.
+    """
+    words = query_words(q)
+    if not words:
+        return [], None
+    sql, params = get_engine().match_sql(words, prefix_last(q))
+    qs = Document.objects.filter(visible_documents_q(user, kinds)).extra(where=[sql], params=params)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if space:
+        qs = qs.filter(space__slug=space)
+    if date_from:
+        qs = qs.filter(created__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(created__lt=_day_start(date_to + timedelta(days=1)))
+    rows, next_cursor = keyset_page(qs.select_related("space", "author"), cursor=cursor, limit=limit)
+    return [Hit(doc, make_snippet(doc, words), result_url(doc)) for doc in rows], next_cursor
+
+
+def result_url(doc: Document) -> str:
+    k, pk, ref = doc.kind, doc.object_id, doc.ref
+    slug = doc.space.slug if doc.space_id else ""
+    if k == Kind.POST:
+        return reverse("post_detail", args=[pk])
+    if k == Kind.COMMENT:
+        return reverse("post_detail", args=[int(ref)]) + f"#comment-{pk}"
+    if k == Kind.BLOG:
+        return reverse("blog_detail", args=[pk])
+    if k == Kind.ANNOUNCEMENT:
+        return reverse("announcement_detail", args=[pk])
+    if k == Kind.EVENT:
+        return reverse("event_detail", args=[pk])
+    if k == Kind.POLL:
+        return reverse("poll_detail", args=[pk])
+    if k == Kind.PRODUCT:
+        return reverse("product_detail", args=[pk])
+    if k == Kind.CASE:
+        return reverse("case_detail", args=[slug, ref])
+    if k == Kind.MAIL:
+        return reverse("mail_thread", args=[pk])
+    if k == Kind.MESSAGE:
+        return reverse("chat_group", args=[int(ref)]) + f"#message-{pk}"
+    if k == Kind.USER:
+        return reverse("person", args=[ref])
+    if k == Kind.SPACE:
+        return reverse("space_home", args=[slug])
+    return reverse("topic_feed", args=[slug, ref])
+
+
+def _lowered(text: str) -> str:
+    """``text`` in lower case, one character for one (so positions match the original)."""
+    return "".join((c.lower() or c)[0] for c in text)
+
+
+def make_snippet(doc: Document, words: list[str]) -> str:
+    """Safe HTML: a piece of the text around the first matched word, every word in <mark>."""
+    text = re.sub(r"\s+", " ", doc.text).strip()
+    low = _lowered(text)
+    hits = [i for i in (low.find(w) for w in words) if i >= 0]
+    if not hits and doc.title:  # matched in the title only: show the title
+        text = re.sub(r"\s+", " ", doc.title).strip()
+        low = _lowered(text)
+        hits = [i for i in (low.find(w) for w in words) if i >= 0]
+    first = min(hits) if hits else 0
+    start = max(0, first - SNIPPET // 3)
+    end = min(len(text), start + SNIPPET)
+    piece, low_piece = text[start:end], low[start:end]
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    out: list[str] = ["…" if start else ""]
+    at = 0
+    for m in re.finditer(pattern, low_piece):
+        out.append(html.escape(piece[at : m.start()]))
+        out.append(f"<mark>{html.escape(piece[m.start() : m.end()])}</mark>")
+        at = m.end()
+    out.append(html.escape(piece[at:]))
+    out.append("…" if end < len(text) else "")
+    return nh3.clean("".join(out), tags={"mark"}, attributes={})
+
+
+def index_size() -> dict[str, Any]:
+    """Documents in the index and the engine's size on disk (for ``plaza bench``)."""
+    return {"documents": Document.objects.count(), "bytes": get_engine().size_bytes()}
