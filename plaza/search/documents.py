@@ -6,6 +6,7 @@ its historical models and ``plaza reindex`` on the live ones (:func:`iter_all`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,8 +16,17 @@ Doc = dict[str, Any]
 BATCH = 500
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src)
+_MARKUP = re.compile(r"(\*\*|__|`|^#{1,6}\s+|^>\s?)", re.M)
+
+
+def plain(text: str) -> str:
+    """Markdown as the words a reader sees: link text without its address, no emphasis marks."""
+    return _MARKUP.sub("", _LINK.sub(r"\1", text or ""))
+
+
 def _title_from(text: str, limit: int = 80) -> str:
-    line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
+    line = next((ln.strip() for ln in plain(text).splitlines() if ln.strip()), "")
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -40,7 +50,7 @@ def _doc(
         "author_id": author_id,
         "ref": str(ref)[:100],
         "title": (title or "")[:300],
-        "text": (text or "")[:MAX_TEXT],
+        "text": plain(text)[:MAX_TEXT],
         "created": created,
     }
 

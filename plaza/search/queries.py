@@ -146,13 +146,19 @@ def make_snippet(doc: Document, words: list[str]) -> str:
     start = max(0, first - SNIPPET // 3)
     end = min(len(text), start + SNIPPET)
     piece, low_piece = text[start:end], low[start:end]
-    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # Every occurrence of every word; touching ones (品鉴 + 会) become one mark.
+    spans: list[list[int]] = []
+    for a, b in sorted((m.start(), m.start() + len(w)) for w in words for m in re.finditer(re.escape(w), low_piece)):
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
     out: list[str] = ["…" if start else ""]
     at = 0
-    for m in re.finditer(pattern, low_piece):
-        out.append(html.escape(piece[at : m.start()]))
-        out.append(f"<mark>{html.escape(piece[m.start() : m.end()])}</mark>")
-        at = m.end()
+    for a, b in spans:
+        out.append(html.escape(piece[at:a]))
+        out.append(f"<mark>{html.escape(piece[a:b])}</mark>")
+        at = b
     out.append(html.escape(piece[at:]))
     out.append("…" if end < len(text) else "")
     return nh3.clean("".join(out), tags={"mark"}, attributes={})

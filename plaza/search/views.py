@@ -30,8 +30,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     g = request.GET
     q = g.get("q", "").strip()
     context: dict[str, Any] = {
-        "q": q, "kind": g.get("type", ""), "space_slug": g.get("space", ""), "date_from": g.get("from", ""),
-        "date_to": g.get("to", ""), "kinds": Kind.choices, "hits": [], "next_cursor": None, "error": "",
+        "q": q,
+        "kind": g.get("type", ""),
+        "space_slug": g.get("space", ""),
+        "date_from": g.get("from", ""),
+        "date_to": g.get("to", ""),
+        "kinds": Kind.choices,
+        "hits": [],
+        "next_cursor": None,
+        "error": "",
         "searched": bool(q),
     }
     if q:
@@ -39,8 +46,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
         try:
             text = queries.check_query(q)
             hits, next_cursor = queries.search(
-                request.user, q=text, kinds=queries.check_kinds(context["kind"]), space=context["space_slug"] or None,
-                date_from=_date(context["date_from"], "from"), date_to=_date(context["date_to"], "to"),
+                request.user,
+                q=text,
+                kinds=queries.check_kinds(context["kind"]),
+                space=context["space_slug"] or None,
+                date_from=_date(context["date_from"], "from"),
+                date_to=_date(context["date_to"], "to"),
                 cursor=g.get("cursor") or None,
             )
         except Invalid as exc:

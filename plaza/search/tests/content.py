@@ -23,8 +23,21 @@ from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_update_space
 from plaza.spaces.models import Membership, Role, Space
 
-EVERY_KIND = {"post", "comment", "blog", "announcement", "event", "poll", "product", "case", "mail", "message", "user",
-              "space", "topic"}
+EVERY_KIND = {
+    "post",
+    "comment",
+    "blog",
+    "announcement",
+    "event",
+    "poll",
+    "product",
+    "case",
+    "mail",
+    "message",
+    "user",
+    "space",
+    "topic",
+}
 
 
 def fill_space(owner: User, space: Space, word: str) -> dict[str, Any]:
@@ -41,16 +54,31 @@ def fill_space(owner: User, space: Space, word: str) -> dict[str, Any]:
     blog = do_create_blog(acc, title=f"{word} blog", body="Long form", status="published")
     announcement = do_publish_announcement(acc, title=f"{word} notice", body="Read me")
     now = timezone.now()
-    event = do_create_event(acc, title=f"{word} event", starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=2))
+    event = do_create_event(
+        acc, title=f"{word} event", starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=2)
+    )
     poll = do_create_poll(acc, question=f"{word} poll?", options=[{"text": "Yes"}, {"text": "No"}])
     exhibitor = do_create_exhibitor(acc, name=f"{word} winery")
     product = do_create_product(acc, exhibitor, name=f"{word} red", category="Wine", status="published")
-    case_type = do_create_case_type(acc, name="Check", fields=[{"key": "what", "label": "What", "type": "text", "required": True}],
-                                    outcomes=["ok"])
+    case_type = do_create_case_type(
+        acc, name="Check", fields=[{"key": "what", "label": "What", "type": "text", "required": True}], outcomes=["ok"]
+    )
     case, _code = do_submit_case(acc, case_type, values={"what": f"{word} bottle"})
     mail = do_send_mail(owner, to=[member.pk], subject=f"{word} mail", body="Hello")
     group = do_create_group(acc, name="Chat", member_ids=[member.pk])
     me = GroupMember.objects.get(group=group, user=owner)
     message = do_send_message(acc, group, me, body=f"{word} message")
-    return {"post": post, "comment": comment, "blog": blog, "announcement": announcement, "event": event, "poll": poll,
-            "product": product, "case": case, "mail": mail, "message": message, "member": member, "group": group}
+    return {
+        "post": post,
+        "comment": comment,
+        "blog": blog,
+        "announcement": announcement,
+        "event": event,
+        "poll": poll,
+        "product": product,
+        "case": case,
+        "mail": mail,
+        "message": message,
+        "member": member,
+        "group": group,
+    }
