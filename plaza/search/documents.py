@@ -6,6 +6,7 @@ its historical models and ``plaza reindex`` on the live ones (:func:`iter_all`).
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -195,42 +196,36 @@ def topic_doc(topic: Any) -> Doc:
 
 
 def iter_all(apps: Any) -> Iterator[Doc]:
-    """Every document of the database, from the models of ``apps`` (the live registry, or
-    a migration's historical one)."""
+    """Every document of the database, oldest first across kinds, from the models of
+    ``apps`` (the live registry, or a migration's historical one). Results are listed in
+    the index's order, so a rebuilt index keeps creation order."""
 
     def model(label: str) -> Any:
         return apps.get_model(*label.split("."))
 
-    def chunks(qs: Any) -> Iterator[Any]:
-        return qs.order_by("pk").iterator(chunk_size=BATCH)
+    def by_date(qs: Any, field: str = "created") -> Iterator[Any]:
+        return qs.order_by(field, "pk").iterator(chunk_size=BATCH)
 
-    for space in chunks(model("spaces.Space").objects.all()):
-        yield space_doc(space)
-    for user in chunks(model("accounts.User").objects.filter(is_active=True)):
-        yield user_doc(user)
-    for post in chunks(model("feed.Post").objects.filter(deleted=False)):
-        yield post_doc(post)
-    for comment in chunks(model("feed.Comment").objects.filter(post__deleted=False).select_related("post")):
-        yield comment_doc(comment, comment.post)
-    for topic in chunks(model("feed.Topic").objects.all()):
-        yield topic_doc(topic)
-    for blog in chunks(model("blogs.Blog").objects.all()):
-        yield blog_doc(blog)
-    for announcement in chunks(model("announcements.Announcement").objects.filter(status="published")):
-        yield announcement_doc(announcement)
-    for event in chunks(model("events.Event").objects.all()):
-        yield event_doc(event)
     options: dict[int, list[str]] = {}
     for poll_id, text in model("polls.PollOption").objects.order_by("poll_id", "pk").values_list("poll_id", "text"):
         options.setdefault(poll_id, []).append(text)
-    for poll in chunks(model("polls.Poll").objects.all()):
-        yield poll_doc(poll, options.get(poll.pk, []))
-    for product in chunks(model("showcase.Product").objects.all()):
-        yield product_doc(product)
-    for case in chunks(model("cases.Case").objects.select_related("case_type")):
-        yield case_doc(case, case.case_type.name)
-    for message in chunks(model("mail.Message").objects.all()):
-        yield mail_doc(message)
     chat = model("chat.Message").objects.filter(deleted_at__isnull=True, is_call_record=False).select_related("group")
-    for message in chunks(chat):
-        yield message_doc(message, message.group.name)
+    sources = [
+        (space_doc(s) for s in by_date(model("spaces.Space").objects.all())),
+        (user_doc(u) for u in by_date(model("accounts.User").objects.filter(is_active=True), "date_joined")),
+        (post_doc(p) for p in by_date(model("feed.Post").objects.filter(deleted=False))),
+        (
+            comment_doc(c, c.post)
+            for c in by_date(model("feed.Comment").objects.filter(post__deleted=False).select_related("post"))
+        ),
+        (topic_doc(t) for t in by_date(model("feed.Topic").objects.all())),
+        (blog_doc(b) for b in by_date(model("blogs.Blog").objects.all())),
+        (announcement_doc(a) for a in by_date(model("announcements.Announcement").objects.filter(status="published"))),
+        (event_doc(e) for e in by_date(model("events.Event").objects.all())),
+        (poll_doc(p, options.get(p.pk, [])) for p in by_date(model("polls.Poll").objects.all())),
+        (product_doc(p) for p in by_date(model("showcase.Product").objects.all())),
+        (case_doc(c, c.case_type.name) for c in by_date(model("cases.Case").objects.select_related("case_type"))),
+        (mail_doc(m) for m in by_date(model("mail.Message").objects.all())),
+        (message_doc(m, m.group.name) for m in by_date(chat)),
+    ]
+    yield from heapq.merge(*sources, key=lambda doc: doc["created"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from django.db import connection
+from django.db.models import QuerySet
 
 SQLITE_INSTALL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
@@ -51,22 +52,33 @@ POSTGRES_UNINSTALL = [
 
 
 class Engine(Protocol):
-    def match_sql(self, words: list[str], prefix: bool) -> tuple[str, list[Any]]:
-        """A condition on ``search_document`` (aliased by Django as its table name) that
-        holds for the documents having every word, and its parameters."""
+    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
+        """``qs`` (documents) narrowed to those having every word, newest first (by id: the
+        index is written in creation order), below the id ``before`` when given."""
         ...
 
     def size_bytes(self) -> int | None:
-        """The engine's index size on disk, when the database can tell."""
+        """The index's size on disk (documents and the engine's own index), when the
+        database can tell."""
         ...
 
 
 class SQLiteEngine:
-    def match_sql(self, words: list[str], prefix: bool) -> tuple[str, list[Any]]:
-        terms = [f'"{w}"' for w in words]
+    """FTS5 drives the query: it yields the matching rowids newest first and stops as soon as
+    the page is full (the document table and the access checks are visited per match)."""
+
+    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
+        terms = [f'"{w}"' for w in words]  # words are letters and digits only: quoting is enough
         if prefix:
             terms[-1] += "*"
-        return ('"search_document"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)', [" ".join(terms)])
+        where = ['search_fts.rowid = "search_document"."id"', "search_fts MATCH %s"]
+        params: list[Any] = [" ".join(terms)]
+        if before is not None:
+            where.append("search_fts.rowid < %s")
+            params.append(before)
+        return qs.extra(tables=["search_fts"], where=where, params=params, select={"fts_rowid": "search_fts.rowid"}).order_by(
+            "-fts_rowid"
+        )
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:
@@ -79,11 +91,17 @@ class SQLiteEngine:
 
 
 class PostgresEngine:
-    def match_sql(self, words: list[str], prefix: bool) -> tuple[str, list[Any]]:
-        terms = list(words)
+    """The GIN index finds rare words; for common ones the planner walks the primary key
+    backwards and checks the stored ``tsvector`` of each row until the page is full."""
+
+    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
+        terms = list(words)  # letters and digits only: no tsquery operator can get in
         if prefix:
             terms[-1] += ":*"
-        return '"search_document"."vector" @@ to_tsquery(\'simple\'::regconfig, %s)', [" & ".join(terms)]
+        qs = qs.extra(where=['"search_document"."vector" @@ to_tsquery(\'simple\'::regconfig, %s)'], params=[" & ".join(terms)])
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
+        return qs.order_by("-pk")
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
-from plaza.core.pagination import keyset_page
-from plaza.search.access import visible_documents_q
+from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from plaza.search.access import visible_documents_q, visible_documents_sql
 from plaza.search.engines import get_engine
 from plaza.search.models import KIND_LABELS, Document, Kind
 from plaza.search.segment import prefix_last, query_words
@@ -78,14 +78,22 @@ def search(
     """The newest documents ``user`` may open now that have every word of ``q`` (the last
     one as a prefix while it is being typed), one page of them. One query.
 
+    Newest is the index's order, the order things were created in (``do_reindex`` writes
+    in that order too); the cursor names the last document's id.
+
     ``q`` must have passed :func:`check_query`. A query with no searchable word (only
     punctuation or emoji) finds nothing.
     """
     words = query_words(q)
     if not words:
         return [], None
-    sql, params = get_engine().match_sql(words, prefix_last(q))
-    qs = Document.objects.filter(visible_documents_q(user, kinds)).extra(where=[sql], params=params)
+    size = clamp_limit(limit)
+    before = decode_cursor(cursor)[1] if cursor else None
+    access = visible_documents_sql(user, kinds)
+    if access is None:
+        qs = Document.objects.filter(visible_documents_q(user, kinds))
+    else:
+        qs = Document.objects.extra(where=[access[0]], params=access[1])
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if space:
@@ -94,7 +102,12 @@ def search(
         qs = qs.filter(created__gte=_day_start(date_from))
     if date_to:
         qs = qs.filter(created__lt=_day_start(date_to + timedelta(days=1)))
-    rows, next_cursor = keyset_page(qs.select_related("space", "author"), cursor=cursor, limit=limit)
+    qs = get_engine().matching(qs.select_related("space", "author"), words, prefix_last(q), before=before)
+    rows = list(qs[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor(rows[-1].created, rows[-1].pk)
     return [Hit(doc, make_snippet(doc, words), result_url(doc)) for doc in rows], next_cursor
 
 
