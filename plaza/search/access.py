@@ -23,7 +23,7 @@ from plaza.cases.access import reviewable_cases_q
 from plaza.cases.models import Case
 from plaza.chat.access import visible_messages_q
 from plaza.chat.models import Message as ChatMessage
-from plaza.events.access import visible_events_q
+from plaza.events.access import openable_events_q
 from plaza.events.models import Event
 from plaza.feed.access import share_people_q, visible_posts_q
 from plaza.feed.models import Comment, Post, PostTopic
@@ -55,7 +55,7 @@ def kind_conditions(user: Any) -> dict[str, Any]:
         Kind.POST: _exists(Post, visible_posts_q(user), deleted=False),
         Kind.COMMENT: _exists(Comment, visible_posts_q(user, "post__"), post__deleted=False),
         Kind.BLOG: _exists(Blog, visible_blogs_q(user)),
-        Kind.EVENT: _exists(Event, visible_events_q(user)),
+        Kind.EVENT: _exists(Event, openable_events_q(user)),
         # Polls have a post's audience: polls.access.list_visible_poll_ids asks the same.
         Kind.POLL: _exists(Poll, visible_posts_q(user)),
         Kind.PRODUCT: _exists(Product, visible_products_q(user)),

@@ -123,6 +123,13 @@ def test_signed_out_visitors_find_public_spaces_signed_out_content(world, api):
     do_publish_post(space_access_for(world.alice.user, world.acme), body="Open cellar day at acme")
     items = found(api("anonymous"), "cellar")
     assert [(i["type"], i["id"]) for i in items] == [("post", public_post.pk)]
+    # Every kind a public space shows signed out, and only what opens signed out.
+    fill_space(world.alice.user, lovers, "loverscanary")
+    items = found(api("anonymous"), "loverscanary", limit=50)
+    assert kinds(items) == {"post", "comment", "blog", "poll", "product", "space", "topic"}
+    client = Api().client
+    for item in items:
+        assert client.get(item["url"].split("#")[0]).status_code == 200, item
 
 
 def test_chinese_words_inside_compounds_and_english_prefixes(world, api):
