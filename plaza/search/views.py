@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
+from plaza.core.pages import page_errors, render_page
 from plaza.search import queries
 from plaza.search.api import rate_limit
 from plaza.search.models import Kind
-from plaza.spaces.views import page_errors, render_page
 
 
 def _date(value: str, field: str) -> date | None:
