@@ -39,7 +39,8 @@ BIN = Path(sys.executable).parent
 def pg_database(preset: Preset) -> str:
     """One PostgreSQL database per data set (``plaza_bench_ci``, ``plaza_bench_ci_10000000``), so
     the data sets of scaling runs are seeded once and kept side by side."""
-    return "plaza_bench_" + re.sub(r"[^a-z0-9]+", "_", preset.name.lower())
+    prefix = os.environ.get("PLAZA_BENCH_DB_PREFIX", "plaza_bench_")  # e.g. one per developer's worktree
+    return prefix + re.sub(r"[^a-z0-9]+", "_", preset.name.lower())
 REDIS_URL = "redis://127.0.0.1:6379/5"
 PORT = 8611  # servers listen on PORT, PORT+1 (second server), PORT+2 (F)
 
