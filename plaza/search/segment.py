@@ -48,29 +48,38 @@ def _words(pieces: object) -> list[str]:
     return out
 
 
+# Runs of Chinese characters go through jieba; everything else is split by _WORD directly
+# (jieba took ~1.5 ms for a short English sentence, most of a post's indexing).
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+
+
+def _cut(text: str, *, for_index: bool) -> list[str]:
+    words: list[str] = []
+    for i, part in enumerate(_HAN.split(text)):
+        if not part:
+            continue
+        if i % 2 == 0:
+            words += _words([part])
+            continue
+        tok = _jieba()
+        if for_index:
+            words += _words(tok.cut_for_search(part))
+        # The precise cut without HMM: a query is cut that way, so its words are always indexed.
+        words += _words(tok.cut(part, HMM=False))
+    return words
+
+
 def index_terms(text: str) -> str:
     """The words of ``text`` for the index, each once, separated by spaces."""
     text = _normalize(text)
     if not text.strip():
         return ""
-    tok = _jieba()
-    seen: dict[str, None] = {}
-    for word in _words(tok.cut_for_search(text)):
-        seen.setdefault(word, None)
-    # The precise cut without HMM too: a query is cut that way, so its words are always there.
-    for word in _words(tok.cut(text, HMM=False)):
-        seen.setdefault(word, None)
-    return " ".join(seen)
+    return " ".join(dict.fromkeys(_cut(text, for_index=True)))
 
 
 def query_words(q: str) -> list[str]:
     """The words of a query, in order, at most MAX_QUERY_WORDS (empty: nothing searchable)."""
-    text = _normalize(q)
-    words: list[str] = []
-    for word in _words(_jieba().cut(text, HMM=False)):
-        if word not in words:
-            words.append(word)
-    return words[:MAX_QUERY_WORDS]
+    return list(dict.fromkeys(_cut(_normalize(q), for_index=False)))[:MAX_QUERY_WORDS]
 
 
 def prefix_last(q: str) -> bool:
