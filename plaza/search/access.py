@@ -80,13 +80,26 @@ def kind_conditions(user: Any) -> dict[str, Any]:
     return conditions
 
 
+# Kinds whose things may be seen from outside their own space: a product syndicated into
+# another space's catalogue, and the things without a space.
+_BEYOND_THEIR_SPACE = [Kind.PRODUCT, Kind.SPACE, Kind.USER, Kind.MAIL]
+
+
 def visible_documents_q(user: Any, kinds: list[str] | None = None) -> Q:
-    """The documents ``user`` may open now (of ``kinds``, default every kind), one condition."""
+    """The documents ``user`` may open now (of ``kinds``, default every kind), one condition.
+
+    It starts with a necessary condition that costs one comparison per document: every
+    rule above needs the thing's space to be one the person may know exists
+    (``spaces.access.knowable_spaces_q``), except for the kinds seen beyond their space. Most
+    matches of a common word are in other people's spaces; they are dropped before any
+    rule's subqueries run.
+    """
     result = Q(pk__in=[])
     for kind, condition in kind_conditions(user).items():
         if kinds is None or kind in kinds:
             result |= Q(kind=kind) & Q(condition)
-    return result
+    knowable = Space.objects.filter(knowable_spaces_q(user)).values("pk")
+    return (Q(kind__in=_BEYOND_THEIR_SPACE) | Q(space_id__in=knowable)) & result
 
 
 # The condition above is a dozen subqueries deep: compiling it with the ORM cost ~20 ms of

@@ -307,3 +307,19 @@ def test_reindex_rebuilds_the_same_index(world, api, acme_content):
     assert key(after) == key(before)
     # Rebuilt in creation order: newest first still.
     assert [i["created_at"] for i in after] == sorted((i["created_at"] for i in after), reverse=True)
+
+
+def test_a_syndicated_product_is_found_beyond_its_space(world, api):
+    from plaza.showcase.actions import do_create_exhibitor, do_create_product, do_syndicate_product
+    from plaza.spaces.models import Space
+
+    acc = space_access_for(world.alice.user, world.acme)
+    fans = do_create_space(
+        world.alice.user, name="Acme Fans", slug="acme-fans", visibility="public", join_policy="open", parent=acc
+    )
+    exhibitor = do_create_exhibitor(acc, name="Cellar")
+    product = do_create_product(acc, exhibitor, name="Syndicated riesling", category="Wine", status="published")
+    assert found(api("mallory"), "riesling") == []
+    do_syndicate_product(acc, product, Space.objects.get(pk=fans.pk))
+    assert [(i["type"], i["id"]) for i in found(api("mallory"), "riesling")] == [("product", product.pk)]
+    assert [(i["type"], i["id"]) for i in found(api("anonymous"), "riesling")] == [("product", product.pk)]
