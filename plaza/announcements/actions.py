@@ -27,11 +27,12 @@ from plaza.announcements.models import (
 )
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
-from plaza.core.validation import check_text
+from plaza.core.validation import check_datetime, check_text
 from plaza.notifications.actions import notify
 from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
+from plaza.webhooks import actions as webhooks
 
 REMIND_EVERY = timedelta(hours=1)
 
@@ -73,6 +74,7 @@ def check_category(acc: SpaceAccess, name: str | None) -> Category | None:
 
 
 def check_pinned_until(value: datetime | None) -> datetime | None:
+    check_datetime(value, field="pinned_until")
     if value is not None and value <= timezone.now():
         raise Invalid(_("Pin until a time in the future."), field="pinned_until")
     return value
@@ -155,6 +157,7 @@ def do_publish_announcement(
     audit.record(space=acc.space, actor=user, action="announcement.publish", target=announcement,
                  after={"title": title, "recipients": len(recipients)})
     search.index_announcement(announcement, new=True)
+    webhooks.emit(acc.space, "announcement.published", {"id": announcement.pk, "title": title, "body": body, "author": webhooks.person(user), "require_ack": require_ack})
     return announcement
 
 
