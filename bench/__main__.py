@@ -2,6 +2,7 @@
 
 python -m bench seed PRESET [--posts N]     migrate and seed the database of the environment
 python -m bench queries                     the feed page's query count on the seeded data
+python -m bench search                      G9's search page: its query count, hits and the index size
 python -m bench fserver PORT                the F baseline WebSocket broadcast server
 python -m bench fanout JSON                 one WebSocket fan-out measurement, prints JSON
 
@@ -54,6 +55,22 @@ def main(argv: list[str]) -> None:
         items = len(resp.json().get("items", []))
         print(json.dumps({"status": resp.status_code, "items": items, "queries": len(ctx.captured_queries),
                           "sql": [q["sql"][:3000] for q in ctx.captured_queries]}))
+    elif cmd == "search":
+        _django()
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from bench.seed import SEARCH_PATH, token_for
+        from plaza.search.queries import index_size
+
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token_for(2)}")
+        client.get(SEARCH_PATH)  # warm caches (translations, urlconf, jieba's dictionary)
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(SEARCH_PATH)
+        items = len(resp.json().get("items", []))
+        print(json.dumps({"status": resp.status_code, "items": items, "queries": len(ctx.captured_queries),
+                          "index": index_size(), "sql": [q["sql"][:3000] for q in ctx.captured_queries]}))
     elif cmd == "fserver":
         from bench.ws import fserver
 

@@ -37,6 +37,7 @@ FILLER = (
     "Plaza bench data: a short status update about the wine tasting, the quarterly report and "
     "the next meetup. 本周五下午三点在会议室举行品酒会，欢迎大家参加。"
 )
+SEARCH_PATH = "/api/v1/search?q=tasting&limit=20"  # G9: a word every post has, 20 hits a page
 CHAT_GROUP_SIZES = (10, 100, 1_000)  # discussion groups in bench-1 (G6 measures the largest)
 MARK_TABLE = "bench_meta"
 WRITE_TABLE = "bench_write"  # the B_w baseline inserts here
@@ -294,6 +295,59 @@ def _posts_sql(shape: Shape) -> str:
     )
 
 
+def _search_documents(shape: Shape) -> Iterator[tuple[Any, ...]]:
+    """The search index of the seeded people, spaces, posts and comments, as the apps' actions
+    would write it (``search.documents``), in creation order (posts with their comments).
+
+    The texts differ only by their numbers, so jieba cuts each template once and the number
+    is put in: 1M posts are indexed in seconds, not the minutes segmenting each would take.
+    """
+    from plaza.search.documents import plain
+    from plaza.search.segment import index_terms
+
+    cuts: dict[str, str] = {}
+
+    def terms_of(template: str, *numbers: int) -> str:
+        # Words of the template with 9000000, 9000001 … standing for the numbers (cut once).
+        if template not in cuts:
+            cuts[template] = index_terms(template.format(*(f"{9000000 + k}" for k in range(len(numbers)))))
+        cut = cuts[template]
+        for k, n in enumerate(numbers):
+            cut = cut.replace(str(9000000 + k), str(n))
+        return cut
+
+    pk = 0
+    for j in range(1, shape.s + 1):
+        pk += 1
+        yield (pk, "space", j, j, None, None, f"bench-{j}", f"Bench space {j}", "", terms_of("Bench space {0}", j),
+               EPOCH - YEAR)
+    for i in range(1, shape.n + 1):
+        pk += 1
+        yield (pk, "user", i, None, None, None, f"p{i}", f"Person {i}", f"@p{i}", terms_of("Person {0}\n@p{0}", i),
+               EPOCH - YEAR)
+    post_terms = index_terms(f"Post 9000000. {FILLER}")
+    comment_template = "Comment {0} on post {1}: agreed, see you there."
+    cpk = 0
+    for p in range(1, shape.p.posts + 1):
+        space, created = shape.post_space(p), shape.post_created(p)
+        team = shape.post_team(p, space)
+        body = plain(f"Post {p}. {FILLER}")
+        pk += 1
+        title = body if len(body) <= 80 else body[:79] + "…"
+        yield (pk, "post", p, space, team, (p * 7919) % shape.n + 1, "", title, body,
+               post_terms.replace("9000000", str(p)), created)
+        for j in range(shape.comment_count(p)):
+            cpk += 1
+            pk += 1
+            text = comment_template.format(j + 1, p)
+            yield (pk, "comment", cpk, space, team, (p * 17 + j * 101) % shape.n + 1, str(p), title, text,
+                   terms_of(comment_template, j + 1, p), created + timedelta(minutes=j + 1))
+
+
+SEARCH_TABLE = ("search_document", ["id", "kind", "object_id", "space_id", "team_id", "author_id", "ref", "title", "text",
+                                    "terms", "created"], _search_documents)
+
+
 def _mark() -> str | None:
     with connection.cursor() as cur:
         try:
@@ -348,6 +402,15 @@ def seed(preset: Preset, log: Callable[[str], None] = print) -> dict[str, Any]:
                 n = write_rows(table, columns, rows(shape))
         timings[table] = {"rows": n, "seconds": round(time.monotonic() - t0, 2)}
         log(f"  seeded {table}: {n:,} rows in {timings[table]['seconds']} s")
+    t0 = time.monotonic()
+    with transaction.atomic():
+        # The migration indexed the empty database; the rows written above bypassed the actions.
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM search_document")
+        table, columns, rows = SEARCH_TABLE
+        n = write_rows(table, columns, rows(shape))
+    timings[table] = {"rows": n, "seconds": round(time.monotonic() - t0, 2)}
+    log(f"  seeded {table}: {n:,} rows in {timings[table]['seconds']} s")
     with transaction.atomic(), connection.cursor() as cur:
         # The unread badge column, kept in step with the rows by the notification actions.
         cur.execute(
@@ -360,7 +423,7 @@ def seed(preset: Preset, log: Callable[[str], None] = print) -> dict[str, Any]:
         cur.execute(f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (preset TEXT NOT NULL)")
         cur.execute(f"DELETE FROM {MARK_TABLE}")
         cur.execute(f"INSERT INTO {MARK_TABLE} (preset) VALUES (%s)", [_signature(preset)])
-    _reset_sequences(t for t, _c, _r in TABLES)
+    _reset_sequences([*(t for t, _c, _r in TABLES), SEARCH_TABLE[0]])
     t0 = time.monotonic()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

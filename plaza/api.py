@@ -25,6 +25,7 @@ from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
+from plaza.search.api import router as search_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
 from plaza.uploads.api import router as uploads_router
@@ -162,5 +163,6 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", search_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", exports_router)

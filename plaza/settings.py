@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "plaza.calendars",
     "plaza.blogs",
     "plaza.announcements",
+    "plaza.search",
     "plaza.webhooks",
     "plaza.exports",
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("plaza.calendars.urls")),
     path("", include("plaza.blogs.urls")),
     path("", include("plaza.announcements.urls")),
+    path("", include("plaza.search.urls")),
     path("", include("plaza.webhooks.urls")),
     path("", include("plaza.exports.urls")),
     path("", include("plaza.spaces.urls")),

@@ -21,6 +21,7 @@ from plaza.core import audit
 from plaza.core.errors import Invalid
 from plaza.core.realtime import revoke_sockets_on_commit
 from plaza.core.uploads import clean_image
+from plaza.search import actions as search
 
 
 def check_email(email: str, *, exclude: User | None = None) -> str:
@@ -81,6 +82,7 @@ def do_signup(*, email: str, password: str, name: str, handle: str | None = None
     check_password(password, user)
     user.set_password(password)
     user.save()
+    search.index_user(user, new=True)
     _token, key = _new_token(user, _("Sign-up"))
     return user, key
 
@@ -124,6 +126,7 @@ def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **chang
         image = clean_image(avatar, field="avatar")
         user.avatar.save(image.name, image, save=False)
     user.save()
+    search.index_user(user)
     return user
 
 
@@ -132,6 +135,7 @@ def do_deactivate_account(user: User) -> None:
     """Sessions stop authenticating (inactive users are refused) and every token is revoked."""
     user.is_active = False
     user.save(update_fields=["is_active"])
+    search.unindex(search.Kind.USER, user.pk)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(space=None, actor=user, action="account.deactivate", target=user)
     revoke_sockets_on_commit(user.pk)

@@ -43,7 +43,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.LANGUAGE_CODE in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
         user.timezone = request_zone(request)  # the browser's (tz cookie), else the default
-        return super().save_user(request, user, form, commit)
+        user = super().save_user(request, user, form, commit)
+        if commit:
+            from plaza.search.actions import index_user  # people are found by name and handle
+
+            index_user(user, new=True)
+        return user
 
     def login(self, request: HttpRequest, user: Any) -> None:
         """Sign in, then speak the person's language and zone for the rest of this request.
@@ -84,11 +89,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> Any:
         user = super().populate_user(request, sociallogin, data)
         email = data.get("email") or ""
-        name = (data.get("name") or " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
-                or email.split("@")[0] or "member")
+        name = (
+            data.get("name")
+            or " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+            or email.split("@")[0]
+            or "member"
+        )
         user.name = name[:100]
         user.handle = User.objects.make_handle(data.get("username") or user.name)
         if getattr(request, "LANGUAGE_CODE", "") in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
         user.timezone = request_zone(request)  # the browser's (tz cookie), else the default
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        user = super().save_user(request, sociallogin, form)
+        from plaza.search.actions import index_user  # people are found by name and handle
+
+        index_user(user, new=True)
         return user

@@ -33,6 +33,9 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)
+        from plaza.search.actions import index_user  # people are found by name and handle
+
+        index_user(user, new=True)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:

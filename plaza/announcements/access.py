@@ -30,23 +30,29 @@ def space_announcements_q(acc: SpaceAccess) -> Q:
     return Q(space=acc.space, status=AnnouncementStatus.PUBLISHED, pk__in=mine)
 
 
+def visible_announcements_q(user: Any) -> Q:
+    """The announcements anywhere that ``user`` may see now, as a condition on Announcement
+    (subqueries, no extra query): :func:`space_announcements_q` across spaces."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    joined = Membership.objects.filter(user=user).values("space_id")
+    received = AnnouncementRecipient.objects.filter(announcement=OuterRef("pk"), user=user, space=OuterRef("space"))
+    # A recipient who has left the space no longer sees it (space_announcements_q needs a role).
+    return (
+        Q(space_id__in=admin_of)
+        | Q(space__parent_id__in=admin_of)
+        | Q(space__parent__parent_id__in=admin_of)
+        | (Q(status=AnnouncementStatus.PUBLISHED, space_id__in=joined) & Exists(received))
+    )
+
+
 def list_visible_announcement_ids(user: Any, ids: Any) -> set[int]:
     """Among ``ids``, the announcements ``user`` may see now, anywhere (one query)."""
     ids = list(ids)
     if not ids or not _authenticated(user):
         return set()
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    received = AnnouncementRecipient.objects.filter(announcement=OuterRef("pk"), user=user, space=OuterRef("space"))
-    return set(
-        Announcement.objects.filter(pk__in=ids)
-        .filter(
-            Q(space_id__in=admin_of)
-            | Q(space__parent_id__in=admin_of)
-            | Q(space__parent__parent_id__in=admin_of)
-            | (Q(status=AnnouncementStatus.PUBLISHED) & Exists(received))
-        )
-        .values_list("pk", flat=True)
-    )
+    return set(Announcement.objects.filter(pk__in=ids).filter(visible_announcements_q(user)).values_list("pk", flat=True))
 
 
 def access_announcement(

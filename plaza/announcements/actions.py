@@ -29,6 +29,7 @@ from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
 from plaza.core.validation import check_datetime, check_text
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
 from plaza.webhooks import actions as webhooks
@@ -155,6 +156,7 @@ def do_publish_announcement(
     _notify(acc, announcement, "announcement_new", recipients, default_mode="immediate" if require_ack else None)
     audit.record(space=acc.space, actor=user, action="announcement.publish", target=announcement,
                  after={"title": title, "recipients": len(recipients)})
+    search.index_announcement(announcement, new=True)
     webhooks.emit(acc.space, "announcement.published", {"id": announcement.pk, "title": title, "body": body, "author": webhooks.person(user), "require_ack": require_ack})
     return announcement
 
@@ -197,6 +199,7 @@ def do_edit_announcement(acc: SpaceAccess, announcement: Announcement, changes: 
     announcement.edited_at = timezone.now()
     announcement.save(update_fields=[*fields, "edited_at"])
     if text_changed:
+        search.index_announcement(announcement)
         recipients = AnnouncementRecipient.objects.filter(space=acc.space, announcement=announcement)
         _notify(acc, announcement, "announcement_updated", recipients.values_list("user_id", flat=True))
     audit.record(space=acc.space, actor=user, action="announcement.edit", target=announcement,
@@ -211,6 +214,7 @@ def do_recall_announcement(acc: SpaceAccess, announcement: Announcement) -> Anno
     transition(announcement, AnnouncementStatus.RECALLED)
     announcement.recalled_at = timezone.now()
     announcement.save(update_fields=["status", "recalled_at"])
+    search.unindex(search.Kind.ANNOUNCEMENT, announcement.pk)
     audit.record(space=acc.space, actor=user, action="announcement.recall", target=announcement)
     return announcement
 

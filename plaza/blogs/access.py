@@ -13,8 +13,9 @@ from django.db.models import Q
 
 from plaza.blogs.models import Blog, BlogStatus, Headline
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.feed.access import space_posts_q
+from plaza.feed.access import space_posts_q, visible_posts_q
 from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Membership, Role
 
 
 def _authenticated(user: Any) -> bool:
@@ -90,3 +91,18 @@ def access_headline(acc: SpaceAccess, headline_id: int, *, for_write: bool = Fal
     if headline is None:
         raise NotFound()
     return headline
+
+
+def visible_blogs_q(user: Any) -> Q:
+    """The blogs anywhere that ``user`` may see (:func:`space_blogs_q` across spaces), as a
+    condition on Blog: published ones with a post's audience, drafts for their author (in a
+    space they are in) and, written as the space, for its admins."""
+    published = Q(status=BlogStatus.PUBLISHED) & visible_posts_q(user)
+    if not _authenticated(user):
+        return published
+    joined = Membership.objects.filter(user=user).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+    admin_here = Q(space_id__in=admin_of) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+    drafts = Q(status=BlogStatus.DRAFT) & ((Q(author=user) & in_space) | (Q(as_space=True) & admin_here))
+    return published | drafts

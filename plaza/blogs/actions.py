@@ -23,6 +23,7 @@ from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, No
 from plaza.core.validation import INT32_MAX, check_datetime, check_text
 from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.uploads import actions as upload_actions
 from plaza.uploads.models import Attachment
@@ -147,6 +148,7 @@ def do_create_blog(
     )
     if status == BlogStatus.PUBLISHED:
         _publish(acc, blog)
+    search.index_blog(blog, new=True)
     return blog
 
 
@@ -200,6 +202,7 @@ def do_edit_blog(
         blog.save(update_fields=fields)
     if status is not None and status != blog.status:
         _publish(acc, blog)
+    search.index_blog(blog)
     return blog
 
 
@@ -220,6 +223,7 @@ def do_delete_blog(acc: SpaceAccess, blog: Blog) -> None:
     if not can_edit_blog(acc, blog):
         audit.record(space=acc.space, actor=acc.user, action="blog.delete", target=blog,
                      before={"author": blog.author_id, "title": blog.title})
+    search.unindex(search.Kind.BLOG, blog.pk)
     blog.delete()
 
 

@@ -166,23 +166,26 @@ def access_case_by_code(number: str, code: str) -> Case:
     return case
 
 
+def reviewable_cases_q(user: Any) -> Q:
+    """The cases anywhere that ``user`` reviews now, as a condition on Case (no extra query)."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    return (
+        Q(space_id__in=admin_of)
+        | Q(space__parent_id__in=admin_of)
+        | Q(space__parent__parent_id__in=admin_of)
+        | Q(case_type__reviewer_team_id__in=my_teams)
+    )
+
+
 def list_reviewable_case_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Among ``ids``, the cases ``user`` reviews now (one query): the notification target."""
     ids = list(ids)
     if not ids or not _authenticated(user):
         return set()
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
-    return set(
-        Case.objects.filter(pk__in=ids)
-        .filter(
-            Q(space_id__in=admin_of)
-            | Q(space__parent_id__in=admin_of)
-            | Q(space__parent__parent_id__in=admin_of)
-            | Q(case_type__reviewer_team_id__in=my_teams)
-        )
-        .values_list("pk", flat=True)
-    )
+    return set(Case.objects.filter(pk__in=ids).filter(reviewable_cases_q(user)).values_list("pk", flat=True))
 
 
 def list_reviewer_ids(case_type: CaseType) -> set[int]:

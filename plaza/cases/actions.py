@@ -38,6 +38,7 @@ from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.core.tasks import enqueue
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Team
@@ -339,6 +340,7 @@ def _submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contact_
         recipients=list_reviewer_ids(case_type), kind="case_submitted", actor=case.submitted_by, space=acc.space,
         target_type="case", target_id=case.pk, data={"number": case.number, "type": case_type.name},
     )
+    search.index_case(case, case_type.name)
     webhooks.emit(acc.space, "case.created", {"id": case.pk, "number": case.number, "type": case_type.name, "status": case.status})
     return case, code
 

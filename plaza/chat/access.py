@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from plaza.chat.models import Group, GroupMember, Message
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.access import SpaceAccess, space_access_for
-from plaza.spaces.models import Space
+from plaza.spaces.models import Membership, Role, Space
 
 
 def access_group(acc: SpaceAccess, group_id: int, *, for_write: bool = False) -> tuple[Group, GroupMember]:
@@ -68,3 +70,16 @@ def access_message(group: Group, message_id: int, *, user: Any, for_write: bool 
     if for_write and (message.author_id != user.pk or message.is_call_record):
         raise Forbidden()
     return message
+
+
+def visible_messages_q(user: Any) -> Q:
+    """The live messages ``user`` may read anywhere, as a condition on Message: those of the
+    groups they belong to, while they are in the group's space (or administer it from a
+    parent space), as :func:`access_group` and :func:`access_message` decide one by one."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    groups = GroupMember.objects.filter(user=user).values("group_id")
+    joined = Membership.objects.filter(user=user).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+    return Q(group_id__in=groups, deleted_at__isnull=True) & in_space

@@ -25,6 +25,7 @@ from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
 from plaza.core.validation import check_text
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership
 from plaza.uploads.actions import check_attachments as check_uploads
@@ -222,6 +223,7 @@ def do_send_message(
         _attach(message, uploads)
     # Your own message is read by definition.
     GroupMember.objects.filter(pk=member.pk).update(last_read_message_id=message.pk)
+    search.index_message(message, group.name, new=True)
     if mentioned:
         notify(recipients=mentioned, kind="chat_mention", actor=user, space=acc.space, target_type="chat_message",
                target_id=message.pk, data={"group": group.name, "group_id": group.pk})
@@ -242,6 +244,7 @@ def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: s
     html, mentioned = _render(group, body)
     message.body, message.html, message.edited_at = body, html, timezone.now()
     message.save(update_fields=["body", "html", "edited_at"])
+    search.index_message(message, group.name)
     new = [u for u in mentioned if u.pk not in before]
     if new:
         notify(recipients=new, kind="chat_mention", actor=user, space=acc.space, target_type="chat_message",
@@ -257,6 +260,7 @@ def do_delete_message(acc: SpaceAccess, group: Group, message: Message) -> None:
     if message.author_id != user.pk or message.is_call_record:
         raise Forbidden(_("Only the author deletes a message."))
     Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), body="", html="", attachment_data=[])
+    search.unindex(search.Kind.MESSAGE, message.pk)
     for attachment in Attachment.objects.filter(space_id=message.space_id, message=message):
         attachment.file.delete(save=False)
         attachment.delete()

@@ -98,3 +98,17 @@ def can_create_event_in(acc: SpaceAccess, team: Team | None, team_membership: Te
     if team is None:
         return acc.is_member
     return acc.joined and team_membership is not None
+
+
+def openable_events_q(user: Any) -> Q:
+    """The events anywhere whose page ``user`` may open (:func:`access_event`): those of
+    :func:`visible_events_q` in a space where they have a role (a membership, or admin of a
+    parent space). Signed-out visitors open none."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    from plaza.spaces.models import Membership, Role
+
+    joined = Membership.objects.filter(user=user).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+    return visible_events_q(user) & in_space

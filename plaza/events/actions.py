@@ -34,6 +34,7 @@ from plaza.events.models import (
     ReminderSent,
 )
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Team, TeamMembership
 from plaza.webhooks import actions as webhooks
@@ -253,6 +254,7 @@ def do_create_event(
                                  **values)
     _invite(event, _check_invitees(event, invitee_ids), actor=user)
     audit.record(space=acc.space, actor=user, action="event.create", target=event, after=audit.snapshot(event, AUDITED))
+    search.index_event(event, new=True)
     webhooks.emit(acc.space, "event.created", {"id": event.pk, "title": event.title, "team_id": event.team_id, "starts_at": event.starts_at, "ends_at": event.ends_at, "organiser": webhooks.person(user)})
     return event
 
@@ -298,6 +300,7 @@ def do_update_event(acc: SpaceAccess, event: Event, **changes: Any) -> Event:
     if changed:
         event.updated = timezone.now()
         event.save()
+        search.index_event(event)
         audit.record(space=acc.space, actor=user, action="event.update", target=event, before=before,
                      after=audit.snapshot(event, AUDITED))
     if any(f in TIME_AND_PLACE for f in changed):

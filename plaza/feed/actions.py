@@ -36,6 +36,7 @@ from plaza.feed.models import (
     Topic,
 )
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Membership, Space, Team, TeamMembership
 from plaza.uploads.actions import check_attachments
@@ -120,7 +121,8 @@ def _set_topics(post: Post, names: list[str], *, new: bool = False) -> None:
     Topic.objects.bulk_create(
         [Topic(space_id=post.space_id, name=name, key=key) for key, name in by_key.items()], ignore_conflicts=True
     )
-    topics = Topic.objects.filter(space=post.space_id, key__in=list(by_key))
+    topics = list(Topic.objects.filter(space=post.space_id, key__in=list(by_key)))
+    search.index_topics(topics)
     PostTopic.objects.bulk_create([PostTopic(space_id=post.space_id, post=post, topic=t, created=post.created) for t in topics])
 
 
@@ -186,6 +188,7 @@ def do_publish_post(
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post, space=acc.space)
     _set_topics(post, topics, new=True)
     _set_mentions(post, mentioned, new_post=True)
+    search.index_post(post, new=True)
     if mentioned:
         notify(recipients=mentioned, kind="post_mention", actor=user, space=acc.space, team_id=post.team_id,
                target_type="post", target_id=post.pk)
@@ -207,6 +210,7 @@ def do_edit_post(acc: SpaceAccess, post: Post, *, body: str) -> Post:
     html, topics, mentioned = _render(acc.space, post.team, body)
     post.body, post.html, post.edited_at = body, html, timezone.now()
     post.save(update_fields=["body", "html", "edited_at"])
+    search.index_post(post)
     _set_topics(post, topics)
     new = _set_mentions(post, mentioned)
     if new:
@@ -222,6 +226,7 @@ def do_delete_post(acc: SpaceAccess, post: Post) -> None:
     if not can_delete_post(acc, post):
         raise Forbidden(_("Only the author or an admin can delete a post."))
     Post.objects.filter(pk=post.pk).update(deleted=True, pinned_at=None)
+    search.unindex_post(post)
     if post.shared_post_id is not None:
         Post.objects.filter(pk=post.shared_post_id, share_count__gt=0).update(share_count=F("share_count") - 1)
     if post.author_id != acc.user.pk:
@@ -269,6 +274,7 @@ def do_comment(acc: SpaceAccess, post: Post, *, body: str, reply_to: int | None 
     html, _topics, mentioned = _render(acc.space, post.team, body)
     comment = Comment.objects.create(space_id=post.space_id, post=post, author=user, body=body, html=html, reply_to=parent)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    search.index_comment(comment, post, new=True)
     common = {"actor": user, "space": acc.space, "team_id": post.team_id, "target_type": "post", "target_id": post.pk}
     told = {user.pk}
     if parent is not None and parent.author_id not in told:

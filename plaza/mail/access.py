@@ -53,3 +53,10 @@ def access_mail(user: Any, message_id: int) -> Delivery:
     if delivery is None:
         raise NotFound()
     return delivery
+
+
+def readable_mail_q(user: Any) -> Q:
+    """The mails ``user`` may read (sender or recipient: a delivery), as a condition on Message."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(pk__in=Delivery.objects.filter(user=user).values("message_id"))

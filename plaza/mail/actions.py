@@ -19,6 +19,7 @@ from plaza.core.validation import check_text
 from plaza.mail.access import access_mail, list_knowable_ids
 from plaza.mail.models import MAX_BODY, MAX_RECIPIENTS, MAX_SUBJECT, Attachment, Delivery, DeliveryRole, Folder, Message
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import access_team_by_id
 from plaza.spaces.queries import list_team_member_ids
 from plaza.uploads.actions import check_attachments as check_uploads
@@ -121,6 +122,7 @@ def do_send_mail(
     )
     notify(recipients=[*to_ids, *cc_ids], kind="mail_received", actor=user, target_type="mail", target_id=message.pk,
            data={"subject": subject})
+    search.index_mail(message)
     return message
 
 

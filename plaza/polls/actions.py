@@ -21,6 +21,7 @@ from plaza.core.validation import check_datetime
 from plaza.feed.access import can_post_in
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Team, TeamMembership
@@ -99,6 +100,7 @@ def do_create_poll(
             claim_uploads(acc.user, [o["image_id"]], kind=UPLOAD_KIND, obj_id=poll.pk, field=f"options.{i}.image_id",
                           images_only=True, max_count=1)
     audit.record(space=acc.space, actor=acc.user, action="poll.create", target=poll, after=audit.snapshot(poll, POLL_FIELDS))
+    search.index_poll(poll, [o["text"] for o in opts], new=True)
     return poll
 
 
@@ -213,4 +215,5 @@ def do_delete_poll(acc: SpaceAccess, poll: Poll) -> None:
     before["tally"] = {text: votes for text, votes in PollOption.objects.filter(poll=locked).values_list("text", "votes")}
     audit.record(space=locked.space, actor=acc.user, action="poll.delete", target=locked, before=before)
     release_uploads(kind=UPLOAD_KIND, obj_id=locked.pk)
+    search.unindex(search.Kind.POLL, locked.pk)
     locked.delete()

@@ -269,3 +269,41 @@ def list_inquiry_ids_for(user: Any, ids: Iterable[int]) -> set[int]:
     rest = list(Inquiry.objects.filter(pk__in=set(ids) - asked).values_list("pk", "exhibitor_id"))
     managed = list_managed_exhibitor_ids(user, [e for _pk, e in rest])
     return asked | {pk for pk, e in rest if e in managed}
+
+
+def catalogue_spaces_q(user: Any, prefix: str = "") -> Q:
+    """The spaces whose catalogue ``user`` sees (:func:`can_see_catalogue` across spaces), as
+    a condition on Space (``prefix`` reaches it through a relation, ``"space__"``)."""
+    p = prefix
+    public = Q(**{f"{p}visibility": Visibility.PUBLIC})
+    if not _authenticated(user):
+        return public
+    joined = Membership.objects.filter(user=user).values("space_id")
+    full_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN, Role.MEMBER]).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    return (
+        Q(**{f"{p}pk__in": full_of})
+        | Q(**{f"{p}parent_id__in": admin_of})
+        | Q(**{f"{p}parent__parent_id__in": admin_of})
+        | (public & ~Q(**{f"{p}pk__in": joined}))
+    )
+
+
+def visible_products_q(user: Any) -> Q:
+    """The products anywhere that ``user`` may open (:func:`access_product` across spaces),
+    as a condition on Product: published ones in a catalogue they see or syndicated into
+    one, and drafts for the exhibitor's managers and the space's admins."""
+    in_catalogue = catalogue_spaces_q(user, "space__")
+    syndicated = Syndication.objects.filter(space__in=Space.objects.filter(catalogue_spaces_q(user)).values("pk"))
+    published = Q(status=ProductStatus.PUBLISHED) & (in_catalogue | Q(pk__in=syndicated.values("product_id")))
+    if not _authenticated(user):
+        return published
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    managers = Exhibitor.managers.through.objects.filter(user=user).values("exhibitor_id")
+    manages = (
+        Q(exhibitor_id__in=managers)
+        | Q(space_id__in=admin_of)
+        | Q(space__parent_id__in=admin_of)
+        | Q(space__parent__parent_id__in=admin_of)
+    )
+    return published | (in_catalogue & manages)

@@ -15,6 +15,7 @@ from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.core.tasks import enqueue
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.showcase.access import check_syndication_target
 from plaza.showcase.models import (
     INQUIRY_GRAPH,
@@ -194,6 +195,7 @@ def do_delete_exhibitor(acc: SpaceAccess, exhibitor: Exhibitor) -> int:
     for pk in product_ids:
         release_uploads(kind=PRODUCT_UPLOAD_KIND, obj_id=pk)
     release_uploads(kind=EXHIBITOR_UPLOAD_KIND, obj_id=locked.pk)
+    search.unindex(search.Kind.PRODUCT, product_ids)
     locked.delete()
     return len(product_ids)
 
@@ -226,6 +228,7 @@ def do_create_product(acc: SpaceAccess, exhibitor: Exhibitor, **data: Any) -> Pr
     _claim_images(acc, product, data)
     audit.record(space=exhibitor.space, actor=acc.user, action="product.create", target=product,
                  after=_snapshot(product))
+    search.index_product(product, new=True)
     return product
 
 
@@ -238,6 +241,7 @@ def do_update_product(acc: SpaceAccess, product: Product, **data: Any) -> Produc
     after = _snapshot(product)
     if after != before:
         audit.record(space=product.space, actor=acc.user, action="product.update", target=product, before=before, after=after)
+        search.index_product(product)
     return product
 
 
@@ -248,6 +252,7 @@ def do_delete_product(acc: SpaceAccess, product: Product) -> None:
     audit.record(space=product.space, actor=acc.user, action="product.delete", target=product,
                  before=_snapshot(product))
     release_uploads(kind=PRODUCT_UPLOAD_KIND, obj_id=product.pk)
+    search.unindex(search.Kind.PRODUCT, product.pk)
     product.delete()
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, Visibility
@@ -239,3 +240,14 @@ def access_team_by_id(user: Any, team_id: int, *, for_write: bool = False) -> tu
     acc = space_access_for(user, space)
     team, team_membership = access_team(acc, team_id, for_write=for_write)
     return acc, team, team_membership
+
+
+def knowable_spaces_q(user: Any) -> Q:
+    """The spaces ``user`` may know exist, as a condition on Space (no extra query): listed
+    and public ones, their own, and those they administer from a parent space."""
+    shown = Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
+    if not getattr(user, "is_authenticated", False):
+        return shown
+    joined = Membership.objects.filter(user=user).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    return shown | Q(pk__in=joined) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of)

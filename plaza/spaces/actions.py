@@ -27,6 +27,7 @@ from plaza.core.tasks import enqueue
 from plaza.core.uploads import clean_image
 from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.notifications.actions import notify
+from plaza.search import actions as search
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import (
     MAX_DEPTH,
@@ -131,6 +132,7 @@ def do_create_space(
     )
     Membership.objects.create(space=space, user=user, role=Role.OWNER)
     audit.record(space=space, actor=user, action="space.create", target=space, after=audit.snapshot(space, SPACE_FIELDS))
+    search.index_space(space, new=True)
     return space
 
 
@@ -158,6 +160,7 @@ def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **cha
     after = audit.snapshot(space, SPACE_FIELDS)
     if after != before:
         audit.record(space=space, actor=acc.user, action="space.update", target=space, before=before, after=after)
+        search.index_space(space)
     return space
 
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from plaza.core.errors import Forbidden, NotFound
 from plaza.core.models import AuditEntry
 from plaza.core.pagination import keyset_page
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, knowable_spaces_q
 from plaza.spaces.models import (
     Invitation,
     JoinRequest,
@@ -280,18 +280,7 @@ def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    admin_of = Membership.objects.filter(user=user, role__in=["owner", "admin"]).values("space_id")
-    return set(
-        Space.objects.filter(pk__in=ids)
-        .filter(
-            Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
-            | Q(memberships__user=user)
-            | Q(parent_id__in=admin_of)
-            | Q(parent__parent_id__in=admin_of)
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    return set(Space.objects.filter(pk__in=ids).filter(knowable_spaces_q(user)).values_list("pk", flat=True))
 
 
 def list_administered_space_ids(user: Any, ids: Any) -> set[int]:

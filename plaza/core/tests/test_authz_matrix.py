@@ -112,6 +112,7 @@ class Case:
     body: Callable[[Fixtures], Any] | None = None
     multipart: bool = False
     upload: Callable[[], Any] | None = None  # the multipart file, a CSV when not given
+    query: dict[str, str] | None = None  # the query string of a GET
 
 
 def acme(f: Fixtures) -> dict[str, Any]:
@@ -198,6 +199,8 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "spaces"): Case(signed_in(201), body=lambda f: {"name": "New", "slug": "new-space", "visibility": "private", "join_policy": "invite"}),
     ("GET", "spaces"): Case(signed_in(200)),
     ("GET", "spaces/directory"): Case(everyone(200)),
+    # Search answers everyone, with only what each may open (search/tests: the canary sweep).
+    ("GET", "search"): Case(everyone(200), query={"q": "acme 红酒"}),
     ("GET", "spaces/<slug>"): Case(row(200, 200, 200, 404, 404), params=acme),
     ("PATCH", "spaces/<slug>"): Case(ADMIN, params=acme, body=lambda f: {"description": "Changed"}),
     ("DELETE", "spaces/<slug>"): Case(ADMIN_204, params=acme),
@@ -457,6 +460,8 @@ def call(persona: str, method: str, route: str, case: Case, fixtures: Fixtures) 
     body = case.body(fixtures) if case.body else None
     if body is not None:
         extra.update(data=json.dumps(body), content_type="application/json")
+    elif case.query is not None:
+        extra.update(data=case.query)
     return getattr(client, method.lower())(url, **extra)
 
 
