@@ -37,7 +37,10 @@ _ERROR_DESCRIPTIONS = {
     401: "Not signed in, or the token is invalid or revoked (`not_authenticated`).",
     403: "Not allowed (`forbidden`), or a session without its CSRF token (`csrf_failed`).",
     404: "Does not exist, or the caller may not know it exists (`not_found`).",
-    409: "State conflict, or an Idempotency-Key reused with another body (`conflict`).",
+    409: (
+        "State conflict, an Idempotency-Key reused with another body, or the retry of a request"
+        " whose answer held a secret (`conflict`)."
+    ),
     400: "The body is not valid JSON, or a malformed form (`bad_request`).",
     413: "The request body is too large (`too_large`).",
     415: "A form body sent where JSON is expected (`unsupported_type`).",
@@ -88,7 +91,14 @@ api = PlazaAPI(
     auth=required,
     docs_url="/docs",
     openapi_url="/openapi.json",
-    description="The REST API of Plaza, an enterprise community platform. See API.md for the contract.",
+    description=(
+        "The REST API of Plaza, an enterprise community platform. See API.md for the contract.\n\n"
+        "`Idempotency-Key` on a POST: a retry with the same key and body returns the first answer "
+        "(`Idempotent-Replayed: true`) and creates nothing; a concurrent retry waits for the first. "
+        "Keys are kept 24 hours. Answers that show a secret once (`POST /auth/signup`, `/auth/token`, "
+        "`/me/tokens`, `/spaces/{slug}/cases`, `/spaces/{slug}/webhooks`, `/calendar/feed/rotate`) are not kept: their retry "
+        "is 409 `conflict` and creates nothing; send a new request with a new key."
+    ),
 )
 
 

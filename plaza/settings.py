@@ -140,6 +140,11 @@ if env.str("DATABASE_URL", default=""):
         # Django's pool, not CONN_MAX_AGE, which leaked a connection per thread under ASGI.
         _db["CONN_MAX_AGE"] = 0
         _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 20, "timeout": 10}
+        # With a pool, health checks make Django pass ``check=ConnectionPool.check_connection``:
+        # each connection is tested (a trivial round trip) as it leaves the pool, so those that
+        # died in a PostgreSQL restart or pg_terminate_backend are replaced instead of failing
+        # one request each.
+        _db["CONN_HEALTH_CHECKS"] = True
         _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     DATABASES = {"default": _db}
 else:
@@ -160,7 +165,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is down the cache misses instead of failing requests (plaza.core.cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "plaza.core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
     CHANNEL_LAYERS = {
         "default": {
             # Redis Pub/Sub: a group message is one PUBLISH, and each server process relays it
@@ -170,7 +182,10 @@ if REDIS_URL:
             "BACKEND": "plaza.core.layers.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 drops idle sockets after 5 s unless the timeout is lifted.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 1000}],
+                # A Redis that does not answer fails a publish within 2 s instead of hanging it.
+                "hosts": [{
+                    "address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2, "max_connections": 1000,
+                }],
                 # Pub/Sub channels ignore Redis' database number: the prefix carries it, so
                 # installations (or test runs) on different databases never hear each other.
                 "prefix": f"plaza:{urlsplit(REDIS_URL).path.strip('/') or '0'}:",
@@ -189,6 +204,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Live events for this many people or more go out as one message to a space's or discussion
 # group's channel-layer group instead of one per person (plaza.core.realtime).
 PLAZA_FANOUT_GROUP_MIN: int = env.int("PLAZA_FANOUT_GROUP_MIN", default=50)
+# A worker beats every quarter of this many seconds; a task whose worker stopped beating for
+# this long is queued again (its worker died). Emails claimed by it are sent again then.
+PLAZA_TASK_LEASE: int = env.int("PLAZA_TASK_LEASE", default=60)
 EMBEDDED_WORKER: bool = env.bool("PLAZA_EMBEDDED_WORKER", default=not env.str("DATABASE_URL", default=""))
 
 # Webhooks (plaza.webhooks, docs/webhooks.md): private and loopback targets are refused unless

@@ -27,6 +27,7 @@ from plaza.accounts.schemas import (
 from plaza.accounts.twofactor import verify_second_factor, wants_second_factor
 from plaza.core import ratelimit
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.core.middleware import keep_no_idempotency_response
 from plaza.core.pagination import keyset_page
 from plaza.core.schemas import errors
 
@@ -42,6 +43,7 @@ def _refuse_passwords() -> None:
 
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **errors(403, 409, 422, 429)})
 def signup(request: HttpRequest, payload: SignupIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     _refuse_passwords()
     ratelimit.hit("signup", ratelimit.client_ip(request), limit=20, window=3600)
     if settings.SIGNUP == "closed":
@@ -61,6 +63,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
 
 @router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 403, 422, 429)})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     _refuse_passwords()
     ratelimit.hit("token-ip", ratelimit.client_ip(request), limit=30, window=60)
     ratelimit.hit("token-email", payload.email.lower(), limit=10, window=300)
@@ -111,6 +114,7 @@ def list_tokens(request: HttpRequest, cursor: str | None = None, limit: int | No
 
 @router.post("/me/tokens", response={201: ApiTokenCreated, **errors(401, 403, 422)})
 def new_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows a secret once
     token, key = actions.do_create_token(request.auth, name=payload.name)
     return Status(201, {"id": token.pk, "name": token.name, "token": key})
 

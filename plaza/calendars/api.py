@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from plaza.calendars import actions, queries
 from plaza.calendars.models import Entry
 from plaza.calendars.schemas import CalendarImportOut, CalendarOut, EntryIn, EntryOut, FeedOut
+from plaza.core.middleware import keep_no_idempotency_response
 from plaza.core.schemas import DateTimeIn, errors
 
 router = Router(tags=["calendar"])
@@ -53,6 +54,7 @@ def feed(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/calendar/feed/rotate", response={200: FeedOut, **errors(401)})
 def rotate_feed(request: HttpRequest) -> dict[str, Any]:
+    keep_no_idempotency_response(request)  # the answer shows the feed's secret URL
     found = actions.do_rotate_feed(request.auth)
     return {"url": request.build_absolute_uri(queries.feed_path(found))}
 

@@ -36,6 +36,7 @@ from plaza.cases.schemas import (
 from plaza.core import ratelimit
 from plaza.core.auth import optional
 from plaza.core.errors import NotFound
+from plaza.core.middleware import keep_no_idempotency_response
 from plaza.core.schemas import Int64, errors
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
@@ -128,6 +129,7 @@ def list_case_types(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post("/spaces/{slug}/cases", auth=optional, response={201: CaseCreatedOut, **errors(401, 403, 404, 422, 429)})
 def submit_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status:
+    keep_no_idempotency_response(request)  # the answer shows the access code once
     if request.auth.is_authenticated:
         ratelimit.hit("case-submit", str(request.auth.pk), limit=30, window=600)
     else:

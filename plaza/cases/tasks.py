@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from plaza.cases.actions import do_mark_overdue_cases
 from plaza.cases.models import Case, CaseEvent
+from plaza.core import outbox
 from plaza.core.i18n import as_recipient
 from plaza.core.tasks import named, retrying
 
@@ -31,7 +32,7 @@ def send_case_email(case_id: int, event_id: int) -> None:
         context = {"case": case, "event": event, "url": f"{base}/cases/lookup/?number={case.number}"}
         subject = render_to_string("cases/email/update_subject.txt", context).strip()
         text = render_to_string("cases/email/update.txt", context)
-    send_mail(subject, text, None, [to])
+    outbox.send_once(f"case:{case_id}:{event_id}", EmailMessage(subject, text, None, [to]))
 
 
 @task()

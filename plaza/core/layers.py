@@ -13,7 +13,9 @@ from typing import Any
 
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer as ChannelsRedisPubSubChannelLayer
-from channels_redis.utils import decode_hosts
+from channels_redis.pubsub import RedisPubSubLoopLayer
+from channels_redis.utils import _wrap_close, decode_hosts
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -161,3 +163,76 @@ class RedisPubSubChannelLayer(ChannelsRedisPubSubChannelLayer):
             pipe.publish(self._group_prefix + group, self.serialize(message))
         pipe.execute()
         return True
+
+    def _get_layer(self) -> Any:
+        # channels-redis' own, building the fail-soft per-loop layer below.
+        loop = asyncio.get_running_loop()
+        layer = self._layers.get(loop)
+        if layer is None:
+            layer = self._layers[loop] = FailSoftLoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            _wrap_close(self, loop)
+        return layer
+
+
+class FailSoftLoopLayer(RedisPubSubLoopLayer):
+    """channels-redis' per-event-loop Pub/Sub layer, working on while Redis is unreachable.
+
+    A socket must open while Redis restarts: its channel and groups are registered in this
+    process at once, and their subscriptions are made as soon as Redis answers again (until
+    then the socket hears nothing from other servers). The stock layer raised
+    ``ConnectionError`` into the handshake instead. Group messages sent meanwhile are dropped
+    and logged, as publishing after commit is (``core.realtime``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unsubscribed: set[str] = set()  # subscriptions owed since Redis was unreachable
+        self._resubscriber: asyncio.Future[None] | None = None
+
+    async def _subscribe_soft(self, name: str) -> None:
+        try:
+            await self._get_shard(name).subscribe(name)
+        except (RedisError, OSError):
+            logger.warning("channel layer: Redis unreachable, subscribing to %s when it is back", name)
+            self._unsubscribed.add(name)
+            if self._resubscriber is None or self._resubscriber.done():
+                self._resubscriber = asyncio.ensure_future(self._resubscribe())
+
+    async def _resubscribe(self) -> None:
+        delay = 0.5
+        while self._unsubscribed:
+            await asyncio.sleep(delay)
+            for name in sorted(self._unsubscribed):
+                if name not in self.channels and name not in self.groups:
+                    self._unsubscribed.discard(name)  # nobody here listens any more
+                    continue
+                try:
+                    await self._get_shard(name).subscribe(name)
+                except (RedisError, OSError):
+                    delay = min(delay * 2, 5.0)
+                    break
+                self._unsubscribed.discard(name)
+        logger.info("channel layer: Redis is back, subscriptions restored")
+
+    async def _subscribe_to_channel(self, channel: str) -> None:
+        self.channels[channel] = asyncio.Queue()
+        await self._subscribe_soft(channel)
+
+    async def group_add(self, group: str, channel: str) -> None:
+        try:
+            await super().group_add(group, channel)
+        except (RedisError, OSError):
+            # The membership is recorded in this process before the subscription is tried.
+            await self._subscribe_soft(self._get_group_channel_name(group))
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        try:
+            await super().group_discard(group, channel)
+        except (RedisError, OSError):
+            logger.warning("channel layer: Redis unreachable while leaving %s", group)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        try:
+            await super().group_send(group, message)
+        except (RedisError, OSError):
+            logger.warning("channel layer: Redis unreachable, message to %s dropped", group)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import zoneinfo
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -71,11 +72,38 @@ def keep_no_idempotency_record(request: HttpRequest) -> None:
     request._plaza_keep_no_idempotency_record = True  # type: ignore[attr-defined]
 
 
+def keep_no_idempotency_response(request: HttpRequest) -> None:
+    """Keep that this request ran, but not its answer, because the answer holds a secret.
+
+    For answers that show a secret once: an API token, a case's access code, a webhook's
+    signing secret, a calendar feed's URL. A stored copy would be a second place the secret
+    lives in plain text, replayable to anyone who can repeat the request. A retry with the
+    same key is answered 409 ``conflict`` and creates nothing; the client sends a new request
+    with a new key (and, for a token, can revoke the one it never received).
+    """
+    request._plaza_keep_no_idempotency_response = True  # type: ignore[attr-defined]
+
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
 class IdempotencyMiddleware:
     """A POST under /api/ with an ``Idempotency-Key`` runs once per caller and key.
 
+    The key is claimed before the route runs, in the same transaction as the route's writes:
+    a record row (caller, key, body hash) is inserted, the route runs inside that transaction,
+    and its answer is written into the row before the commit. So either the write and its
+    record commit together, or neither does:
+
+    - a concurrent twin's insert waits on the unique (caller, key) index until the first
+      request commits (then it replays that answer) or rolls back (then it runs itself);
+    - a process killed mid-request leaves nothing behind, so a retry runs the request anew;
+    - a 5xx answer rolls the whole request back, so its retry runs it anew too.
+
     A retry with the same key and body gets the first answer again (marked with
-    ``Idempotent-Replayed: true``); the same key with another body is 409.
+    ``Idempotent-Replayed: true``); the same key with another body is 409. Records live 24
+    hours (``purge_idempotency_records`` deletes older ones). Answers that carry a secret
+    are not kept (``keep_no_idempotency_response``): their retry is 409.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -88,7 +116,16 @@ class IdempotencyMiddleware:
             return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:40]
         if request.user.is_authenticated:
             return f"u:{request.user.pk}"
-        return "ip:" + request.META.get("REMOTE_ADDR", "")
+        # Signed out: more than the address, which a whole office or mobile network shares.
+        # The client's session cookie (when it has one) and its user agent go into the key
+        # too, and the body hash must match as well, so another person behind the same
+        # address cannot be handed someone else's answer by guessing their key.
+        parts = (
+            request.META.get("REMOTE_ADDR", ""),
+            request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+            request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return "a:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
 
     @staticmethod
     def fingerprint(request: HttpRequest) -> str:
@@ -118,37 +155,72 @@ class IdempotencyMiddleware:
             return error_response(422, _("Idempotency-Key is longer than 200 characters."), "invalid")
         digest = self.fingerprint(request)
         owner = self.owner(request)
+        with transaction.atomic():
+            # A record past its lifetime is gone, even if the purge job has not run yet.
+            IdempotencyRecord.objects.filter(owner=owner, key=key, created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
+            try:
+                with transaction.atomic():
+                    claim = IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=digest, status=0)
+            except IntegrityError:
+                claim = None  # a twin committed this key first (its insert made ours wait)
+            if claim is not None:
+                response = self.get_response(request)
+                self.settle(request, claim, response)
+                return response
+        return self.replay(request, owner, key, digest)
+
+    @staticmethod
+    def settle(request: HttpRequest, claim: IdempotencyRecord, response: HttpResponse) -> None:
+        """Inside the request's transaction: keep the answer with the write, or undo both."""
+        if response.status_code >= 500:
+            # Nothing of a failed request is kept, neither its writes nor its key: the retry
+            # runs it again from the start.
+            transaction.set_rollback(True)
+            return
+        if (
+            getattr(request, "_plaza_keep_no_idempotency_record", False)
+            or response.status_code in (401, 429)
+            or response.streaming
+        ):
+            # The writes (if any) stand; the key is free again (see keep_no_idempotency_record;
+            # a 401 or 429 is answered again on retry).
+            claim.delete()
+            return
+        claim.status = response.status_code
+        if getattr(request, "_plaza_keep_no_idempotency_response", False):
+            claim.secret = True
+            claim.content_type = ""
+            claim.body = b""
+        else:
+            claim.content_type = response.get("Content-Type", "application/json")
+            claim.body = response.content
+        claim.save(update_fields=["status", "secret", "content_type", "body"])
+
+    def replay(self, request: HttpRequest, owner: str, key: str, digest: str) -> HttpResponse:
         previous = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if previous is not None and owner.startswith("t:"):
+        if previous is None:
+            # The twin rolled back and its record went with it between our two reads: run.
+            return self(request)
+        if owner.startswith("t:"):
             # A stored answer is replayed only to a token that still works: a revoked token
             # (or a deactivated user's) goes through to the route and gets its 401.
             from plaza.accounts.queries import get_token_user
 
             if get_token_user(request.META["HTTP_AUTHORIZATION"][7:].strip()) is None:
                 return self.get_response(request)
-        if previous is not None:
-            if previous.request_hash != digest:
-                return error_response(409, _("This Idempotency-Key was used with another request."), "conflict")
-            replay = HttpResponse(bytes(previous.body), status=previous.status, content_type=previous.content_type)
-            replay["Idempotent-Replayed"] = "true"
-            return replay
-        response = self.get_response(request)
-        if getattr(request, "_plaza_keep_no_idempotency_record", False):
-            return response  # see keep_no_idempotency_record
-        if response.status_code < 500 and response.status_code not in (401, 429) and not response.streaming:
-            try:
-                with transaction.atomic():
-                    IdempotencyRecord.objects.create(
-                        owner=owner,
-                        key=key,
-                        request_hash=digest,
-                        status=response.status_code,
-                        content_type=response.get("Content-Type", "application/json"),
-                        body=response.content,
-                    )
-            except IntegrityError:
-                pass  # a concurrent twin stored its answer first; both ran the same request
-        return response
+        if previous.request_hash != digest:
+            return error_response(409, _("This Idempotency-Key was used with another request."), "conflict")
+        if previous.secret:
+            return error_response(
+                409,
+                _(
+                    "This request already ran, and its answer held a secret that is not kept. Send a new request with a new Idempotency-Key."
+                ),
+                "conflict",
+            )
+        replay = HttpResponse(bytes(previous.body), status=previous.status, content_type=previous.content_type)
+        replay["Idempotent-Replayed"] = "true"
+        return replay
 
 
 def valid_zone(name: str | None) -> str | None:

@@ -39,14 +39,20 @@ class AuditEntry(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a POST carrying an ``Idempotency-Key``, replayed on retries."""
+    """A POST carrying an ``Idempotency-Key``: claimed before the route runs, in the route's
+    transaction, and holding its answer (replayed on retries) once that commits.
+
+    ``secret``: the answer showed a secret and is not kept (``body`` is empty); a retry is 409.
+    Records are deleted after 24 hours (``core.tasks.purge_idempotency_records``).
+    """
 
     owner = models.CharField(max_length=80)
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
-    content_type = models.CharField(max_length=100)
-    body = models.BinaryField()
+    content_type = models.CharField(max_length=100, default="")
+    body = models.BinaryField(default=b"")
+    secret = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -62,3 +68,25 @@ class ScheduledRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduledrun_name_slot")]
+
+
+class WorkerBeat(models.Model):
+    """A running task worker's last sign of life (``core.tasks``): the lease of its tasks."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+
+class OutboundEmail(models.Model):
+    """One email that must go out at most once, by its key (``core.outbox``).
+
+    ``claimed_at``: a sender took it (a lease); ``sent_at``: the SMTP server accepted it.
+    ``data``: what the sender needs to resume after a crash (a digest's notifications).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)

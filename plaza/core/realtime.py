@@ -17,6 +17,7 @@ group never shows a guest what only members may see.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,6 +28,8 @@ from django.db import transaction
 
 from plaza.core.layers import publish_from_thread
 from plaza.core.metrics import FANNED_OUT, group_kind
+
+logger = logging.getLogger("plaza.realtime")
 
 
 def user_group(user_id: int) -> str:
@@ -56,19 +59,37 @@ async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
         await layer.group_send(group, message)
 
 
+# Live events that could not be handed to the channel layer (Redis down), since the process
+# started: the write they belong to is committed and stays so; only the live push is lost.
+failed_publishes = 0
+
+
 def _send_now(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Hand the events to the channel layer; best effort, never raises.
+
+    This runs after the commit: the write is done and acknowledged, so a channel layer that
+    is down (Redis restarting) must not turn it into an error, nor make a client retry and
+    write it twice. The event is logged and counted; sockets catch up when they reload.
+    """
+    global failed_publishes
     for group, _message in messages:
         FANNED_OUT.labels(group_kind(group)).inc()
-    layer = get_channel_layer()
-    if layer is None or publish_from_thread(layer, messages):
-        return
-    async_to_sync(_send_all)(messages)
+    try:
+        layer = get_channel_layer()
+        if layer is None or publish_from_thread(layer, messages):
+            return
+        async_to_sync(_send_all)(messages)
+    except Exception:  # noqa: BLE001 — any failure of the layer, see above
+        failed_publishes += 1
+        logger.warning(
+            "live event not published (%d since start): channel layer unavailable", failed_publishes, exc_info=True
+        )
 
 
 def _send_after_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
     if messages:
         messages = [(group, _encoded(message)) for group, message in messages]
-        transaction.on_commit(lambda: _send_now(messages))
+        transaction.on_commit(lambda: _send_now(messages), robust=True)
 
 
 def publish_on_commit(

@@ -7,15 +7,18 @@ nothing and a committed one always does. Workers claim rows with ``SKIP LOCKED``
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 logger = logging.getLogger("plaza.tasks")
 
@@ -115,15 +118,109 @@ def run_pending_tasks(*, scheduled: bool = False) -> int:
         ran += 1
 
 
+def requeue_abandoned_tasks() -> int:
+    """Queue again the RUNNING tasks whose worker stopped beating a lease ago; returns how many.
+
+    A worker killed mid-task (kill -9, a crash, the machine going away) leaves its task
+    RUNNING; without this it stayed so for ever and its email was never sent. A task claimed
+    less than a lease ago is left alone, whoever claimed it (``plaza worker --once`` and the
+    tests run tasks without beating).
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from plaza.core.models import WorkerBeat
+
+    cutoff = timezone.now() - timedelta(seconds=settings.PLAZA_TASK_LEASE)
+    alive = set(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True))
+    requeued = 0
+    with transaction.atomic():
+        for row in DBTaskResult.objects.running().filter(started_at__lt=cutoff).select_for_update(skip_locked=True):
+            if row.worker_ids and row.worker_ids[-1] in alive:
+                continue
+            row.status = "READY"
+            row.save(update_fields=["status"])
+            requeued += 1
+            logger.warning("task %s (%s) was abandoned by worker %s: queued again", row.pk, row.task_path, row.worker_ids[-1:])
+    WorkerBeat.objects.filter(beat_at__lt=cutoff - timedelta(days=1)).delete()
+    return requeued
+
+
+def _beat(worker_id: str) -> None:
+    from plaza.core.models import WorkerBeat
+
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"beat_at": timezone.now()})
+
+
+def _heartbeat(worker_ids: list[str], stop: threading.Event) -> None:
+    """Every quarter lease: say the current worker is alive, and requeue dead workers' tasks."""
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    every = max(settings.PLAZA_TASK_LEASE / 4, 0.2)
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            _beat(worker_ids[-1])
+            requeue_abandoned_tasks()
+        except Exception:  # noqa: BLE001 — a database blip must not stop the beat
+            logger.warning("worker heartbeat failed; trying again", exc_info=True)
+        finally:
+            close_old_connections()
+        stop.wait(every)
+
+
 def run_worker_forever(*, stop: threading.Event | None = None) -> None:
-    """The scheduler thread plus the task loop: what ``plaza worker`` runs."""
+    """The scheduler thread, the heartbeat thread and the task loop: what ``plaza worker`` runs.
+
+    The loop survives the database going away (PostgreSQL restarting, a connection killed
+    with ``pg_terminate_backend``): it waits with growing backoff (1 s up to 30 s) and starts
+    again, under a new worker id, so a task it was running when the connection broke is
+    requeued by the lease like any abandoned task.
+    """
+    from django.db import DatabaseError, InterfaceError, close_old_connections, connections
+
     from plaza.core.scheduler import run_scheduler
 
+    stop = stop or threading.Event()
     threading.Thread(target=run_scheduler, kwargs={"stop": stop}, name="plaza-scheduler", daemon=True).start()
-    make_worker().run()
+    worker_ids: list[str] = []
+    backoff = 1.0
+    beating = False
+    while not stop.is_set():
+        worker = make_worker()
+        worker_ids.append(worker.worker_id)
+        if not beating:
+            threading.Thread(target=_heartbeat, args=(worker_ids, stop), name="plaza-heartbeat", daemon=True).start()
+            beating = True
+        started = time.monotonic()
+        try:
+            worker.run()
+            return
+        except (DatabaseError, InterfaceError):
+            if time.monotonic() - started > 60:
+                backoff = 1.0  # it had been working: this is a new outage
+            logger.warning("worker lost the database; starting again in %.0f s", backoff, exc_info=True)
+            for conn in connections.all(initialized_only=True):
+                with contextlib.suppress(Exception):
+                    conn.close()
+            close_old_connections()
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 30.0)
 
 
 def start_embedded_worker() -> None:
     """One worker in a daemon thread of ``plaza serve`` (the embedded profile)."""
     threading.Thread(target=run_worker_forever, name="plaza-worker", daemon=True).start()
 
+
+@named("core.purge_idempotency_records")
+@task()
+def purge_idempotency_records() -> int:
+    """Delete Idempotency-Key records older than 24 hours; returns how many went."""
+    from plaza.core.middleware import IDEMPOTENCY_TTL
+    from plaza.core.models import IdempotencyRecord
+
+    deleted, _ = IdempotencyRecord.objects.filter(created__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
+    return deleted

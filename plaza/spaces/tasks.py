@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from plaza.accounts.models import User
+from plaza.core import outbox
 from plaza.core.i18n import as_recipient
 from plaza.core.tasks import named, retrying
 from plaza.spaces.actions import do_process_member_import
@@ -29,7 +30,9 @@ def send_invitation_email(invitation_id: int) -> None:
         subject = render_to_string("spaces/email/invitation_subject.txt", context).strip()
         text = render_to_string("spaces/email/invitation.txt", context)
         html = render_to_string("spaces/email/invitation.html", context)
-    send_mail(subject, text, None, [invitation.email], html_message=html)
+    message = EmailMultiAlternatives(subject, text, None, [invitation.email])
+    message.attach_alternative(html, "text/html")
+    outbox.send_once(f"invitation:{invitation.pk}", message)
 
 
 @named("spaces.run_member_import")

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from plaza.core.middleware import keep_no_idempotency_response
 from plaza.core.schemas import errors
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
@@ -46,6 +47,7 @@ def delivery_out(d: WebhookDelivery) -> dict[str, Any]:
 @router.post("/spaces/{slug}/webhooks", response={201: WebhookCreatedOut, **errors(401, 403, 404, 409, 422)})
 def create_webhook(request: HttpRequest, slug: str, payload: WebhookIn) -> Status:
     """Register an endpoint for the chosen events; the signing `secret` is in this answer only."""
+    keep_no_idempotency_response(request)  # the answer shows the signing secret once
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     webhook = actions.do_create_webhook(acc, url=payload.url, events=payload.events)
     return Status(201, {**webhook_out(webhook), "secret": webhook.secret})
