@@ -13,8 +13,7 @@ from django.db.models import Q
 
 from plaza.blogs.models import Blog, BlogStatus, Headline
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.feed.access import space_posts_q
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import SpaceAccess, scope_q, space_access_for
 
 
 def _authenticated(user: Any) -> bool:
@@ -23,7 +22,7 @@ def _authenticated(user: Any) -> bool:
 
 def space_blogs_q(acc: SpaceAccess) -> Q:
     """The blogs of ``acc.space`` the caller may see, as a condition on Blog."""
-    published = Q(status=BlogStatus.PUBLISHED) & space_posts_q(acc)
+    published = Q(status=BlogStatus.PUBLISHED) & scope_q(acc)
     if not _authenticated(acc.user) or not acc.role:
         return published
     drafts = Q(space=acc.space, status=BlogStatus.DRAFT, author=acc.user)

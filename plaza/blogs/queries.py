@@ -11,7 +11,7 @@ from django.utils import timezone
 from plaza.blogs.access import access_blog, space_blogs_q
 from plaza.blogs.models import Blog, BlogStatus, Headline, HeadlineKind
 from plaza.core.pagination import keyset_page
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, scope_q
 
 Page = tuple[list[Blog], str | None]
 
@@ -70,12 +70,11 @@ def _blog_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Blog]:
 
 
 def _post_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:
-    from plaza.feed.access import space_posts_q
     from plaza.feed.queries import feed_queryset
 
     if not ids:
         return {}
-    return {p.pk: p for p in feed_queryset(acc.user).filter(space_posts_q(acc), pk__in=ids)}
+    return {p.pk: p for p in feed_queryset(acc.user).filter(scope_q(acc), pk__in=ids)}
 
 
 def _announcement_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:

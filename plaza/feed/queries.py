@@ -19,10 +19,10 @@ from plaza.accounts.models import User
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
-from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q, visible_posts_sql
+from plaza.feed.access import access_post, share_people_q, visible_posts_sql
 from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
-from plaza.spaces.access import SpaceAccess
-from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership, Visibility
+from plaza.spaces.access import Audience, SpaceAccess, audience_of, scope_params, scope_q, scope_sql, visible_q
+from plaza.spaces.models import Membership, Space, Team, TeamMembership, Visibility
 
 Page = tuple[list[Post], str | None]
 
@@ -42,7 +42,7 @@ def feed_queryset(viewer: Any) -> QuerySet[Post]:
         )
         .annotate(
             shared_visible=Case(
-                When(Q(shared_post__deleted=False) & visible_posts_q(viewer, "shared_post__"), then=Value(True)),
+                When(Q(shared_post__deleted=False) & visible_q(viewer, space_field="shared_post__space", team_field="shared_post__team"), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -79,7 +79,7 @@ def list_space_feed(
     number of queries and nothing about hidden teams leaks.
     """
     _check_readable(acc)
-    qs = feed_queryset(acc.user).filter(space_posts_q(acc))
+    qs = feed_queryset(acc.user).filter(scope_q(acc))
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     if topic:
@@ -95,7 +95,7 @@ def list_pinned(acc: SpaceAccess, *, team_id: int | None = None) -> list[Post]:
     """Pinned posts of the space feed, most recently pinned first (for the first page)."""
     if not acc.role and acc.space.visibility != Visibility.PUBLIC:
         return []
-    qs = feed_queryset(acc.user).filter(space_posts_q(acc), pinned_at__isnull=False)
+    qs = feed_queryset(acc.user).filter(scope_q(acc), pinned_at__isnull=False)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     return list(qs.order_by("-pinned_at", "-pk")[:5])
@@ -106,7 +106,7 @@ def list_following_feed(user: Any, *, cursor: str | None = None, limit: int | No
     if not _authenticated(user):
         raise NotAuthenticated()
     followees = Follow.objects.filter(follower=user).values("followee_id")
-    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_posts_q(user))
+    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_q(user))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -122,7 +122,7 @@ def get_person(viewer: Any, handle: str) -> User:
 
 def list_person_feed(viewer: Any, person: User, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """``person``'s posts that ``viewer`` may see, across spaces."""
-    qs = feed_queryset(viewer).filter(author=person).filter(visible_posts_q(viewer))
+    qs = feed_queryset(viewer).filter(author=person).filter(visible_q(viewer))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -156,7 +156,6 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
     the space's admins and, for a public team, the full members), and whom the writer may
     know. One query."""
     from plaza.spaces.access import access_team
-    from plaza.spaces.models import TeamMembership
 
     if not (acc.joined or acc.is_admin):
         raise NotFound()
@@ -191,9 +190,8 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
 # models' metadata, with Django's own converters, and returns dicts already in the shape of
 # ``schemas.PostList``. One query, two when the page holds shares: the posts (with author,
 # liked-by-me, topics and mentions), and the originals of its shares that the caller may see.
-# The access rules are
-# those of ``access.space_posts_q`` (which posts of the space) and ``access.visible_posts_q``
-# (whether the original of a share is shown); ``tests/test_feed_fast.py`` checks the two
+# The access rule is the one of ``spaces.access`` in its SQL form: ``scope_sql`` (which posts
+# of the space) and ``visible_sql`` (whether the original of a share is shown); ``tests/test_feed_fast.py`` checks the two
 # paths give byte-identical JSON for every persona.
 
 _POST_COLUMNS = (
@@ -238,13 +236,12 @@ def _convert(rows: list[Any], converters: list[tuple[list[Any], Any]]) -> list[l
 
 @functools.cache
 def _space_feed_sql(
-    vendor: str, *, audience: str, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
+    vendor: str, *, audience: Audience, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
 ) -> tuple[str, list[tuple[list[Any], Any]]]:
     """The page query for one shape, and the converters of its columns.
 
-    ``audience`` is what ``access.space_posts_q`` gives the caller: ``admin`` (every post of
-    the space), ``member`` (space-wide, public teams' and their own teams' posts), ``guest``
-    (their own teams' posts), ``visitor`` (space-wide posts of a public space) or ``none``.
+    ``audience`` is the caller's (``spaces.access.audience_of``); which posts of the space it
+    sees is ``spaces.access.scope_sql``, the SQL form of the one rule.
     ``one`` narrows it to one post (``%(post)s``) whose visibility the caller checked.
     """
     qn = connection.ops.quote_name
@@ -253,18 +250,14 @@ def _space_feed_sql(
     author_cols, author_conv = _columns(User, "u", _USER_COLUMNS)
     original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
     original_author_cols, original_author_conv = _columns(User, "su", _USER_COLUMNS)
-    mine = f"SELECT tm.team_id FROM {qn(TeamMembership._meta.db_table)} tm WHERE tm.space_id = %(space)s AND tm.user_id = %(user)s"
     where = ["p.space_id = %(space)s", "p.deleted = %(no)s"]
     joins = [f"INNER JOIN {user} u ON u.id = p.author_id"]
-    if audience == "member":
+    # Which posts of the space the caller sees: the one rule (spaces.access), as SQL.
+    seen, reads_team = scope_sql(audience, team_column="p.team_id", team_alias="t")
+    if reads_team:
         joins.append(f"LEFT OUTER JOIN {team_table} t ON t.id = p.team_id")
-        where.append(f"(p.team_id IS NULL OR t.visibility = %(public)s OR p.team_id IN ({mine}))")
-    elif audience == "guest":
-        where.append(f"p.team_id IN ({mine})")
-    elif audience == "visitor":
-        where.append("p.team_id IS NULL")
-    elif audience != "admin":
-        where.append("1 = 0")
+    if audience is not Audience.ADMIN:
+        where.append(seen)
     if team:
         where.append("p.team_id = %(team)s")
     if one:
@@ -331,18 +324,6 @@ def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str
     return sql, original_conv + author_conv + [([], None)]
 
 
-def _audience(acc: SpaceAccess) -> str:
-    if acc.is_admin:
-        return "admin"
-    if acc.is_member:
-        return "member"
-    if acc.is_guest:
-        return "guest"
-    if acc.space.visibility == Visibility.PUBLIC:
-        return "visitor"
-    return "none"
-
-
 _avatar_storage = None
 
 
@@ -389,7 +370,7 @@ def list_space_feed_data(
         created, pk = decode_cursor(cursor)
         params["created"] = _created_field().get_db_prep_value(created, connection, prepared=False)
         params["pk"] = pk
-    rows = _fetch_rows(acc, params, audience=_audience(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
+    rows = _fetch_rows(acc, params, audience=audience_of(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -400,7 +381,7 @@ def list_space_feed_data(
 def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
     """:func:`get_post`'s post as a ``schemas.PostOut`` dict, for a post of ``acc.space``
     that the caller was given by ``access.access_post`` (so may see). One or two queries."""
-    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience="admin", team=False, topic=False, cursor=False, one=True)
+    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience=Audience.ADMIN, team=False, topic=False, cursor=False, one=True)
     if not rows:
         raise NotFound()
     return _items(acc, rows)[0]
@@ -408,10 +389,7 @@ def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
 
 def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[list[Any]]:
     authenticated = _authenticated(acc.user)
-    params.update(
-        space=acc.space.pk, no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value,
-        admin=Role.ADMIN.value, member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
-    )
+    params.update(scope_params(acc.space.pk, acc.user.pk if authenticated else None), no=False)
     sql, converters = _space_feed_sql(connection.vendor, authenticated=authenticated, **shape)
     with connection.cursor() as c:
         c.execute(sql, params)
@@ -454,15 +432,12 @@ def _rows(aggregated: Any) -> list[list[Any]]:
 
 def _originals(acc: SpaceAccess, ids: set[int]) -> dict[int, dict[str, Any]]:
     """``schemas.SharedPostOut`` of the originals among ``ids`` the caller may see, by id
-    (``access.visible_posts_q``); none and no query when the page holds no share."""
+    (``spaces.access.visible_q``); none and no query when the page holds no share."""
     if not ids:
         return {}
     authenticated = _authenticated(acc.user)
     params: dict[str, Any] = {f"o{i}": pk for i, pk in enumerate(sorted(ids))}
-    params.update(
-        no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value, admin=Role.ADMIN.value,
-        member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
-    )
+    params.update(scope_params(None, acc.user.pk if authenticated else None), no=False)
     sql, converters = _originals_sql(connection.vendor, authenticated=authenticated, count=len(ids))
     with connection.cursor() as c:
         c.execute(sql, params)

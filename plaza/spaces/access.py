@@ -7,13 +7,17 @@ a team it can see) but may not do what it asks.
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, Visibility
+from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, TeamVisibility, Visibility
 
 
 @dataclass(frozen=True)
@@ -239,3 +243,272 @@ def access_team_by_id(user: Any, team_id: int, *, for_write: bool = False) -> tu
     acc = space_access_for(user, space)
     team, team_membership = access_team(acc, team_id, for_write=for_write)
     return acc, team, team_membership
+
+
+# --- the one rule for team-scoped content ---------------------------------------------------
+#
+# Posts, polls, events, blogs and the like belong to a space and, optionally, to one of its
+# teams. Who sees which is decided here, once:
+#
+#   admins (of the space or of a space above it) see everything;
+#   members see space-wide content, public teams' content and their own teams' content;
+#   guests see their own teams' content;
+#   visitors of a public space (signed out, or not joined) see space-wide content.
+#
+# ``SEES`` is that sentence as data. ``scope_q``/``visible_q`` render it as ORM conditions
+# and ``scope_sql``/``visible_sql`` as SQL text for the fast paths; both renderings walk
+# the same table, and ``tests/test_scope_rule.py`` checks they agree on random worlds.
+
+
+class Audience(StrEnum):
+    """What a caller is to one space, as far as team-scoped content goes."""
+
+    ADMIN = "admin"
+    MEMBER = "member"
+    GUEST = "guest"
+    VISITOR = "visitor"  # of a public space only; elsewhere a non-member is NONE
+    NONE = "none"
+
+
+class Part(StrEnum):
+    """A slice of a space's team-scoped rows."""
+
+    EVERYTHING = "everything"
+    SPACE_WIDE = "space_wide"  # rows without a team
+    PUBLIC_TEAMS = "public_teams"  # rows of a public team
+    OWN_TEAMS = "own_teams"  # rows of a team the caller belongs to
+
+
+SEES: dict[Audience, tuple[Part, ...]] = {
+    Audience.ADMIN: (Part.EVERYTHING,),
+    Audience.MEMBER: (Part.SPACE_WIDE, Part.PUBLIC_TEAMS, Part.OWN_TEAMS),
+    Audience.GUEST: (Part.OWN_TEAMS,),
+    Audience.VISITOR: (Part.SPACE_WIDE,),
+    Audience.NONE: (),
+}
+
+# For the "anywhere" form: which memberships give a part. A part seen by guests is seen by
+# every member, one seen by members by every admin; visitors are no membership, so a part
+# they see is also given by the space being public. Derived from ``SEES``, not restated.
+_ROLES_OF: dict[Audience, tuple[str, ...]] = {
+    Audience.ADMIN: (Role.OWNER, Role.ADMIN),
+    Audience.MEMBER: (Role.OWNER, Role.ADMIN, Role.MEMBER),
+    Audience.GUEST: (Role.OWNER, Role.ADMIN, Role.MEMBER, Role.GUEST),
+}
+
+
+def _given_by(part: Part) -> tuple[tuple[str, ...] | None, bool]:
+    """The roles whose membership of a space shows ``part`` of it (None: admins only, through
+    the ancestors too), and whether the space being public shows it to anyone."""
+    if part is Part.EVERYTHING:
+        return None, False
+    lowest = [a for a in (Audience.GUEST, Audience.MEMBER, Audience.ADMIN) if part in SEES[a]]
+    return _ROLES_OF[lowest[0]], part in SEES[Audience.VISITOR]
+
+
+def audience_of(acc: SpaceAccess, *, at_most: Audience | None = None) -> Audience:
+    """The caller's audience in ``acc.space``. ``at_most=GUEST`` treats every non-admin as a
+    guest (cases: only admins and the reviewer team see a case)."""
+    if acc.is_admin:
+        return Audience.ADMIN
+    if at_most is Audience.GUEST:
+        return Audience.GUEST if acc.joined else Audience.NONE
+    if acc.is_member:
+        return Audience.MEMBER
+    if acc.is_guest:
+        return Audience.GUEST
+    if acc.space.visibility == Visibility.PUBLIC:
+        return Audience.VISITOR
+    return Audience.NONE
+
+
+def sees(acc: SpaceAccess, part: Part) -> bool:
+    """Whether the caller sees ``part`` of ``acc.space`` (e.g. space-wide content)."""
+    shown = SEES[audience_of(acc)]
+    return Part.EVERYTHING in shown or part in shown
+
+
+def can_see_scoped(acc: SpaceAccess, team: Team | None, team_membership: TeamMembership | None) -> bool:
+    """Whether the caller sees a row of ``acc.space`` in ``team`` (None: space-wide), given
+    its membership of that team (None: not a member); :func:`scope_q` for one row."""
+    shown = SEES[audience_of(acc)]
+    if Part.EVERYTHING in shown:
+        return True
+    if team is None:
+        return Part.SPACE_WIDE in shown
+    if Part.PUBLIC_TEAMS in shown and team.visibility == TeamVisibility.PUBLIC:
+        return True
+    return Part.OWN_TEAMS in shown and team_membership is not None
+
+
+def list_people_who_see(space: Space, team: Team | None, user_ids: Iterable[int] | None = None) -> set[int]:
+    """Among ``user_ids`` (None: everyone), the people who see a row of ``space`` in ``team``.
+
+    Two queries at most. Visitors of a public space are not counted: only people in the
+    space (or administering it from a parent space) are notified or pushed events.
+    """
+    rows = Membership.objects.filter(space_id__in=[space.pk, *space.ancestor_ids()])
+    if user_ids is not None:
+        user_ids = set(user_ids)
+        if not user_ids:
+            return set()
+        rows = rows.filter(user_id__in=user_ids)
+    seeing: set[int] = set()
+    here: dict[int, str] = {}
+    for uid, sid, role in rows.values_list("user_id", "space_id", "role"):
+        if role in _ROLES_OF[Audience.ADMIN]:
+            seeing.add(uid)
+        if sid == space.pk:
+            here[uid] = role
+    if team is None:
+        parts = [Part.SPACE_WIDE]
+    elif team.visibility == TeamVisibility.PUBLIC:
+        parts = [Part.PUBLIC_TEAMS, Part.OWN_TEAMS]
+    else:
+        parts = [Part.OWN_TEAMS]
+    for part in parts:
+        roles, _public = _given_by(part)
+        holders = {uid for uid, role in here.items() if roles is not None and role in roles} - seeing
+        if part is Part.OWN_TEAMS and holders:
+            holders = set(TeamMembership.objects.filter(team=team, user_id__in=holders).values_list("user_id", flat=True))
+        elif part is Part.OWN_TEAMS:
+            holders = set()
+        seeing |= holders
+    return seeing
+
+
+def _own_teams(user: Any, space: Space | None = None) -> Any:
+    rows = TeamMembership.objects.filter(user=user)
+    if space is not None:
+        rows = rows.filter(space=space)
+    return rows.values("team_id")
+
+
+def _part_q(part: Part, user: Any, team_field: str, space: Space | None = None) -> Q:
+    """One part as a condition on the team (``Part.EVERYTHING`` is no condition: callers
+    handle it before, as ``Q()`` vanishes when or-ed)."""
+    if part is Part.SPACE_WIDE:
+        return Q(**{f"{team_field}__isnull": True})
+    if part is Part.PUBLIC_TEAMS:
+        return Q(**{f"{team_field}__visibility": TeamVisibility.PUBLIC})
+    return Q(**{f"{team_field}__in": _own_teams(user, space)})
+
+
+def scope_q(acc: SpaceAccess, *, space_field: str = "space", team_field: str = "team", at_most: Audience | None = None) -> Q:
+    """The rows of ``acc.space`` the caller sees, as a condition on a model whose space and
+    team are ``space_field`` and ``team_field`` (paths, e.g. ``case_type__reviewer_team``)."""
+    parts = SEES[audience_of(acc, at_most=at_most)]
+    if not parts:
+        return Q(pk__in=[])
+    in_space = Q(**{space_field: acc.space})
+    if Part.EVERYTHING in parts:
+        return in_space
+    return in_space & functools.reduce(operator.or_, (_part_q(part, acc.user, team_field, acc.space) for part in parts))
+
+
+def admin_spaces_q(user: Any, *, space_field: str = "space") -> Q:
+    """Rows of the spaces ``user`` administers, directly or from a space above (two levels)."""
+    admin_of = Membership.objects.filter(user=user, role__in=_ROLES_OF[Audience.ADMIN]).values("space_id")
+    return (
+        Q(**{f"{space_field}_id__in": admin_of})
+        | Q(**{f"{space_field}__parent_id__in": admin_of})
+        | Q(**{f"{space_field}__parent__parent_id__in": admin_of})
+    )
+
+
+def visible_q(user: Any, *, space_field: str = "space", team_field: str = "team", at_most: Audience | None = None) -> Q:
+    """The rows anywhere that ``user`` sees, as one condition (subqueries, no extra query)."""
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    shown = [admin_spaces_q(user, space_field=space_field)] if authenticated else []
+    for part in Part:
+        roles, public = _given_by(part)
+        if roles is None or (at_most is Audience.GUEST and part not in SEES[Audience.GUEST]):
+            continue
+        given = [Q(**{f"{space_field}__visibility": Visibility.PUBLIC})] if public and at_most is None else []
+        if authenticated:
+            member_of = Membership.objects.filter(user=user, role__in=roles).values("space_id")
+            given.append(Q(**{f"{space_field}_id__in": member_of}))
+        if given:
+            shown.append(functools.reduce(operator.or_, given) & _part_q(part, user, team_field))
+    return functools.reduce(operator.or_, shown) if shown else Q(pk__in=[])
+
+
+# The SQL forms take these parameters; ``scope_params`` gives their values.
+#   %(space)s the space, %(user)s the caller (NULL signed out), %(public)s "public",
+#   %(role_<role>)s each role.
+
+
+def scope_params(space_id: int | None, user_id: int | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"space": space_id, "user": user_id, "public": Visibility.PUBLIC.value}
+    params.update({f"role_{role.value}": role.value for role in Role})
+    return params
+
+
+def _roles_sql(roles: tuple[str, ...]) -> str:
+    return ", ".join(f"%(role_{Role(role).value})s" for role in roles)
+
+
+def _part_sql(part: Part, team_column: str, team_alias: str, space_id: str | None) -> str:
+    if part is Part.EVERYTHING:
+        return "1 = 1"
+    if part is Part.SPACE_WIDE:
+        return f"{team_column} IS NULL"
+    if part is Part.PUBLIC_TEAMS:
+        return f"{team_alias}.{_qn(Team, 'visibility')} = %(public)s"
+    mine = f"SELECT tm.{_qn(TeamMembership, 'team')} FROM {_table(TeamMembership)} tm WHERE tm.{_qn(TeamMembership, 'user')} = %(user)s"
+    if space_id is not None:
+        mine += f" AND tm.{_qn(TeamMembership, 'space')} = {space_id}"
+    return f"{team_column} IN ({mine})"
+
+
+def scope_sql(audience: Audience, *, team_column: str, team_alias: str) -> tuple[str, bool]:
+    """:func:`scope_q` for a caller of ``audience`` as SQL on rows already narrowed to
+    ``%(space)s``; also whether it reads the team joined as ``team_alias``."""
+    parts = SEES[audience]
+    if not parts:
+        return "1 = 0", False
+    sql = [_part_sql(part, team_column, team_alias, "%(space)s") for part in parts]
+    joined = Part.PUBLIC_TEAMS in parts
+    return (sql[0] if len(sql) == 1 else "(" + " OR ".join(sql) + ")"), joined
+
+
+def visible_sql(
+    authenticated: bool, *, space_column: str, team_column: str, space_alias: str, parent_alias: str, team_alias: str
+) -> str:
+    """:func:`visible_q` as SQL on a row whose space and team columns are ``space_column`` and
+    ``team_column``; ``space_alias`` is its space joined, ``parent_alias`` that space's parent
+    and ``team_alias`` its team (both LEFT JOINs)."""
+    membership = _table(Membership)
+    space_col, user_col, role_col = (_qn(Membership, f) for f in ("space", "user", "role"))
+
+    def member_of(roles: tuple[str, ...]) -> str:
+        return f"SELECT m.{space_col} FROM {membership} m WHERE m.{user_col} = %(user)s AND m.{role_col} IN ({_roles_sql(roles)})"
+
+    parent = _qn(Space, "parent")
+    shown: list[str] = []
+    if authenticated:
+        admin_of = member_of(_ROLES_OF[Audience.ADMIN])
+        shown += [
+            f"{space_column} IN ({admin_of})",
+            f"{space_alias}.{parent} IN ({admin_of})",
+            f"{parent_alias}.{parent} IN ({admin_of})",
+        ]
+    for part in Part:
+        roles, public = _given_by(part)
+        if roles is None:
+            continue
+        given = [f"{space_alias}.{_qn(Space, 'visibility')} = %(public)s"] if public else []
+        if authenticated:
+            given.append(f"{space_column} IN ({member_of(roles)})")
+        if given:
+            who = given[0] if len(given) == 1 else "(" + " OR ".join(given) + ")"
+            shown.append(f"({who} AND {_part_sql(part, team_column, team_alias, None)})")
+    return "(" + " OR ".join(shown) + ")"
+
+
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _qn(model: Any, field: str) -> str:
+    return str(connection.ops.quote_name(model._meta.get_field(field).column))
