@@ -12,8 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from plaza.announcements.models import Announcement, AnnouncementRecipient, AnnouncementStatus
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, space_access_for
-from plaza.spaces.models import Membership, Role
+from plaza.spaces.access import SpaceAccess, admin_spaces_q, space_access_for
 
 
 def _authenticated(user: Any) -> bool:
@@ -35,14 +34,11 @@ def list_visible_announcement_ids(user: Any, ids: Any) -> set[int]:
     ids = list(ids)
     if not ids or not _authenticated(user):
         return set()
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
     received = AnnouncementRecipient.objects.filter(announcement=OuterRef("pk"), user=user, space=OuterRef("space"))
     return set(
         Announcement.objects.filter(pk__in=ids)
         .filter(
-            Q(space_id__in=admin_of)
-            | Q(space__parent_id__in=admin_of)
-            | Q(space__parent__parent_id__in=admin_of)
+            admin_spaces_q(user)
             | (Q(status=AnnouncementStatus.PUBLISHED) & Exists(received))
         )
         .values_list("pk", flat=True)

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from plaza.cases.models import Case, CaseEvent, CaseType, Submitters
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import Audience, SpaceAccess, scope_q, space_access_for, visible_q
 from plaza.spaces.models import Membership, Role, TeamMembership, Visibility
 
 
@@ -37,13 +37,10 @@ def reviewer_team_ids(acc: SpaceAccess) -> list[int]:
 
 
 def reviewable_q(acc: SpaceAccess) -> Q:
-    """The cases of ``acc.space`` the caller reviews, as a condition on Case."""
-    if acc.is_admin:
-        return Q(space=acc.space)
-    teams = reviewer_team_ids(acc)
-    if not teams:
-        return Q(pk__in=[])
-    return Q(space=acc.space, case_type__reviewer_team_id__in=teams)
+    """The cases of ``acc.space`` the caller reviews, as a condition on Case: the one rule of
+    team-scoped content with the reviewer team as the team, everyone but admins held to their
+    own teams (``at_most=GUEST``)."""
+    return scope_q(acc, team_field="case_type__reviewer_team", at_most=Audience.GUEST)
 
 
 def is_reviewer_of_space(acc: SpaceAccess) -> bool:
@@ -144,16 +141,9 @@ def list_reviewable_case_ids(user: Any, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids or not _authenticated(user):
         return set()
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
     return set(
         Case.objects.filter(pk__in=ids)
-        .filter(
-            Q(space_id__in=admin_of)
-            | Q(space__parent_id__in=admin_of)
-            | Q(space__parent__parent_id__in=admin_of)
-            | Q(case_type__reviewer_team_id__in=my_teams)
-        )
+        .filter(visible_q(user, team_field="case_type__reviewer_team", at_most=Audience.GUEST))
         .values_list("pk", flat=True)
     )
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import Part, SpaceAccess, sees, space_access_for
 from plaza.spaces.models import Membership, Role, Space, Visibility
 
 
@@ -26,7 +26,8 @@ def _authenticated(user: Any) -> bool:
 
 
 def can_see_catalogue(acc: SpaceAccess) -> bool:
-    return acc.is_admin or acc.is_member or (acc.role is None and acc.space.visibility == Visibility.PUBLIC)
+    """Catalogues are space-wide content (``spaces.access``: not for guests)."""
+    return sees(acc, Part.SPACE_WIDE)
 
 
 def require_catalogue(acc: SpaceAccess) -> SpaceAccess:
