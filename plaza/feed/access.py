@@ -13,14 +13,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, Q
 
+from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.models import Post
 from plaza.spaces.access import SpaceAccess, can_see_scoped, scope_params, space_access_for, visible_sql
-from plaza.spaces.access import _attnames as _spaces_attnames
-from plaza.spaces.access import _columns as _spaces_columns
-from plaza.spaces.access import _convert as _spaces_convert
 from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership
 
 
@@ -32,7 +30,12 @@ def visible_posts_sql(authenticated: bool) -> str:
     """``spaces.access.visible_sql`` on the aliases ``sp`` (the post), ``ss`` its space,
     ``ssp`` that space's parent and ``st`` its team (``queries._originals_sql``)."""
     return visible_sql(
-        authenticated, space_column="sp.space_id", team_column="sp.team_id", space_alias="ss", parent_alias="ssp", team_alias="st"
+        authenticated,
+        space_column=fastsql.column(Post, "space", "sp"),
+        team_column=fastsql.column(Post, "team", "sp"),
+        space_alias="ss",
+        parent_alias="ssp",
+        team_alias="st",
     )
 
 
@@ -57,13 +60,13 @@ def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
 
 @functools.lru_cache(maxsize=256)
 def _visible_post_ids_sql(vendor: str, authenticated: bool, count: int) -> str:
-    qn = connection.ops.quote_name
-    post, space, team = (qn(m._meta.db_table) for m in (Post, Space, Team))
-    wanted = ", ".join(f"%(id{i})s" for i in range(count))
-    return (
-        f"SELECT sp.id FROM {post} sp INNER JOIN {space} ss ON ss.id = sp.space_id"
-        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id LEFT OUTER JOIN {team} st ON st.id = sp.team_id"
-        f" WHERE sp.id IN ({wanted}) AND sp.deleted = %(no)s AND {visible_posts_sql(authenticated)}"
+    return fastsql.render(
+        "SELECT {sp.id} FROM {sp} sp INNER JOIN {ss} ss ON {ss.id} = {sp.space}"
+        " LEFT OUTER JOIN {ssp} ssp ON {ssp.id} = {ss.parent} LEFT OUTER JOIN {st} st ON {st.id} = {sp.team}"
+        " WHERE {sp.id} IN ({wanted}) AND {sp.deleted} = %(no)s AND {visible}",
+        {"sp": Post, "ss": Space, "ssp": Space, "st": Team},
+        wanted=fastsql.placeholders("id", count),
+        visible=visible_posts_sql(authenticated),
     )
 
 
@@ -117,53 +120,43 @@ def access_post(acc_or_user: SpaceAccess | Any, post_id: int, *, for_write: bool
 
 
 @functools.cache
-def _post_lookup(vendor: str, in_space: bool) -> tuple[str, list[tuple[list[Any], Any]], list[tuple[Any, int]]]:
+def _post_lookup(vendor: str, in_space: bool) -> tuple[str, list[fastsql.Columns]]:
     """The query of :func:`access_post`, built once from the models' metadata (the ORM
     query with its five joins cost ~1.5 ms of CPU to compile on every post read)."""
     from plaza.accounts.models import User
 
-    qn = connection.ops.quote_name
-    parts = ((Post, "x"), (Space, "s"), (Space, "sp"), (Space, "sg"), (Team, "t"), (User, "u"), (Membership, "m"),
-             (TeamMembership, "tm"))
-    columns: list[str] = []
-    converters: list[tuple[list[Any], Any]] = []
-    shape: list[tuple[Any, int]] = []
-    for model, alias in parts:
-        cols, convs = _spaces_columns(model, alias)
-        columns += cols
-        converters += convs
-        shape.append((model, len(cols)))
-    t = {m: qn(m._meta.db_table) for m, _ in parts}
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {t[Post]} x"
-        f" INNER JOIN {t[Space]} s ON s.id = x.space_id"
-        f" LEFT OUTER JOIN {t[Space]} sp ON sp.id = s.parent_id"
-        f" LEFT OUTER JOIN {t[Space]} sg ON sg.id = sp.parent_id"
-        f" LEFT OUTER JOIN {t[Team]} t ON t.id = x.team_id"
-        f" INNER JOIN {t[User]} u ON u.id = x.author_id"
-        f" LEFT OUTER JOIN {t[Membership]} m ON m.space_id = x.space_id AND m.user_id = %(user)s"
-        f" LEFT OUTER JOIN {t[TeamMembership]} tm ON tm.team_id = x.team_id AND tm.user_id = %(user)s"
-        " WHERE x.id = %(post)s AND x.deleted = %(no)s"
-        + (" AND x.space_id = %(space)s" if in_space else "")
-        + " ORDER BY m.id, tm.id LIMIT 1"
+    aliases: dict[str, type[Model]] = {
+        "x": Post, "s": Space, "sp": Space, "sg": Space, "t": Team, "u": User, "m": Membership, "tm": TeamMembership,
+    }
+    parts = [fastsql.columns(model, alias) for alias, model in aliases.items()]
+    sql = fastsql.render(
+        "SELECT {cols} FROM {x} x"
+        " INNER JOIN {s} s ON {s.id} = {x.space}"
+        " LEFT OUTER JOIN {sp} sp ON {sp.id} = {s.parent}"
+        " LEFT OUTER JOIN {sg} sg ON {sg.id} = {sp.parent}"
+        " LEFT OUTER JOIN {t} t ON {t.id} = {x.team}"
+        " INNER JOIN {u} u ON {u.id} = {x.author}"
+        " LEFT OUTER JOIN {m} m ON {m.space} = {x.space} AND {m.user} = %(user)s"
+        " LEFT OUTER JOIN {tm} tm ON {tm.team} = {x.team} AND {tm.user} = %(user)s"
+        " WHERE {x.id} = %(post)s AND {x.deleted} = %(no)s"
+        + (" AND {x.space} = %(space)s" if in_space else "")
+        + " ORDER BY {m.id}, {tm.id} LIMIT 1",
+        aliases,
+        cols=", ".join(part.sql for part in parts),
     )
-    return sql, converters, shape
+    return sql, parts
 
 
 def _fetch_post(post_id: int, user_id: int | None, space_id: int | None) -> tuple[Post, Membership | None, TeamMembership | None] | None:
-    sql, converters, shape = _post_lookup(connection.vendor, space_id is not None)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"post": post_id, "user": user_id, "no": False, "space": space_id})
-        row = cursor.fetchone()
+    sql, parts = _post_lookup(connection.vendor, space_id is not None)
+    row = fastsql.fetch_one(sql, {"post": post_id, "user": user_id, "no": False, "space": space_id})
     if row is None:
         return None
-    values = _spaces_convert(row, converters)
     objects: list[Any] = []
     at = 0
-    for model, width in shape:
-        part = values[at:at + width]
-        at += width
-        objects.append(model.from_db(connection.alias, _spaces_attnames(model), part) if part[0] is not None else None)
+    for part in parts:
+        objects.append(fastsql.instance(part.model, fastsql.convert(row[at:at + len(part)], part.converters)))
+        at += len(part)
     post, space, parent, grandparent, team, author, membership, team_membership = objects
     parent_field = Space._meta.get_field("parent")
     for child, above in ((space, parent), (parent, grandparent)):

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from plaza.accounts.models import User
+from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
@@ -205,123 +206,91 @@ _ORIGINAL_COLUMNS = (
 _USER_COLUMNS = ("id", "name", "handle", "avatar")
 
 
-def _columns(model: Any, alias: str, names: tuple[str, ...]) -> tuple[list[str], list[tuple[list[Any], Any]]]:
-    """``alias.column`` for each field of ``names``, and each one's converters from the database."""
-    qn = connection.ops.quote_name
-    sql, converters = [], []
-    for name in names:
-        field = model._meta.get_field(name)
-        sql.append(f"{alias}.{qn(field.column)}")
-        col = field.get_col(alias)
-        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
-    return sql, converters
-
-
-def _convert(rows: list[Any], converters: list[tuple[list[Any], Any]]) -> list[list[Any]]:
-    """Each row with Django's converters applied. Only the columns that have converters are
-    visited, and NULLs are left alone (every converter returns None for None)."""
-    active = [(i, funcs, col) for i, (funcs, col) in enumerate(converters) if funcs]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, funcs, col in active:
-            value = values[i]
-            if value is not None:
-                for func in funcs:
-                    value = func(value, col, connection)
-                values[i] = value
-        out.append(values)
-    return out
+# Every alias of the page queries, bound to its model (``fastsql.render``).
+_ALIASES: dict[str, Any] = {
+    "p": Post, "u": User, "t": Team, "pt": PostTopic, "tp": Topic, "l": Like, "m": Mention, "mu": User,
+    "sp": Post, "su": User, "ss": Space, "ssp": Space, "st": Team,
+}
 
 
 @functools.cache
 def _space_feed_sql(
     vendor: str, *, audience: Audience, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
-) -> tuple[str, list[tuple[list[Any], Any]]]:
+) -> tuple[str, list[fastsql.Converter]]:
     """The page query for one shape, and the converters of its columns.
 
     ``audience`` is the caller's (``spaces.access.audience_of``); which posts of the space it
     sees is ``spaces.access.scope_sql``, the SQL form of the one rule.
     ``one`` narrows it to one post (``%(post)s``) whose visibility the caller checked.
     """
-    qn = connection.ops.quote_name
-    post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
-    post_cols, post_conv = _columns(Post, "p", _POST_COLUMNS)
-    author_cols, author_conv = _columns(User, "u", _USER_COLUMNS)
-    original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
-    original_author_cols, original_author_conv = _columns(User, "su", _USER_COLUMNS)
-    where = ["p.space_id = %(space)s", "p.deleted = %(no)s"]
-    joins = [f"INNER JOIN {user} u ON u.id = p.author_id"]
+    post_cols = fastsql.columns(Post, "p", _POST_COLUMNS)
+    author_cols = fastsql.columns(User, "u", _USER_COLUMNS)
+    where = ["{p.space} = %(space)s", "{p.deleted} = %(no)s"]
+    joins = ["INNER JOIN {u} u ON {u.id} = {p.author}"]
     # Which posts of the space the caller sees: the one rule (spaces.access), as SQL.
-    seen, reads_team = scope_sql(audience, team_column="p.team_id", team_alias="t")
+    seen, reads_team = scope_sql(audience, team_column=fastsql.column(Post, "team", "p"), team_alias="t")
     if reads_team:
-        joins.append(f"LEFT OUTER JOIN {team_table} t ON t.id = p.team_id")
+        joins.append("LEFT OUTER JOIN {t} t ON {t.id} = {p.team}")
     if audience is not Audience.ADMIN:
-        where.append(seen)
+        where.append("{seen}")
     if team:
-        where.append("p.team_id = %(team)s")
+        where.append("{p.team} = %(team)s")
     if one:
-        where.append("p.id = %(post)s")
+        where.append("{p.id} = %(post)s")
     if topic:
-        joins.append(f"INNER JOIN {qn(PostTopic._meta.db_table)} pt ON pt.post_id = p.id")
-        joins.append(f"INNER JOIN {qn(Topic._meta.db_table)} tp ON tp.id = pt.topic_id")
-        where.append("tp.key = %(topic)s")
+        joins.append("INNER JOIN {pt} pt ON {pt.post} = {p.id}")
+        joins.append("INNER JOIN {tp} tp ON {tp.id} = {pt.topic}")
+        where.append("{tp.key} = %(topic)s")
     if cursor:
-        where.append("(p.created < %(created)s OR (p.created = %(created)s AND p.id < %(pk)s))")
-    liked = (
-        f"EXISTS (SELECT 1 FROM {qn(Like._meta.db_table)} l WHERE l.post_id = p.id AND l.user_id = %(user)s)"
-        if authenticated
-        else "1 = 0"
-    )
+        where.append("({p.created} < %(created)s OR ({p.created} = %(created)s AND {p.id} < %(pk)s))")
+    liked = "EXISTS (SELECT 1 FROM {l} l WHERE {l.post} = {p.id} AND {l.user} = %(user)s)" if authenticated else "1 = 0"
     # Each post's topics and mentions as a JSON array of [row id, ...] (sorted by row id in
     # Python: SQLite before 3.44 cannot order inside an aggregate). In the page query rather
     # than a query of their own: under 16 concurrent requests every query costs the server
     # far more CPU than alone (thread switches around each database call), and this one
     # measured ~0.5 ms per page there.
-    topics_from = (
-        f"FROM {qn(PostTopic._meta.db_table)} pt INNER JOIN {qn(Topic._meta.db_table)} tp ON tp.id = pt.topic_id"
-        " WHERE pt.post_id = p.id"
-    )
-    mentions_from = (
-        f"FROM {qn(Mention._meta.db_table)} m INNER JOIN {user} mu ON mu.id = m.user_id WHERE m.post_id = p.id"
-    )
-    if vendor == "postgresql":
-        topics = f"(SELECT json_agg(json_build_array(pt.id, tp.name)) {topics_from})"
-        mentions = f"(SELECT json_agg(json_build_array(m.id, mu.id, mu.name, mu.handle, mu.avatar)) {mentions_from})"
-    else:
-        topics = f"(SELECT json_group_array(json_array(pt.id, tp.name)) {topics_from})"
-        mentions = f"(SELECT json_group_array(json_array(m.id, mu.id, mu.name, mu.handle, mu.avatar)) {mentions_from})"
-    sql = (
-        f"SELECT {', '.join(post_cols)}, {', '.join(author_cols)}, {liked}, {topics}, {mentions}"
-        f" FROM {post} p {' '.join(joins)}"
+    topics_from = "FROM {pt} pt INNER JOIN {tp} tp ON {tp.id} = {pt.topic} WHERE {pt.post} = {p.id}"
+    mentions_from = "FROM {m} m INNER JOIN {mu} mu ON {mu.id} = {m.user} WHERE {m.post} = {p.id}"
+    array, aggregate = ("json_build_array", "json_agg") if vendor == "postgresql" else ("json_array", "json_group_array")
+    topics = f"(SELECT {aggregate}({array}({{pt.id}}, {{tp.name}})) {topics_from})"
+    mentions = f"(SELECT {aggregate}({array}({{m.id}}, {{mu.id}}, {{mu.name}}, {{mu.handle}}, {{mu.avatar}})) {mentions_from})"
+    sql = fastsql.render(
+        f"SELECT {{post_cols}}, {{author_cols}}, {liked}, {topics}, {mentions}"
+        f" FROM {{p}} p {' '.join(joins)}"
         f" WHERE {' AND '.join(where)}"
-        " ORDER BY p.created DESC, p.id DESC LIMIT %(limit)s"
+        " ORDER BY {p.created} DESC, {p.id} DESC LIMIT %(limit)s",
+        _ALIASES,
+        post_cols=post_cols.sql,
+        author_cols=author_cols.sql,
+        seen=seen,
     )
-    return sql, post_conv + author_conv + [([], None), ([], None), ([], None)]
+    return sql, post_cols.converters + author_cols.converters + fastsql.no_conversion(3)
 
 
 @functools.cache
-def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str, list[tuple[list[Any], Any]]]:
+def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str, list[fastsql.Converter]]:
     """The originals among ``count`` shared posts (``%(o0)s``…) that are live and that the
     caller may see, with their authors and spaces' slugs.
 
     A separate query, run only for pages holding shares: joined into the page query, these
     five tables made PostgreSQL spend ~5.5 ms planning every page (0.3 ms without them).
     """
-    qn = connection.ops.quote_name
-    post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
-    original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
-    author_cols, author_conv = _columns(User, "su", _USER_COLUMNS)
-    ids = ", ".join(f"%(o{i})s" for i in range(count))
-    sql = (
-        f"SELECT {', '.join(original_cols)}, {', '.join(author_cols)}, ss.slug"
-        f" FROM {post} sp INNER JOIN {user} su ON su.id = sp.author_id"
-        f" INNER JOIN {space} ss ON ss.id = sp.space_id"
-        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id"
-        f" LEFT OUTER JOIN {team_table} st ON st.id = sp.team_id"
-        f" WHERE sp.id IN ({ids}) AND sp.deleted = %(no)s AND {visible_posts_sql(authenticated)}"
+    original_cols = fastsql.columns(Post, "sp", _ORIGINAL_COLUMNS)
+    author_cols = fastsql.columns(User, "su", _USER_COLUMNS)
+    sql = fastsql.render(
+        "SELECT {original_cols}, {author_cols}, {ss.slug}"
+        " FROM {sp} sp INNER JOIN {su} su ON {su.id} = {sp.author}"
+        " INNER JOIN {ss} ss ON {ss.id} = {sp.space}"
+        " LEFT OUTER JOIN {ssp} ssp ON {ssp.id} = {ss.parent}"
+        " LEFT OUTER JOIN {st} st ON {st.id} = {sp.team}"
+        " WHERE {sp.id} IN ({ids}) AND {sp.deleted} = %(no)s AND {visible}",
+        _ALIASES,
+        original_cols=original_cols.sql,
+        author_cols=author_cols.sql,
+        ids=fastsql.placeholders("o", count),
+        visible=visible_posts_sql(authenticated),
     )
-    return sql, original_conv + author_conv + [([], None)]
+    return sql, original_cols.converters + author_cols.converters + fastsql.no_conversion(1)
 
 
 _avatar_storage = None
@@ -391,9 +360,7 @@ def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[
     authenticated = _authenticated(acc.user)
     params.update(scope_params(acc.space.pk, acc.user.pk if authenticated else None), no=False)
     sql, converters = _space_feed_sql(connection.vendor, authenticated=authenticated, **shape)
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        return _convert(c.fetchall(), converters)
+    return fastsql.convert_rows(fastsql.fetch_all(sql, params), converters)
 
 
 def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -439,9 +406,7 @@ def _originals(acc: SpaceAccess, ids: set[int]) -> dict[int, dict[str, Any]]:
     params: dict[str, Any] = {f"o{i}": pk for i, pk in enumerate(sorted(ids))}
     params.update(scope_params(None, acc.user.pk if authenticated else None), no=False)
     sql, converters = _originals_sql(connection.vendor, authenticated=authenticated, count=len(ids))
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        rows = _convert(c.fetchall(), converters)
+    rows = fastsql.convert_rows(fastsql.fetch_all(sql, params), converters)
     found = {}
     for (o_id, o_body, o_html, o_created, o_edited_at, o_likes, o_comments, o_shares, o_team, o_attachments,
          oa_id, oa_name, oa_handle, oa_avatar, o_slug) in rows:

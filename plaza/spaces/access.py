@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
+from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, TeamVisibility, Visibility
 
@@ -76,52 +77,23 @@ def space_access_for(user: Any, space: Space, *, role: str | None = None) -> Spa
 
 
 @functools.cache
-def _membership_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]]]:
+def _membership_lookup(vendor: str) -> tuple[str, fastsql.Columns]:
     """``Membership.objects.filter(space=…, user=…).first()`` as SQL built once (see
     :func:`_space_lookup`)."""
-    qn = connection.ops.quote_name
-    columns, converters = _columns(Membership, "m")
+    m = fastsql.columns(Membership, "m")
     return (
-        f"SELECT {', '.join(columns)} FROM {qn(Membership._meta.db_table)} m"
-        " WHERE m.space_id = %s AND m.user_id = %s ORDER BY m.id ASC LIMIT 1"
-    ), converters
+        f"SELECT {m.sql} FROM {fastsql.table(Membership)} m"
+        f" WHERE {fastsql.column(Membership, 'space', 'm')} = %s AND {fastsql.column(Membership, 'user', 'm')} = %s"
+        " ORDER BY m.id ASC LIMIT 1"
+    ), m
 
 
 def _fetch_membership(space_id: int, user_id: int) -> Membership | None:
-    sql, converters = _membership_lookup(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [space_id, user_id])
-        row = cursor.fetchone()
+    sql, m = _membership_lookup(connection.vendor)
+    row = fastsql.fetch_one(sql, [space_id, user_id])
     if row is None:
         return None
-    return Membership.from_db(connection.alias, _attnames(Membership), _convert(row, converters))
-
-
-def _columns(model: Any, alias: str) -> tuple[list[str], list[tuple[list[Any], Any]]]:
-    """``alias.column`` of each concrete field of ``model``, and each one's converters."""
-    qn = connection.ops.quote_name
-    columns: list[str] = []
-    converters: list[tuple[list[Any], Any]] = []
-    for field in model._meta.concrete_fields:
-        columns.append(f"{alias}.{qn(field.column)}")
-        col = field.get_col(alias)
-        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
-    return columns, converters
-
-
-def _convert(row: Any, converters: list[tuple[list[Any], Any]]) -> list[Any]:
-    values = []
-    for value, (funcs, col) in zip(row, converters, strict=True):
-        if value is not None:
-            for func in funcs:
-                value = func(value, col, connection)
-        values.append(value)
-    return values
-
-
-@functools.cache
-def _attnames(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+    return fastsql.instance(Membership, fastsql.convert(row, m.converters))  # type: ignore[no-any-return]
 
 
 def _access_without_membership(user: Any, space: Space, role: str | None) -> SpaceAccess:
@@ -142,7 +114,7 @@ def _access_without_membership(user: Any, space: Space, role: str | None) -> Spa
 
 
 @functools.cache
-def _space_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]], int, int]:
+def _space_lookup(vendor: str) -> tuple[str, list[fastsql.Converter], int]:
     """The query of :func:`access_space` as SQL, with each column's converters.
 
     The space by slug with its parent and grandparent (``select_related("parent__parent")``)
@@ -150,45 +122,33 @@ def _space_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]], int, i
     the two equivalent ORM queries cost ~1 ms of CPU on every request that names a space
     (measured with ``plaza bench`` on the feed page), running them a few dozen microseconds.
     """
-    qn = connection.ops.quote_name
-    columns: list[str] = []
-    converters: list[tuple[list[Any], Any]] = []
-    for model, alias in ((Space, "s"), (Space, "p"), (Space, "g"), (Membership, "m")):
-        cols, convs = _columns(model, alias)
-        columns += cols
-        converters += convs
-    space, membership = qn(Space._meta.db_table), qn(Membership._meta.db_table)
+    parts = [fastsql.columns(model, alias) for model, alias in ((Space, "s"), (Space, "p"), (Space, "g"), (Membership, "m"))]
+    space, membership = fastsql.table(Space), fastsql.table(Membership)
+    parent = fastsql.column(Space, "parent")
+    m_space, m_user = fastsql.column(Membership, "space", "m"), fastsql.column(Membership, "user", "m")
     sql = (
-        f"SELECT {', '.join(columns)} FROM {space} s"
-        f" LEFT OUTER JOIN {space} p ON p.id = s.parent_id"
-        f" LEFT OUTER JOIN {space} g ON g.id = p.parent_id"
-        f" LEFT OUTER JOIN {membership} m ON m.space_id = s.id AND m.user_id = %s"
-        " WHERE s.slug = %s"
+        f"SELECT {', '.join(part.sql for part in parts)} FROM {space} s"
+        f" LEFT OUTER JOIN {space} p ON p.id = s.{parent}"
+        f" LEFT OUTER JOIN {space} g ON g.id = p.{parent}"
+        f" LEFT OUTER JOIN {membership} m ON {m_space} = s.id AND {m_user} = %s"
+        f" WHERE s.{fastsql.column(Space, 'slug')} = %s"
     )
-    return sql, converters, len(Space._meta.concrete_fields), len(Membership._meta.concrete_fields)
+    return sql, [c for part in parts for c in part.converters], len(parts[0])
 
 
 def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membership | None]:
     """The space ``slug`` (parent chain loaded) and ``user_id``'s membership of it. One query."""
-    sql, converters, n_space, _n_membership = _space_lookup(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, slug])
-        row = cursor.fetchone()
+    sql, converters, n_space = _space_lookup(connection.vendor)
+    row = fastsql.fetch_one(sql, [user_id, slug])
     if row is None:
         return None, None
-    values = _convert(row, converters)
-    names = _attnames(Space)
-    chain = [values[i * n_space:(i + 1) * n_space] for i in range(3)]
-    spaces = [Space.from_db(connection.alias, names, part) if part[0] is not None else None for part in chain]
+    values = fastsql.convert(row, converters)
+    spaces = [fastsql.instance(Space, values[i * n_space:(i + 1) * n_space]) for i in range(3)]
     parent_field = Space._meta.get_field("parent")
     for child, parent in ((spaces[0], spaces[1]), (spaces[1], spaces[2])):
         if child is not None:
             parent_field.set_cached_value(child, parent)
-    membership = None
-    rest = values[3 * n_space:]
-    if rest[0] is not None:
-        membership = Membership.from_db(connection.alias, _attnames(Membership), rest)
-    return spaces[0], membership
+    return spaces[0], fastsql.instance(Membership, values[3 * n_space:])
 
 
 def access_space(user: Any, slug: str, *, role: str | None = None) -> SpaceAccess:
@@ -454,10 +414,10 @@ def _part_sql(part: Part, team_column: str, team_alias: str, space_id: str | Non
     if part is Part.SPACE_WIDE:
         return f"{team_column} IS NULL"
     if part is Part.PUBLIC_TEAMS:
-        return f"{team_alias}.{_qn(Team, 'visibility')} = %(public)s"
-    mine = f"SELECT tm.{_qn(TeamMembership, 'team')} FROM {_table(TeamMembership)} tm WHERE tm.{_qn(TeamMembership, 'user')} = %(user)s"
+        return f"{team_alias}.{fastsql.column(Team, 'visibility')} = %(public)s"
+    mine = f"SELECT tm.{fastsql.column(TeamMembership, 'team')} FROM {fastsql.table(TeamMembership)} tm WHERE tm.{fastsql.column(TeamMembership, 'user')} = %(user)s"
     if space_id is not None:
-        mine += f" AND tm.{_qn(TeamMembership, 'space')} = {space_id}"
+        mine += f" AND tm.{fastsql.column(TeamMembership, 'space')} = {space_id}"
     return f"{team_column} IN ({mine})"
 
 
@@ -478,13 +438,13 @@ def visible_sql(
     """:func:`visible_q` as SQL on a row whose space and team columns are ``space_column`` and
     ``team_column``; ``space_alias`` is its space joined, ``parent_alias`` that space's parent
     and ``team_alias`` its team (both LEFT JOINs)."""
-    membership = _table(Membership)
-    space_col, user_col, role_col = (_qn(Membership, f) for f in ("space", "user", "role"))
+    membership = fastsql.table(Membership)
+    space_col, user_col, role_col = (fastsql.column(Membership, f) for f in ("space", "user", "role"))
 
     def member_of(roles: tuple[str, ...]) -> str:
         return f"SELECT m.{space_col} FROM {membership} m WHERE m.{user_col} = %(user)s AND m.{role_col} IN ({_roles_sql(roles)})"
 
-    parent = _qn(Space, "parent")
+    parent = fastsql.column(Space, "parent")
     shown: list[str] = []
     if authenticated:
         admin_of = member_of(_ROLES_OF[Audience.ADMIN])
@@ -497,7 +457,7 @@ def visible_sql(
         roles, public = _given_by(part)
         if roles is None:
             continue
-        given = [f"{space_alias}.{_qn(Space, 'visibility')} = %(public)s"] if public else []
+        given = [f"{space_alias}.{fastsql.column(Space, 'visibility')} = %(public)s"] if public else []
         if authenticated:
             given.append(f"{space_column} IN ({member_of(roles)})")
         if given:
@@ -506,9 +466,3 @@ def visible_sql(
     return "(" + " OR ".join(shown) + ")"
 
 
-def _table(model: Any) -> str:
-    return str(connection.ops.quote_name(model._meta.db_table))
-
-
-def _qn(model: Any, field: str) -> str:
-    return str(connection.ops.quote_name(model._meta.get_field(field).column))
