@@ -122,7 +122,7 @@ def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **chang
         user.timezone = changes["timezone"]
     if avatar is not None:
         image = clean_image(avatar, field="avatar")
-        user.avatar.save(image.name, image, save=False)
+        user.avatar.save(image.name, image, save=False)  # type: ignore[arg-type]
     user.save()
     return user
 

@@ -37,7 +37,7 @@ def can_edit_blog(acc: SpaceAccess, blog: Blog) -> bool:
         return False
     if blog.as_space:
         return acc.is_admin
-    return blog.author_id == acc.user.pk
+    return bool(blog.author_id == acc.user.pk)
 
 
 def can_delete_blog(acc: SpaceAccess, blog: Blog) -> bool:

@@ -105,7 +105,7 @@ def list_headlines(acc: SpaceAccess, *, include_expired: bool = False) -> list[F
         cover = f"/h/{h.pk}/cover/" if h.cover_id else None
         if h.kind == HeadlineKind.BLOG and h.target_id in blogs:
             blog = blogs[h.target_id]
-            if cover is None and blog.cover_id and blog.cover.post_id:
+            if cover is None and blog.cover_id and blog.cover.post_id:  # type: ignore[union-attr]
                 cover = f"/files/{blog.cover_id}/"
             out.append(FrontItem(h, blog.title, blog.body[:200], cover))
         elif h.kind == HeadlineKind.POST and h.target_id in posts:

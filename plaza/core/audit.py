@@ -39,7 +39,7 @@ def record(
         space_slug=getattr(space, "slug", "") or "",
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=target.pk if target is not None else None,
         before=before,
         after=after,

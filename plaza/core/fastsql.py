@@ -41,7 +41,7 @@ def table(model: type[Model]) -> str:
 
 def column(model: type[Model], name: str, alias: str | None = None) -> str:
     """The quoted column of field ``name`` (``"team"`` gives ``team_id``), after ``alias.``."""
-    quoted = str(connection.ops.quote_name(model._meta.get_field(name).column))  # type: ignore[union-attr]
+    quoted = str(connection.ops.quote_name(str(model._meta.get_field(name).column)))  # type: ignore[union-attr]
     return f"{alias}.{quoted}" if alias else quoted
 
 
@@ -68,7 +68,7 @@ def columns(model: type[Model], alias: str, names: Sequence[str] | None = None) 
     sql: list[str] = []
     converters: list[Converter] = []
     for field in fields:
-        sql.append(f"{alias}.{connection.ops.quote_name(field.column)}")  # type: ignore[union-attr]
+        sql.append(f"{alias}.{connection.ops.quote_name(str(field.column))}")  # type: ignore[union-attr]
         col = field.get_col(alias)  # type: ignore[union-attr]
         converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
     return Columns(model, sql, converters)
@@ -123,7 +123,7 @@ def instance(model: type[Model], values: Sequence[Any]) -> Any:
 
 @functools.cache
 def _pk_index(model: type[Model]) -> int:
-    return attnames(model).index(model._meta.pk.attname)  # type: ignore[union-attr]
+    return attnames(model).index(model._meta.pk.attname)
 
 
 _NAME = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
@@ -164,4 +164,5 @@ def fetch_one(sql: str, params: Any) -> tuple[Any, ...] | None:
 def fetch_all(sql: str, params: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows

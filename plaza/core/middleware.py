@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ class IdempotencyMiddleware:
             return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:40]
         if request.user.is_authenticated:
             return f"u:{request.user.pk}"
-        return "ip:" + request.META.get("REMOTE_ADDR", "")
+        return "ip:" + str(request.META.get("REMOTE_ADDR", ""))
 
     @staticmethod
     def fingerprint(request: HttpRequest) -> str:
@@ -94,10 +95,11 @@ class IdempotencyMiddleware:
         chunks, so a large upload never has to sit in memory as ``request.body``.
         """
         digest = hashlib.sha256(request.path.encode() + b"\0")
-        if request.content_type.startswith("multipart/"):
+        if (request.content_type or "").startswith("multipart/"):
             for name, values in sorted(request.POST.lists()):
                 digest.update(f"{name}={values!r}\0".encode())
             for name, upload in sorted(request.FILES.items()):
+                assert isinstance(upload, UploadedFile)
                 digest.update(f"{name}:{upload.name}:{upload.size}\0".encode())
                 for chunk in upload.chunks():
                     digest.update(chunk)

@@ -96,7 +96,7 @@ def access_post(acc_or_user: SpaceAccess | Any, post_id: int, *, for_write: bool
     chain, team and author, and the caller's membership of the space and of the team.
     """
     given = acc_or_user if isinstance(acc_or_user, SpaceAccess) else None
-    user = given.user if given is not None else acc_or_user
+    user: Any = given.user if given is not None else acc_or_user
     user_id = user.pk if _authenticated(user) else None
     found = _fetch_post(post_id, user_id, given.space.pk if given is not None else None)
     if found is None:

@@ -41,7 +41,7 @@ def thread(request: HttpRequest, message_id: int) -> HttpResponse:
         messages.success(request, _("Moved to %(folder)s.") % {"folder": Folder(delivery.folder).label})
         return redirect("mail_folder", delivery.folder)
     actions.do_mark_read(delivery)
-    rows = queries.list_thread(request.user, delivery.message.thread_id)  # type: ignore[arg-type]
+    rows = queries.list_thread(request.user, delivery.message.thread_id)
     for d in rows:
         if d.unread:
             actions.do_mark_read(d)

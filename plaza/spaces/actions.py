@@ -152,7 +152,7 @@ def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **cha
         space.join_policy = check_choice(changes["join_policy"], JoinPolicy, "join_policy")
     if logo is not None:
         image = clean_image(logo, field="logo")
-        space.logo.save(image.name, image, save=False)
+        space.logo.save(image.name, image, save=False)  # type: ignore[arg-type]
     space.save()
     after = audit.snapshot(space, SPACE_FIELDS)
     if after != before:

@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def field_widget(field: BoundField) -> SafeString:
     """The field's widget, marked invalid and tied to its error and help text for screen readers."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described = []
     if field.errors:
         attrs["aria-invalid"] = "true"
