@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from plaza.cases.models import Case, CaseEvent, CaseType, Submitters
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import Audience, SpaceAccess, scope_q, space_access_for, visible_q
+from plaza.spaces.access import Audience, SpaceAccess, access_row, scope_q, visible_q
 from plaza.spaces.models import Membership, Role, TeamMembership, Visibility
 
 
@@ -105,21 +105,12 @@ def access_case_type(acc: SpaceAccess, type_id: int, *, for_submit: bool = False
 
 def access_case(user: Any, number: str) -> tuple[SpaceAccess, Case]:
     """A case its caller reviews (space admin or reviewer team); to anyone else it is 404."""
-    if not _authenticated(user):
-        raise NotAuthenticated()
-    case = (
-        Case.objects.select_related("space__parent__parent", "case_type", "assignee", "submitted_by")
-        .filter(
-            number=number,
-        )
-        .first()
+    return access_row(
+        user,
+        Case.objects.select_related("case_type", "assignee", "submitted_by").filter(number=number),
+        can_see=lambda acc, case: can_review(acc, case.case_type),
+        signed_in=True,
     )
-    if case is None:
-        raise NotFound()
-    acc = space_access_for(user, case.space)
-    if not can_review(acc, case.case_type):
-        raise NotFound()
-    return acc, case
 
 
 def access_case_by_code(number: str, code: str) -> Case:

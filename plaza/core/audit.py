@@ -44,3 +44,12 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record_change(*, space: Any, actor: Any, action: str, target: models.Model, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Append an entry for an edit only when it changed something (``before`` and ``after``
+    are ``snapshot``s of the same fields); returns whether it did."""
+    if after == before:
+        return False
+    record(space=space, actor=actor, action=action, target=target, before=before, after=after)
+    return True

@@ -14,7 +14,7 @@ from django.urls import reverse
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.access import can_post_in
 from plaza.polls.models import Ballot, Poll, Results
-from plaza.spaces.access import SpaceAccess, can_see_scoped, list_people_who_see, space_access_for, visible_q
+from plaza.spaces.access import SpaceAccess, access_row, can_see_scoped, list_people_who_see, visible_q
 from plaza.spaces.models import TeamMembership
 
 __all__ = ["can_post_in", "list_people_who_see"]
@@ -37,18 +37,7 @@ def can_see_poll(acc: SpaceAccess, poll: Poll) -> bool:
 def access_poll(user: Any, poll_id: int, *, for_vote: bool = False, for_close: bool = False) -> tuple[SpaceAccess, Poll]:
     """The poll and the caller's access to its space. Voting needs a membership (or a parent
     admin); closing needs the author or an admin."""
-    poll = (
-        Poll.objects.select_related("space__parent__parent", "team", "author")
-        .filter(
-            pk=poll_id,
-        )
-        .first()
-    )
-    if poll is None:
-        raise NotFound()
-    acc = space_access_for(user, poll.space)
-    if not can_see_poll(acc, poll):
-        raise NotFound()
+    acc, poll = access_row(user, Poll.objects.select_related("team", "author").filter(pk=poll_id), can_see=can_see_poll)
     if (for_vote or for_close) and not _authenticated(user):
         raise NotAuthenticated()
     if for_vote and acc.role is None:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, TeamVisibility, Visibility
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,27 @@ def access_team(acc: SpaceAccess, team_id: int, *, for_write: bool = False) -> t
     if for_write and not (acc.is_admin or (team_membership is not None and team_membership.role == TeamRole.ADMIN)):
         raise Forbidden()
     return team, team_membership
+
+
+def access_row(
+    user: Any, rows: QuerySet[M], *, can_see: Callable[[SpaceAccess, M], bool], signed_in: bool = False
+) -> tuple[SpaceAccess, M]:
+    """The one row of ``rows`` (a queryset naming it, e.g. ``Case.objects.filter(number=…)``)
+    with the caller's access to its space, for routes that name only the row.
+
+    404 when there is no such row, when its space is hidden from the caller, or when
+    ``can_see(acc, row)`` says no; 401 first for a signed-out caller when ``signed_in``.
+    The row comes with its space's parent chain (``space__parent__parent``).
+    """
+    if signed_in and not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    row = rows.select_related("space__parent__parent").first()
+    if row is None:
+        raise NotFound()
+    acc = space_access_for(user, row.space)  # type: ignore[attr-defined]
+    if not can_see(acc, row):
+        raise NotFound()
+    return acc, row
 
 
 def access_team_by_id(user: Any, team_id: int, *, for_write: bool = False) -> tuple[SpaceAccess, Team, TeamMembership | None]:

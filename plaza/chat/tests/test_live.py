@@ -12,28 +12,13 @@ from channels.testing.websocket import WebsocketCommunicator
 from plaza.asgi import application
 from plaza.core.realtime import publish_on_commit
 from plaza.core.testing import Api, build_world
+from plaza.core.tests.test_websocket import drain, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def socket(token: str) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/?token={token}", headers=[(b"host", b"127.0.0.1:8000")])
-
-
-async def drain(comm: WebsocketCommunicator, timeout: float = 0.4) -> list[dict]:
-    got = []
-    while not await comm.receive_nothing(timeout=timeout):
-        got.append(await comm.receive_json_from())
-    return got
-
-
-async def receive_type(comm: WebsocketCommunicator, wanted: str, timeout: float = 2.0) -> dict:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        left = deadline - asyncio.get_running_loop().time()
-        message = await comm.receive_json_from(timeout=max(left, 0.01))
-        if message.get("type") == wanted:
-            return message
 
 
 def call(persona, method: str, path: str, data=None):
