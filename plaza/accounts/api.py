@@ -33,8 +33,16 @@ from plaza.core.schemas import errors
 router = Router(tags=["accounts"])
 
 
+def _refuse_passwords() -> None:
+    """With single sign-on required, no password is accepted: API clients use a personal
+    token made on the API tokens page after signing in through the provider."""
+    if settings.SSO_REQUIRED:
+        raise Forbidden(_("Password sign-in is turned off on this server: sign in with single sign-on, then create a personal API token."))
+
+
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **errors(403, 409, 422, 429)})
 def signup(request: HttpRequest, payload: SignupIn) -> Status:
+    _refuse_passwords()
     ratelimit.hit("signup", ratelimit.client_ip(request), limit=20, window=3600)
     if settings.SIGNUP == "closed":
         raise Forbidden(_("Sign-up is closed on this server."))
@@ -51,8 +59,9 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
     return Status(201, {"user": user, "token": key})
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 422, 429)})
+@router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 403, 422, 429)})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    _refuse_passwords()
     ratelimit.hit("token-ip", ratelimit.client_ip(request), limit=30, window=60)
     ratelimit.hit("token-email", payload.email.lower(), limit=10, window=300)
     user = authenticate(request, email=payload.email.lower(), password=payload.password)
