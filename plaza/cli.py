@@ -1,4 +1,4 @@
-"""The ``plaza`` command: serve, worker, demo, createadmin, bench, and every Django command."""
+"""The ``plaza`` command: serve, worker, demo, createadmin, backup, restore, bench, and every Django command."""
 
 from __future__ import annotations
 
@@ -89,6 +89,36 @@ def worker(once: bool) -> None:
     run_worker_forever()
 
 
+def backup(path: str) -> None:
+    """Write the database and the uploaded files to one archive (docs/operations.md)."""
+    _setup()
+    from plaza.core.backup import BackupError
+    from plaza.core.backup import backup as make_backup
+
+    try:
+        manifest = make_backup(path)
+    except BackupError as exc:
+        raise SystemExit(f"plaza backup: {exc}") from exc
+    rows = sum(manifest["tables"].values())
+    print(f"Backed up {len(manifest['tables'])} tables ({rows} rows) and {len(manifest['files'])} files to {path}.")
+
+
+def restore(path: str, force: bool) -> None:
+    """Replace the database and the uploaded files with an archive's, then check them."""
+    _setup()
+    from plaza.core.backup import BackupError
+    from plaza.core.backup import restore as restore_backup
+
+    try:
+        manifest = restore_backup(path, force=force)
+    except (BackupError, OSError) as exc:
+        raise SystemExit(f"plaza restore: {exc}") from exc
+    print(
+        f"Restored {len(manifest['tables'])} tables and {len(manifest['files'])} files from {path}; "
+        "every row count and file checksum matches the backup."
+    )
+
+
 def bench(argv: list[str]) -> None:
     """Run the benchmark harness (bench/ in a source checkout; docs/benchmarks.md)."""
     from pathlib import Path
@@ -107,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv and argv[0] == "bench":
         bench(argv[1:])
         return
-    if argv and argv[0] in ("serve", "demo", "createadmin", "worker"):
+    if argv and argv[0] in ("serve", "demo", "createadmin", "worker", "backup", "restore"):
         parser = argparse.ArgumentParser(prog=f"plaza {argv[0]}")
         if argv[0] in ("serve", "demo"):
             parser.add_argument("--host", default="127.0.0.1")
@@ -117,6 +147,10 @@ def main(argv: list[str] | None = None) -> None:
             parser.add_argument("--password")
         if argv[0] == "worker":
             parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
+        if argv[0] in ("backup", "restore"):
+            parser.add_argument("path", help="the archive (.tar.gz)")
+        if argv[0] == "restore":
+            parser.add_argument("--force", action="store_true", help="replace a database and media folder that hold data")
         args = parser.parse_args(argv[1:])
         if argv[0] == "serve":
             serve(args.host, args.port)
@@ -124,6 +158,10 @@ def main(argv: list[str] | None = None) -> None:
             demo(args.host, args.port)
         elif argv[0] == "createadmin":
             createadmin(args.email, args.password)
+        elif argv[0] == "backup":
+            backup(args.path)
+        elif argv[0] == "restore":
+            restore(args.path, args.force)
         else:
             worker(args.once)
         return

@@ -28,6 +28,7 @@ from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Space
 from plaza.uploads.actions import claim_uploads, release_uploads
+from plaza.webhooks import actions as webhooks
 
 PRODUCT_UPLOAD_KIND = "product"  # its images
 EXHIBITOR_UPLOAD_KIND = "exhibitor"  # its logo
@@ -270,6 +271,7 @@ def do_send_inquiry(user: Any, product: Product, *, message: str, contact: str =
     notify(recipients=managers, kind="inquiry_received", actor=user if signed_in else None, space=product.space,
            target_type="exhibitor", target_id=product.exhibitor_id,
            data={"product": product.name, "exhibitor_id": product.exhibitor_id})
+    webhooks.emit(product.space, "inquiry.created", {"id": inquiry.pk, "product": {"id": product.pk, "name": product.name}, "exhibitor_id": product.exhibitor_id, "message": inquiry.message})
     return inquiry
 
 

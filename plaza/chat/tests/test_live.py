@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -12,7 +10,7 @@ from channels.testing.websocket import WebsocketCommunicator
 from plaza.asgi import application
 from plaza.core.realtime import publish_on_commit
 from plaza.core.testing import Api, build_world
-from plaza.core.tests.test_websocket import drain, receive_type
+from plaza.core.tests.test_websocket import drain, receive_type, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,7 +112,7 @@ def test_removed_member_socket_opened_before_removal_gets_nothing_more(world_t):
         assert (await receive_type(bob, "chat.message"))["message"]["body"] == "before"
         removed = await call(world.alice, "delete", f"groups/{gid}/members/{world.bob.user.pk}")
         assert removed.status_code == 204
-        await asyncio.sleep(0.1)
+        await settle(bob)
         await call(world.gina, "post", f"groups/{gid}/messages", {"body": "after"})
         await world_gina_typing(world, gid)
         # An event already addressed to him (in flight at removal) is dropped by his socket.
@@ -134,7 +132,7 @@ async def world_gina_typing(world, gid: int) -> None:
     gina = socket(world.gina.token)
     assert (await gina.connect())[0]
     await gina.send_json_to({"type": "chat.typing", "group_id": gid})
-    await asyncio.sleep(0.2)
+    await settle(gina)
     await gina.disconnect()
 
 
@@ -147,7 +145,7 @@ def test_removed_from_the_space_gets_nothing_more_of_the_group(world_t):
         assert (await bob.connect())[0]
         removed = await call(world.alice, "delete", f"spaces/acme/members/{world.bob.user.pk}")
         assert removed.status_code == 204
-        await asyncio.sleep(0.1)
+        await settle(bob)
         await call(world.gina, "post", f"groups/{gid}/messages", {"body": "after"})
         assert [m for m in await drain(bob) if m.get("group_id") == gid] == []
         await bob.disconnect()
