@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint messages clean bench
+.PHONY: run test setup lint typecheck messages clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,10 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/plaza demo
 
-## make test: set up, lint, run the whole test suite
+## make test: set up, lint, type-check, run the whole test suite
 test: setup
 	$(BIN)/ruff check plaza
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## make bench: benchmarks against baselines in the same run (docs/benchmarks.md); BENCH_PRESET=smoke|ci|full
@@ -30,6 +31,11 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check plaza
 	$(BIN)/ruff format --check plaza
+	$(BIN)/mypy
+
+## make typecheck: mypy with django-stubs (pyproject.toml: strict for core and every access.py)
+typecheck: setup
+	$(BIN)/mypy
 
 ## make messages: refresh and compile the translation catalogues (needs GNU gettext)
 messages: setup

@@ -304,7 +304,7 @@ def ws_plan(preset: Preset) -> tuple[int, list[dict[str, Any]]]:
     receivers = min(preset.fanout, size - 1)
     sends = [{"name": "chat", "kind": "chat", "group_id": gid, "members": size}, {"name": "space", "kind": "space"}]
     sends += [{"name": f"chat_{n}", "kind": "chat", "group_id": g, "members": n} for g, n in reversed(groups[:-1]) if n > 1]
-    return receivers, sends
+    return receivers, sends  # type: ignore[return-value]
 
 
 def fanout(target: str, ports: list[int], receivers: int, messages: int, pids: list[int],

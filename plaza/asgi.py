@@ -24,7 +24,7 @@ from plaza.wsgi import application as wsgi_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": WSGIMiddleware(wsgi_application, workers=int(os.environ.get("PLAZA_THREADS", "16"))),
+        "http": WSGIMiddleware(wsgi_application, workers=int(os.environ.get("PLAZA_THREADS", "16"))),  # type: ignore[arg-type]
         "websocket": SameOriginOnly(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -318,7 +318,7 @@ if EMAIL_URL.startswith("filemail:"):
 
     EMAIL_FILE_PATH = urlsplit(EMAIL_URL).path or str(DATA_DIR / "mail")
 # Emails go through a wrapper that counts them for /metrics, then through the backend above.
-PLAZA_INNER_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_url_config)
+PLAZA_INNER_EMAIL_BACKEND = EMAIL_BACKEND  # type: ignore[used-before-def]  # noqa: F821 (set by email_url_config)
 EMAIL_BACKEND = "plaza.core.metrics.CountingEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Plaza <plaza@localhost>")
 

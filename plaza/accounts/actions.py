@@ -124,7 +124,7 @@ def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **chang
         user.timezone = changes["timezone"]
     if avatar is not None:
         image = clean_image(avatar, field="avatar")
-        user.avatar.save(image.name, image, save=False)
+        user.avatar.save(image.name, image, save=False)  # type: ignore[arg-type]
     user.save()
     search.index_user(user)
     return user

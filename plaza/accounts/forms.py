@@ -47,7 +47,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]  # type: ignore[attr-defined]
 
 
 class TokenForm(forms.Form):

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from plaza.announcements.models import Announcement, AnnouncementRecipient, AnnouncementStatus
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, space_access_for
-from plaza.spaces.models import Membership, Role
+from plaza.spaces.access import SpaceAccess, admin_spaces_q, space_access_for
+from plaza.spaces.models import Membership
 
 
 def _authenticated(user: Any) -> bool:
@@ -35,16 +35,10 @@ def visible_announcements_q(user: Any) -> Q:
     (subqueries, no extra query): :func:`space_announcements_q` across spaces."""
     if not _authenticated(user):
         return Q(pk__in=[])
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
     joined = Membership.objects.filter(user=user).values("space_id")
     received = AnnouncementRecipient.objects.filter(announcement=OuterRef("pk"), user=user, space=OuterRef("space"))
     # A recipient who has left the space no longer sees it (space_announcements_q needs a role).
-    return (
-        Q(space_id__in=admin_of)
-        | Q(space__parent_id__in=admin_of)
-        | Q(space__parent__parent_id__in=admin_of)
-        | (Q(status=AnnouncementStatus.PUBLISHED, space_id__in=joined) & Exists(received))
-    )
+    return admin_spaces_q(user) | Q(Exists(received), status=AnnouncementStatus.PUBLISHED, space_id__in=joined)
 
 
 def list_visible_announcement_ids(user: Any, ids: Any) -> set[int]:

@@ -13,9 +13,8 @@ from django.db.models import Q
 
 from plaza.blogs.models import Blog, BlogStatus, Headline
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.feed.access import space_posts_q, visible_posts_q
-from plaza.spaces.access import SpaceAccess, space_access_for
-from plaza.spaces.models import Membership, Role
+from plaza.spaces.access import SpaceAccess, admin_spaces_q, scope_q, space_access_for, visible_q
+from plaza.spaces.models import Membership
 
 
 def _authenticated(user: Any) -> bool:
@@ -24,7 +23,7 @@ def _authenticated(user: Any) -> bool:
 
 def space_blogs_q(acc: SpaceAccess) -> Q:
     """The blogs of ``acc.space`` the caller may see, as a condition on Blog."""
-    published = Q(status=BlogStatus.PUBLISHED) & space_posts_q(acc)
+    published = Q(status=BlogStatus.PUBLISHED) & scope_q(acc)
     if not _authenticated(acc.user) or not acc.role:
         return published
     drafts = Q(space=acc.space, status=BlogStatus.DRAFT, author=acc.user)
@@ -39,7 +38,7 @@ def can_edit_blog(acc: SpaceAccess, blog: Blog) -> bool:
         return False
     if blog.as_space:
         return acc.is_admin
-    return blog.author_id == acc.user.pk
+    return bool(blog.author_id == acc.user.pk)
 
 
 def can_delete_blog(acc: SpaceAccess, blog: Blog) -> bool:
@@ -97,12 +96,11 @@ def visible_blogs_q(user: Any) -> Q:
     """The blogs anywhere that ``user`` may see (:func:`space_blogs_q` across spaces), as a
     condition on Blog: published ones with a post's audience, drafts for their author (in a
     space they are in) and, written as the space, for its admins."""
-    published = Q(status=BlogStatus.PUBLISHED) & visible_posts_q(user)
+    published = Q(status=BlogStatus.PUBLISHED) & visible_q(user)
     if not _authenticated(user):
         return published
     joined = Membership.objects.filter(user=user).values("space_id")
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
-    admin_here = Q(space_id__in=admin_of) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+    admin_here = admin_spaces_q(user)
+    in_space = Q(space_id__in=joined) | admin_here
     drafts = Q(status=BlogStatus.DRAFT) & ((Q(author=user) & in_space) | (Q(as_space=True) & admin_here))
     return published | drafts

@@ -12,7 +12,7 @@ from plaza.blogs.access import access_blog, space_blogs_q
 from plaza.blogs.models import Blog, BlogStatus, Headline, HeadlineKind
 from plaza.core.markdown import plain_text
 from plaza.core.pagination import keyset_page
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, scope_q
 
 Page = tuple[list[Blog], str | None]
 
@@ -71,12 +71,11 @@ def _blog_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Blog]:
 
 
 def _post_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:
-    from plaza.feed.access import space_posts_q
     from plaza.feed.queries import feed_queryset
 
     if not ids:
         return {}
-    return {p.pk: p for p in feed_queryset(acc.user).filter(space_posts_q(acc), pk__in=ids)}
+    return {p.pk: p for p in feed_queryset(acc.user).filter(scope_q(acc), pk__in=ids)}
 
 
 def _announcement_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:
@@ -107,7 +106,7 @@ def list_headlines(acc: SpaceAccess, *, include_expired: bool = False) -> list[F
         cover = f"/h/{h.pk}/cover/" if h.cover_id else None
         if h.kind == HeadlineKind.BLOG and h.target_id in blogs:
             blog = blogs[h.target_id]
-            if cover is None and blog.cover_id and blog.cover.post_id:
+            if cover is None and blog.cover_id and blog.cover.post_id:  # type: ignore[union-attr]
                 cover = f"/files/{blog.cover_id}/"
             out.append(FrontItem(h, blog.title, plain_text(blog.body, 200), cover))
         elif h.kind == HeadlineKind.POST and h.target_id in posts:

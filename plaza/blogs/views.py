@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from plaza.blogs import actions, queries
 from plaza.blogs.access import access_blog, access_headline, can_delete_blog, can_edit_blog
 from plaza.blogs.models import MAX_BODY, MAX_TITLE, Blog, HeadlineKind
 from plaza.core.errors import Forbidden, Invalid, NotFound
-from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
+from plaza.core.pages import file_response, page_errors, parse_int, render_page, require_login, space_context
 from plaza.feed import actions as feed_actions
 from plaza.feed import queries as feed_queries
 from plaza.spaces.access import SpaceAccess, access_space
@@ -201,8 +201,4 @@ def headline_cover(request: HttpRequest, headline_id: int) -> HttpResponse:
     cover = item.headline.cover
     if cover is None or not cover.is_image:
         raise NotFound()
-    response = FileResponse(cover.file.open("rb"), content_type=cover.content_type, filename=cover.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(cover, inline=True)

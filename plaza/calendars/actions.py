@@ -39,7 +39,7 @@ def parse_rrule(value: str, dtstart: datetime) -> rrule:
     text = value.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
-    return rrulestr(text, dtstart=dtstart)  # type: ignore[return-value]
+    return rrulestr(text, dtstart=dtstart)
 
 
 def check_rrule(value: str | None, dtstart: datetime) -> tuple[str, datetime | None]:

@@ -38,5 +38,5 @@ async def relay_signal(user_id: int, content: dict[str, Any]) -> None:
         return
     event = {"type": "call.signal", "call_id": call_id, "from": user_id, "payload": payload}
     await get_channel_layer().group_send(
-        user_group(to), {"type": "deliver", "event": event, "space_id": space_id, "team_id": None, "group_id": None}
+        user_group(to), {"type": "deliver", "event": event, "space_id": space_id, "team_id": None, "group_id": None}  # type: ignore[arg-type]
     )

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from plaza.cases.models import Case, CaseEvent, CaseType, Submitters
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import Audience, SpaceAccess, access_row, scope_q, visible_q
 from plaza.spaces.models import Membership, Role, TeamMembership, Visibility
 
 
@@ -39,13 +39,10 @@ def reviewer_team_ids(acc: SpaceAccess) -> list[int]:
 
 
 def reviewable_q(acc: SpaceAccess) -> Q:
-    """The cases of ``acc.space`` the caller reviews, as a condition on Case."""
-    if acc.is_admin:
-        return Q(space=acc.space)
-    teams = reviewer_team_ids(acc)
-    if not teams:
-        return Q(pk__in=[])
-    return Q(space=acc.space, case_type__reviewer_team_id__in=teams)
+    """The cases of ``acc.space`` the caller reviews, as a condition on Case: the one rule of
+    team-scoped content with the reviewer team as the team, everyone but admins held to their
+    own teams (``at_most=GUEST``)."""
+    return scope_q(acc, team_field="case_type__reviewer_team", at_most=Audience.GUEST)
 
 
 def is_reviewer_of_space(acc: SpaceAccess) -> bool:
@@ -110,21 +107,12 @@ def access_case_type(acc: SpaceAccess, type_id: int, *, for_submit: bool = False
 
 def access_case(user: Any, number: str) -> tuple[SpaceAccess, Case]:
     """A case its caller reviews (space admin or reviewer team); to anyone else it is 404."""
-    if not _authenticated(user):
-        raise NotAuthenticated()
-    case = (
-        Case.objects.select_related("space__parent__parent", "case_type", "assignee", "submitted_by")
-        .filter(
-            number=number,
-        )
-        .first()
+    return access_row(
+        user,
+        Case.objects.select_related("case_type", "assignee", "submitted_by").filter(number=number),
+        can_see=lambda acc, case: can_review(acc, case.case_type),
+        signed_in=True,
     )
-    if case is None:
-        raise NotFound()
-    acc = space_access_for(user, case.space)
-    if not can_review(acc, case.case_type):
-        raise NotFound()
-    return acc, case
 
 
 _NUMBER = re.compile(r"^([A-Z]+)-?(\d{4})-?(\d{1,12})$")
@@ -167,17 +155,12 @@ def access_case_by_code(number: str, code: str) -> Case:
 
 
 def reviewable_cases_q(user: Any) -> Q:
-    """The cases anywhere that ``user`` reviews now, as a condition on Case (no extra query)."""
+    """The cases anywhere that ``user`` reviews now, as a condition on Case (no extra query):
+    the one visibility rule with the reviewer team as the case's team, guests' view at most
+    (only admins and the reviewer team see a case)."""
     if not _authenticated(user):
         return Q(pk__in=[])
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
-    return (
-        Q(space_id__in=admin_of)
-        | Q(space__parent_id__in=admin_of)
-        | Q(space__parent__parent_id__in=admin_of)
-        | Q(case_type__reviewer_team_id__in=my_teams)
-    )
+    return visible_q(user, team_field="case_type__reviewer_team", at_most=Audience.GUEST)
 
 
 def list_reviewable_case_ids(user: Any, ids: Iterable[int]) -> set[int]:

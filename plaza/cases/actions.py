@@ -267,7 +267,7 @@ def _store_files(user: Any, uploads: list[Any], *, scope: str, field: str, store
     for upload in uploads:
         attachment = do_upload_file(user, upload, scope=scope, field=field)
         stored.append(attachment)
-        codes[attachment.pk] = attachment.claim_code
+        codes[attachment.pk] = attachment.claim_code  # type: ignore[attr-defined]
         ids.append(attachment.pk)
     return ids
 

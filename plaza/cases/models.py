@@ -135,4 +135,4 @@ class CaseEvent(models.Model):
         # Integrity, not business logic: the timeline is append-only.
         if self.pk is not None:
             raise ValueError("case events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -54,7 +54,7 @@ def case_stats(acc: SpaceAccess) -> dict[str, Any]:
         by_status[row["status"]] = row["n"]
     by_outcome = {row["outcome"]: row["n"] for row in qs.exclude(outcome="").values("outcome").annotate(n=Count("pk"))}
     durations = [
-        (concluded - created).total_seconds()
+        (concluded - created).total_seconds()  # type: ignore[operator]
         for created, concluded in qs.filter(concluded_at__isnull=False).values_list("created", "concluded_at")
     ]
     return {

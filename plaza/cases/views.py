@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from plaza.cases.access import (
 from plaza.cases.models import GRAPH, FieldType, Status, Submitters
 from plaza.core import ratelimit
 from plaza.core.errors import Invalid, NotFound
-from plaza.core.pages import page_errors, parse_int, require_login
+from plaza.core.pages import file_response, page_errors, parse_int, require_login
 from plaza.core.uploads import TooLarge, UnsupportedType
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
@@ -243,11 +243,6 @@ def lookup_file(request: HttpRequest, token: str) -> HttpResponse:
     no access code in it). Served as /files/<id>/ serves uploads: never sniffed, never
     scripted, images inline and every other file a download."""
     found = access_lookup_file(token)
-    response = FileResponse(
-        found.file.open("rb"), content_type=found.content_type, as_attachment=not found.is_image, filename=found.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
+    response = file_response(found)
     response["Referrer-Policy"] = "no-referrer"
     return response

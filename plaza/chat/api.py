@@ -45,10 +45,10 @@ def summary_out(group: Group) -> dict[str, Any]:
     return {
         "id": group.pk,
         "name": group.name,
-        "my_role": group.my_role,  # type: ignore[attr-defined]
-        "unread": group.unread,  # type: ignore[attr-defined]
-        "member_count": group.member_count or 0,  # type: ignore[attr-defined]
-        "last_message_id": group.last_message_id or None,  # type: ignore[attr-defined]
+        "my_role": group.my_role,
+        "unread": group.unread,
+        "member_count": group.member_count or 0,
+        "last_message_id": group.last_message_id or None,
         "created_at": group.created,
     }
 

@@ -7,10 +7,8 @@ older messages on scroll. Without JavaScript, the forms post to the page.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,7 +16,7 @@ from plaza.chat import actions, queries
 from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import MAX_MESSAGE
 from plaza.core.errors import Invalid
-from plaza.core.pages import page_errors, parse_int, require_login, space_context
+from plaza.core.pages import file_response, page_errors, parse_int, require_login, space_context
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 from plaza.spaces.queries import list_member_choices
@@ -92,18 +90,7 @@ def _chat_post(request: HttpRequest, group_id: int) -> HttpResponse:
     return back
 
 
-def _file_response(found: Any) -> HttpResponse:
-    """Images inline, every other file a download; never sniffed, never scripted."""
-    response = FileResponse(
-        found.file.open("rb"), content_type=found.content_type, as_attachment=not found.is_image, filename=found.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require_login(request)
-    return _file_response(queries.get_attachment(request.user, attachment_id))
+    return file_response(queries.get_attachment(request.user, attachment_id))

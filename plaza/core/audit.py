@@ -39,8 +39,17 @@ def record(
         space_slug=getattr(space, "slug", "") or "",
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=target.pk if target is not None else None,
         before=before,
         after=after,
     )
+
+
+def record_change(*, space: Any, actor: Any, action: str, target: models.Model, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Append an entry for an edit only when it changed something (``before`` and ``after``
+    are ``snapshot``s of the same fields); returns whether it did."""
+    if after == before:
+        return False
+    record(space=space, actor=actor, action=action, target=target, before=before, after=after)
+    return True

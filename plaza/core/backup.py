@@ -101,7 +101,8 @@ def pg_counts(cursor: Any) -> dict[str, int]:
 def _pg_connect(params: dict[str, str]) -> Any:
     import psycopg
 
-    return psycopg.connect(**{k: v for k, v in params.items() if v})
+    given: dict[str, Any] = {k: v for k, v in params.items() if v}
+    return psycopg.connect(**given)
 
 
 def _dump_postgresql(target: Path) -> dict[str, int]:
@@ -203,7 +204,7 @@ def backup(path: str | Path) -> dict[str, Any]:
                 with open(file, "rb") as f:
                     info = tar.gettarinfo(arcname=f"media/{rel}", fileobj=f)
                     reader = _Hashing(f)
-                    tar.addfile(info, reader)  # type: ignore[arg-type]
+                    tar.addfile(info, reader)
                     files[rel] = reader.digest.hexdigest()
             manifest = {
                 "format": FORMAT,
@@ -227,7 +228,7 @@ def _has_data() -> bool:
         if "accounts_user" not in tables:
             return False
         cursor.execute("SELECT COUNT(*) FROM accounts_user")
-        return cursor.fetchone()[0] > 0
+        return bool(cursor.fetchone()[0] > 0)
 
 
 @contextmanager

@@ -90,7 +90,7 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
 
     async def _load_scopes(self) -> None:
         """Read what this person may see now, and listen on exactly the matching groups."""
-        scopes, self.group_ids = await _scopes(self.user_id)  # type: ignore[arg-type]
+        scopes, self.group_ids = await _scopes(self.user_id)
         self.space_ids, self.full_space_ids, self.team_ids = scopes.spaces, scopes.full_spaces, scopes.teams
         wanted = {user_group(self.user_id)}  # type: ignore[arg-type]
         wanted |= {space_group(sid) for sid in self.space_ids}

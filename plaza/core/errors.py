@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 CODES_BY_STATUS = {
@@ -27,7 +28,8 @@ class PlazaError(Exception):
 
     status = 400
     code = "bad_request"
-    default_detail = _("Bad request.")
+    # Translated lazily in Plaza's own errors; a plain string is as good.
+    default_detail: str | Promise = _("Bad request.")
 
     def __init__(self, detail: Any = None, *, field: str | None = None) -> None:
         if field is not None and detail is not None:

@@ -13,7 +13,7 @@ Nothing inside code spans, code blocks or existing links is turned into a link.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
@@ -76,7 +76,7 @@ def _link(href: str, content: str) -> list[Token]:
     return [opening, _text(content), Token("link_close", "a", -1)]
 
 
-def _split(content: str, env: dict[str, Any]) -> list[Token] | None:
+def _split(content: str, env: MutableMapping[str, Any]) -> list[Token] | None:
     """The tokens replacing one text token, or None when it has nothing special."""
     found: Found = env["found"]
     mention_url: Callable[[str], str | None] = env["mention_url"]
@@ -159,7 +159,8 @@ def scan(text: str) -> Found:
     """The handles mentioned and the topics tagged in ``text`` (outside code and links)."""
     env: dict[str, Any] = {"found": Found(), "mention_url": _no_link, "topic_url": _no_link}
     _MD.parse(text or "", env)
-    return env["found"]
+    found: Found = env["found"]
+    return found
 
 
 def sanitize(html: str) -> str:

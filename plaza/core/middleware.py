@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
@@ -135,10 +136,11 @@ class IdempotencyMiddleware:
         chunks, so a large upload never has to sit in memory as ``request.body``.
         """
         digest = hashlib.sha256(request.path.encode() + b"\0")
-        if request.content_type.startswith("multipart/"):
+        if (request.content_type or "").startswith("multipart/"):
             for name, values in sorted(request.POST.lists()):
                 digest.update(f"{name}={values!r}\0".encode())
             for name, upload in sorted(request.FILES.items()):
+                assert isinstance(upload, UploadedFile)
                 digest.update(f"{name}:{upload.name}:{upload.size}\0".encode())
                 for chunk in upload.chunks():
                     digest.update(chunk)

@@ -32,7 +32,7 @@ class AuditEntry(models.Model):
         # Integrity, not business logic: an entry once written is never rewritten.
         if self.pk is not None:
             raise ValueError("audit entries are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("audit entries are append-only")

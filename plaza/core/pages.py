@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -84,3 +84,28 @@ def parse_int(value: Any, field: str) -> int:
 
 def space_context(acc: HasSpace, tab: str, **extra: Any) -> dict[str, Any]:
     return {"acc": acc, "space": acc.space, "tab": tab, **extra}
+
+
+class StoredFile(Protocol):
+    """What ``file_response`` needs of an upload row (``uploads.Attachment``, chat's and
+    mail's copies, a case file)."""
+
+    file: Any
+    name: str
+    content_type: str
+    is_image: bool
+
+
+def file_response(found: StoredFile, *, inline: bool | None = None) -> FileResponse:
+    """Serve a stored upload: images inline, every other file a download (``inline``
+    overrides), never sniffed by the browser, never scripted."""
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        as_attachment=not (found.is_image if inline is None else inline),
+        filename=found.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from typing import Any
 
 import filetype
 from django.conf import settings
@@ -26,7 +27,7 @@ class UnsupportedType(PlazaError):
     status, code, default_detail = 415, "unsupported_type", "This type of file is not accepted."
 
 
-def clean_image(upload: UploadedFile, *, field: str, max_side: int = 512) -> ContentFile:
+def clean_image(upload: UploadedFile[Any], *, field: str, max_side: int = 512) -> ContentFile[bytes]:
     """Re-encode ``upload`` as PNG or JPEG without metadata, at most ``max_side`` pixels wide.
 
     Raises 413 past the size setting, 415 when the bytes are not an image, 422 when the
@@ -41,10 +42,10 @@ def clean_image(upload: UploadedFile, *, field: str, max_side: int = 512) -> Con
         raise UnsupportedType(_("Only JPEG, PNG, GIF and WebP images are accepted."), field=field)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(upload) as img:
-            if img.width * img.height > MAX_PIXELS:
+        with Image.open(upload) as opened:
+            if opened.width * opened.height > MAX_PIXELS:
                 raise Invalid(_("The image has too many pixels."), field=field)
-            img = ImageOps.exif_transpose(img)
+            img: Image.Image = ImageOps.exif_transpose(opened)
             img.thumbnail((max_side, max_side))
             fmt = IMAGE_TYPES[kind.mime]
             if fmt == "JPEG":

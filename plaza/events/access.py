@@ -14,8 +14,7 @@ from django.db.models import Q
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.events.models import Event
-from plaza.feed.access import list_people_who_see, visible_posts_q
-from plaza.spaces.access import SpaceAccess, can_see_team, space_access_for
+from plaza.spaces.access import SpaceAccess, can_see_scoped, list_people_who_see, space_access_for, visible_q
 from plaza.spaces.models import Space, Team, TeamMembership, Visibility
 
 
@@ -23,12 +22,10 @@ def _authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def visible_events_q(user: Any, prefix: str = "") -> Q:
-    """The events anywhere that ``user`` may see, as one condition (no extra query).
-
-    Events and posts share their audience fields (``space``, ``team``) and rules.
-    """
-    return visible_posts_q(user, prefix)
+def visible_events_q(user: Any) -> Q:
+    """The events anywhere that ``user`` may see, as one condition (no extra query): the one
+    rule of team-scoped content (``spaces.access.visible_q``)."""
+    return visible_q(user)
 
 
 def space_events_q(acc: SpaceAccess) -> Q:
@@ -50,6 +47,8 @@ def list_event_audience(space: Space, team: Team | None, user_ids: Iterable[int]
 
 
 def can_see_event(acc: SpaceAccess, event: Event) -> bool:
+    """Events are seen like posts (``spaces.access.can_see_scoped``); space-wide events of a
+    public space by anyone, signed out too."""
     if event.space_id != acc.space.pk:
         return False
     if event.team_id is None and acc.space.visibility == Visibility.PUBLIC:
@@ -57,9 +56,9 @@ def can_see_event(acc: SpaceAccess, event: Event) -> bool:
     if not _authenticated(acc.user) or not acc.role:
         return False
     if event.team_id is None:
-        return not acc.is_guest or acc.is_admin
+        return can_see_scoped(acc, None, None)
     team_membership = TeamMembership.objects.filter(team_id=event.team_id, user=acc.user).first()
-    return can_see_team(acc, event.team, team_membership)  # type: ignore[arg-type]
+    return can_see_scoped(acc, event.team, team_membership)
 
 
 def can_manage_event(acc: SpaceAccess, event: Event) -> bool:

@@ -25,7 +25,7 @@ PUBLIC_STATUSES = [AttendeeStatus.GOING, AttendeeStatus.MAYBE, AttendeeStatus.WA
 
 def events_queryset(user: Any) -> QuerySet[Event]:
     """Events with their organiser, team, space, seat counts and the caller's own answer."""
-    mine = Attendee.objects.filter(event=OuterRef("pk"), user_id=getattr(user, "pk", None)).values("status")[:1]
+    mine = Attendee.objects.filter(event=OuterRef("pk"), user_id=getattr(user, "pk", None)).values("status")[:1]  # type: ignore[misc]
     return Event.objects.select_related("space", "team", "organiser").annotate(
         going_count=Count("attendees", filter=Q(attendees__status=AttendeeStatus.GOING), distinct=True),
         waitlist_count=Count("attendees", filter=Q(attendees__status=AttendeeStatus.WAITLIST), distinct=True),

@@ -16,11 +16,11 @@ def _authenticated(user: Any) -> bool:
 
 def can_have_export(user: Any, export: Export) -> bool:
     if export.kind == ExportKind.PERSONAL:
-        return export.requested_by_id == user.pk
+        return bool(export.requested_by_id == user.pk)
     if export.space is None:
         return False  # the space was deleted
     try:
-        acc = space_access_for(user, export.space)  # type: ignore[arg-type]
+        acc = space_access_for(user, export.space)
     except PlazaError:
         return False
     return acc.is_admin

@@ -1,7 +1,7 @@
 """What goes into an export: one JSON document per kind of content, and the files.
 
 This is the one place that reads every app's rows, so each part of a space export filters
-through that app's own access condition (``space_posts_q``, ``space_blogs_q``...) for the
+through that app's own access condition (``spaces.access.scope_q``, ``space_blogs_q``...) for the
 requesting admin, as they may see it now, and by the space. A personal export reads only
 rows the person wrote or received.
 
@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, scope_q
 
 AS_CONTEXT = ["https://www.w3.org/ns/activitystreams", {"plaza": "https://plaza.example/ns#"}]
 
@@ -173,12 +173,11 @@ def _post_iri(post_id: int) -> str:
 
 
 def _posts(acc: SpaceAccess, files: Files) -> dict[str, Any]:
-    from plaza.feed.access import space_posts_q
     from plaza.feed.models import Comment, Like, Post
     from plaza.uploads.models import Attachment
 
     posts = list(
-        Post.objects.filter(space_posts_q(acc), space=acc.space, deleted=False)
+        Post.objects.filter(scope_q(acc), space=acc.space, deleted=False)
         .select_related("author", "shared_post")
         .order_by("created", "pk")
     )
@@ -341,10 +340,10 @@ def _polls(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     """Questions with their tallies. Who chose what appears only for open ballots, as every
     voter sees it; anonymous ballots keep their voters to themselves, and secret ballots
     have nothing that could say it."""
-    from plaza.polls.access import results_visible, space_polls_q
+    from plaza.polls.access import results_visible
     from plaza.polls.models import Ballot, Poll, PollOption, Vote, Voter
 
-    polls = list(Poll.objects.filter(space_polls_q(acc), space=acc.space).select_related("author").order_by("created", "pk"))
+    polls = list(Poll.objects.filter(scope_q(acc), space=acc.space).select_related("author").order_by("created", "pk"))
     ids = [p.pk for p in polls]
     options: dict[int, list[Any]] = defaultdict(list)
     for o in PollOption.objects.filter(space=acc.space, poll_id__in=ids):
@@ -464,7 +463,7 @@ def _cases(acc: SpaceAccess, files: Files) -> dict[str, Any]:
     for ev_id, case_id in CaseEvent.objects.filter(pk__in=event_ids).values_list("pk", "case_id"):
         event_case[ev_id] = case_id
     for att in claimed.order_by("pk"):
-        case_id = att.claimed_id if att.claimed_kind == CASE_UPLOAD_KIND else event_case.get(att.claimed_id)  # type: ignore[arg-type]
+        case_id = att.claimed_id if att.claimed_kind == CASE_UPLOAD_KIND else event_case.get(att.claimed_id)  # type: ignore[arg-type, assignment]
         if case_id is not None:
             uploads[case_id].append(att)
     return collection(
@@ -517,9 +516,9 @@ def _profile(user: Any, files: Files) -> dict[str, Any]:
     avatar = files.add("avatar", user.pk, user.avatar, "avatar" + (user.avatar.name[-4:] if user.avatar else ""), "image/*")
     return {
         "@context": AS_CONTEXT,
-        **person(user),
+        **person(user),  # type: ignore[dict-item]
         "plaza:email": user.email,
-        "plaza:language": user.language,  # type: ignore[dict-item]
+        "plaza:language": user.language,
         "plaza:timezone": user.timezone,
         "published": when(user.date_joined),
         "icon": avatar,

@@ -22,7 +22,7 @@ from plaza.core import audit, markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import publish_to_space_on_commit
 from plaza.core.validation import check_text
-from plaza.feed.access import can_delete_post, can_post_in, list_people_who_see, share_people_q
+from plaza.feed.access import can_delete_post, can_post_in, share_people_q
 from plaza.feed.models import (
     MAX_BODY,
     MAX_COMMENT,
@@ -37,7 +37,7 @@ from plaza.feed.models import (
 )
 from plaza.notifications.actions import notify
 from plaza.search import actions as search
-from plaza.spaces.access import SpaceAccess, can_see_team
+from plaza.spaces.access import SpaceAccess, can_see_team, list_people_who_see
 from plaza.spaces.models import Membership, Space, Team, TeamMembership
 from plaza.uploads.actions import check_attachments
 from plaza.uploads.models import Attachment

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from plaza.accounts.models import User
 from plaza.feed import actions
-from plaza.feed.models import Post
+from plaza.feed.models import Comment, Post
 from plaza.spaces import actions as spaces_actions
 from plaza.spaces.access import SpaceAccess, access_space
 from plaza.spaces.models import Team
@@ -102,7 +102,7 @@ def seed_feed_demo() -> None:
         acc = _acc(people[email], slug)
         team_id = Team.objects.get(space=acc.space, name=team_name).pk if team_name else None
         posts.append(actions.do_publish_post(acc, body=body, team_id=team_id))
-    comments = []
+    comments: list[Comment] = []
     for email, index, body, reply_index in COMMENTS:
         acc, post = _acc(people[email], posts[index].space.slug), posts[index]
         reply_to = comments[reply_index].pk if reply_index is not None else None

@@ -16,13 +16,23 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from plaza.accounts.models import User
+from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
-from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q, visible_posts_sql
+from plaza.feed.access import access_post, share_people_q, visible_posts_sql
 from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
-from plaza.spaces.access import SpaceAccess
-from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership, Visibility
+from plaza.spaces.access import (
+    Audience,
+    SpaceAccess,
+    audience_of,
+    list_people_who_see,
+    scope_params,
+    scope_q,
+    scope_sql,
+    visible_q,
+)
+from plaza.spaces.models import Membership, Space, Team, TeamMembership, Visibility
 
 Page = tuple[list[Post], str | None]
 
@@ -42,7 +52,7 @@ def feed_queryset(viewer: Any) -> QuerySet[Post]:
         )
         .annotate(
             shared_visible=Case(
-                When(Q(shared_post__deleted=False) & visible_posts_q(viewer, "shared_post__"), then=Value(True)),
+                When(Q(shared_post__deleted=False) & visible_q(viewer, space_field="shared_post__space", team_field="shared_post__team"), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -79,7 +89,7 @@ def list_space_feed(
     number of queries and nothing about hidden teams leaks.
     """
     _check_readable(acc)
-    qs = feed_queryset(acc.user).filter(space_posts_q(acc))
+    qs = feed_queryset(acc.user).filter(scope_q(acc))
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     if topic:
@@ -95,7 +105,7 @@ def list_pinned(acc: SpaceAccess, *, team_id: int | None = None) -> list[Post]:
     """Pinned posts of the space feed, most recently pinned first (for the first page)."""
     if not acc.role and acc.space.visibility != Visibility.PUBLIC:
         return []
-    qs = feed_queryset(acc.user).filter(space_posts_q(acc), pinned_at__isnull=False)
+    qs = feed_queryset(acc.user).filter(scope_q(acc), pinned_at__isnull=False)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     return list(qs.order_by("-pinned_at", "-pk")[:5])
@@ -106,7 +116,7 @@ def list_following_feed(user: Any, *, cursor: str | None = None, limit: int | No
     if not _authenticated(user):
         raise NotAuthenticated()
     followees = Follow.objects.filter(follower=user).values("followee_id")
-    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_posts_q(user))
+    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_q(user))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -122,7 +132,7 @@ def get_person(viewer: Any, handle: str) -> User:
 
 def list_person_feed(viewer: Any, person: User, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """``person``'s posts that ``viewer`` may see, across spaces."""
-    qs = feed_queryset(viewer).filter(author=person).filter(visible_posts_q(viewer))
+    qs = feed_queryset(viewer).filter(author=person).filter(visible_q(viewer))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -156,7 +166,6 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
     the space's admins and, for a public team, the full members), and whom the writer may
     know. One query."""
     from plaza.spaces.access import access_team
-    from plaza.spaces.models import TeamMembership
 
     if not (acc.joined or acc.is_admin):
         raise NotFound()
@@ -191,9 +200,8 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
 # models' metadata, with Django's own converters, and returns dicts already in the shape of
 # ``schemas.PostList``. One query, two when the page holds shares: the posts (with author,
 # liked-by-me, topics and mentions), and the originals of its shares that the caller may see.
-# The access rules are
-# those of ``access.space_posts_q`` (which posts of the space) and ``access.visible_posts_q``
-# (whether the original of a share is shown); ``tests/test_feed_fast.py`` checks the two
+# The access rule is the one of ``spaces.access`` in its SQL form: ``scope_sql`` (which posts
+# of the space) and ``visible_sql`` (whether the original of a share is shown); ``tests/test_feed_fast.py`` checks the two
 # paths give byte-identical JSON for every persona.
 
 _POST_COLUMNS = (
@@ -207,140 +215,91 @@ _ORIGINAL_COLUMNS = (
 _USER_COLUMNS = ("id", "name", "handle", "avatar")
 
 
-def _columns(model: Any, alias: str, names: tuple[str, ...]) -> tuple[list[str], list[tuple[list[Any], Any]]]:
-    """``alias.column`` for each field of ``names``, and each one's converters from the database."""
-    qn = connection.ops.quote_name
-    sql, converters = [], []
-    for name in names:
-        field = model._meta.get_field(name)
-        sql.append(f"{alias}.{qn(field.column)}")
-        col = field.get_col(alias)
-        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
-    return sql, converters
-
-
-def _convert(rows: list[Any], converters: list[tuple[list[Any], Any]]) -> list[list[Any]]:
-    """Each row with Django's converters applied. Only the columns that have converters are
-    visited, and NULLs are left alone (every converter returns None for None)."""
-    active = [(i, funcs, col) for i, (funcs, col) in enumerate(converters) if funcs]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, funcs, col in active:
-            value = values[i]
-            if value is not None:
-                for func in funcs:
-                    value = func(value, col, connection)
-                values[i] = value
-        out.append(values)
-    return out
+# Every alias of the page queries, bound to its model (``fastsql.render``).
+_ALIASES: dict[str, Any] = {
+    "p": Post, "u": User, "t": Team, "pt": PostTopic, "tp": Topic, "l": Like, "m": Mention, "mu": User,
+    "sp": Post, "su": User, "ss": Space, "ssp": Space, "st": Team,
+}
 
 
 @functools.cache
 def _space_feed_sql(
-    vendor: str, *, audience: str, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
-) -> tuple[str, list[tuple[list[Any], Any]]]:
+    vendor: str, *, audience: Audience, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
+) -> tuple[str, list[fastsql.Converter]]:
     """The page query for one shape, and the converters of its columns.
 
-    ``audience`` is what ``access.space_posts_q`` gives the caller: ``admin`` (every post of
-    the space), ``member`` (space-wide, public teams' and their own teams' posts), ``guest``
-    (their own teams' posts), ``visitor`` (space-wide posts of a public space) or ``none``.
+    ``audience`` is the caller's (``spaces.access.audience_of``); which posts of the space it
+    sees is ``spaces.access.scope_sql``, the SQL form of the one rule.
     ``one`` narrows it to one post (``%(post)s``) whose visibility the caller checked.
     """
-    qn = connection.ops.quote_name
-    post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
-    post_cols, post_conv = _columns(Post, "p", _POST_COLUMNS)
-    author_cols, author_conv = _columns(User, "u", _USER_COLUMNS)
-    original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
-    original_author_cols, original_author_conv = _columns(User, "su", _USER_COLUMNS)
-    mine = f"SELECT tm.team_id FROM {qn(TeamMembership._meta.db_table)} tm WHERE tm.space_id = %(space)s AND tm.user_id = %(user)s"
-    where = ["p.space_id = %(space)s", "p.deleted = %(no)s"]
-    joins = [f"INNER JOIN {user} u ON u.id = p.author_id"]
-    if audience == "member":
-        joins.append(f"LEFT OUTER JOIN {team_table} t ON t.id = p.team_id")
-        where.append(f"(p.team_id IS NULL OR t.visibility = %(public)s OR p.team_id IN ({mine}))")
-    elif audience == "guest":
-        where.append(f"p.team_id IN ({mine})")
-    elif audience == "visitor":
-        where.append("p.team_id IS NULL")
-    elif audience != "admin":
-        where.append("1 = 0")
+    post_cols = fastsql.columns(Post, "p", _POST_COLUMNS)
+    author_cols = fastsql.columns(User, "u", _USER_COLUMNS)
+    where = ["{p.space} = %(space)s", "{p.deleted} = %(no)s"]
+    joins = ["INNER JOIN {u} u ON {u.id} = {p.author}"]
+    # Which posts of the space the caller sees: the one rule (spaces.access), as SQL.
+    seen, reads_team = scope_sql(audience, team_column=fastsql.column(Post, "team", "p"), team_alias="t")
+    if reads_team:
+        joins.append("LEFT OUTER JOIN {t} t ON {t.id} = {p.team}")
+    if audience is not Audience.ADMIN:
+        where.append("{seen}")
     if team:
-        where.append("p.team_id = %(team)s")
+        where.append("{p.team} = %(team)s")
     if one:
-        where.append("p.id = %(post)s")
+        where.append("{p.id} = %(post)s")
     if topic:
-        joins.append(f"INNER JOIN {qn(PostTopic._meta.db_table)} pt ON pt.post_id = p.id")
-        joins.append(f"INNER JOIN {qn(Topic._meta.db_table)} tp ON tp.id = pt.topic_id")
-        where.append("tp.key = %(topic)s")
+        joins.append("INNER JOIN {pt} pt ON {pt.post} = {p.id}")
+        joins.append("INNER JOIN {tp} tp ON {tp.id} = {pt.topic}")
+        where.append("{tp.key} = %(topic)s")
     if cursor:
-        where.append("(p.created < %(created)s OR (p.created = %(created)s AND p.id < %(pk)s))")
-    liked = (
-        f"EXISTS (SELECT 1 FROM {qn(Like._meta.db_table)} l WHERE l.post_id = p.id AND l.user_id = %(user)s)"
-        if authenticated
-        else "1 = 0"
-    )
+        where.append("({p.created} < %(created)s OR ({p.created} = %(created)s AND {p.id} < %(pk)s))")
+    liked = "EXISTS (SELECT 1 FROM {l} l WHERE {l.post} = {p.id} AND {l.user} = %(user)s)" if authenticated else "1 = 0"
     # Each post's topics and mentions as a JSON array of [row id, ...] (sorted by row id in
     # Python: SQLite before 3.44 cannot order inside an aggregate). In the page query rather
     # than a query of their own: under 16 concurrent requests every query costs the server
     # far more CPU than alone (thread switches around each database call), and this one
     # measured ~0.5 ms per page there.
-    topics_from = (
-        f"FROM {qn(PostTopic._meta.db_table)} pt INNER JOIN {qn(Topic._meta.db_table)} tp ON tp.id = pt.topic_id"
-        " WHERE pt.post_id = p.id"
-    )
-    mentions_from = (
-        f"FROM {qn(Mention._meta.db_table)} m INNER JOIN {user} mu ON mu.id = m.user_id WHERE m.post_id = p.id"
-    )
-    if vendor == "postgresql":
-        topics = f"(SELECT json_agg(json_build_array(pt.id, tp.name)) {topics_from})"
-        mentions = f"(SELECT json_agg(json_build_array(m.id, mu.id, mu.name, mu.handle, mu.avatar)) {mentions_from})"
-    else:
-        topics = f"(SELECT json_group_array(json_array(pt.id, tp.name)) {topics_from})"
-        mentions = f"(SELECT json_group_array(json_array(m.id, mu.id, mu.name, mu.handle, mu.avatar)) {mentions_from})"
-    sql = (
-        f"SELECT {', '.join(post_cols)}, {', '.join(author_cols)}, {liked}, {topics}, {mentions}"
-        f" FROM {post} p {' '.join(joins)}"
+    topics_from = "FROM {pt} pt INNER JOIN {tp} tp ON {tp.id} = {pt.topic} WHERE {pt.post} = {p.id}"
+    mentions_from = "FROM {m} m INNER JOIN {mu} mu ON {mu.id} = {m.user} WHERE {m.post} = {p.id}"
+    array, aggregate = ("json_build_array", "json_agg") if vendor == "postgresql" else ("json_array", "json_group_array")
+    topics = f"(SELECT {aggregate}({array}({{pt.id}}, {{tp.name}})) {topics_from})"
+    mentions = f"(SELECT {aggregate}({array}({{m.id}}, {{mu.id}}, {{mu.name}}, {{mu.handle}}, {{mu.avatar}})) {mentions_from})"
+    sql = fastsql.render(
+        f"SELECT {{post_cols}}, {{author_cols}}, {liked}, {topics}, {mentions}"
+        f" FROM {{p}} p {' '.join(joins)}"
         f" WHERE {' AND '.join(where)}"
-        " ORDER BY p.created DESC, p.id DESC LIMIT %(limit)s"
+        " ORDER BY {p.created} DESC, {p.id} DESC LIMIT %(limit)s",
+        _ALIASES,
+        post_cols=post_cols.sql,
+        author_cols=author_cols.sql,
+        seen=seen,
     )
-    return sql, post_conv + author_conv + [([], None), ([], None), ([], None)]
+    return sql, post_cols.converters + author_cols.converters + fastsql.no_conversion(3)
 
 
 @functools.cache
-def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str, list[tuple[list[Any], Any]]]:
+def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str, list[fastsql.Converter]]:
     """The originals among ``count`` shared posts (``%(o0)s``…) that are live and that the
     caller may see, with their authors and spaces' slugs.
 
     A separate query, run only for pages holding shares: joined into the page query, these
     five tables made PostgreSQL spend ~5.5 ms planning every page (0.3 ms without them).
     """
-    qn = connection.ops.quote_name
-    post, user, space, team_table = (qn(m._meta.db_table) for m in (Post, User, Space, Team))
-    original_cols, original_conv = _columns(Post, "sp", _ORIGINAL_COLUMNS)
-    author_cols, author_conv = _columns(User, "su", _USER_COLUMNS)
-    ids = ", ".join(f"%(o{i})s" for i in range(count))
-    sql = (
-        f"SELECT {', '.join(original_cols)}, {', '.join(author_cols)}, ss.slug"
-        f" FROM {post} sp INNER JOIN {user} su ON su.id = sp.author_id"
-        f" INNER JOIN {space} ss ON ss.id = sp.space_id"
-        f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id"
-        f" LEFT OUTER JOIN {team_table} st ON st.id = sp.team_id"
-        f" WHERE sp.id IN ({ids}) AND sp.deleted = %(no)s AND {visible_posts_sql(authenticated)}"
+    original_cols = fastsql.columns(Post, "sp", _ORIGINAL_COLUMNS)
+    author_cols = fastsql.columns(User, "su", _USER_COLUMNS)
+    sql = fastsql.render(
+        "SELECT {original_cols}, {author_cols}, {ss.slug}"
+        " FROM {sp} sp INNER JOIN {su} su ON {su.id} = {sp.author}"
+        " INNER JOIN {ss} ss ON {ss.id} = {sp.space}"
+        " LEFT OUTER JOIN {ssp} ssp ON {ssp.id} = {ss.parent}"
+        " LEFT OUTER JOIN {st} st ON {st.id} = {sp.team}"
+        " WHERE {sp.id} IN ({ids}) AND {sp.deleted} = %(no)s AND {visible}",
+        _ALIASES,
+        original_cols=original_cols.sql,
+        author_cols=author_cols.sql,
+        ids=fastsql.placeholders("o", count),
+        visible=visible_posts_sql(authenticated),
     )
-    return sql, original_conv + author_conv + [([], None)]
-
-
-def _audience(acc: SpaceAccess) -> str:
-    if acc.is_admin:
-        return "admin"
-    if acc.is_member:
-        return "member"
-    if acc.is_guest:
-        return "guest"
-    if acc.space.visibility == Visibility.PUBLIC:
-        return "visitor"
-    return "none"
+    return sql, original_cols.converters + author_cols.converters + fastsql.no_conversion(1)
 
 
 _avatar_storage = None
@@ -389,7 +348,7 @@ def list_space_feed_data(
         created, pk = decode_cursor(cursor)
         params["created"] = _created_field().get_db_prep_value(created, connection, prepared=False)
         params["pk"] = pk
-    rows = _fetch_rows(acc, params, audience=_audience(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
+    rows = _fetch_rows(acc, params, audience=audience_of(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -400,7 +359,7 @@ def list_space_feed_data(
 def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
     """:func:`get_post`'s post as a ``schemas.PostOut`` dict, for a post of ``acc.space``
     that the caller was given by ``access.access_post`` (so may see). One or two queries."""
-    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience="admin", team=False, topic=False, cursor=False, one=True)
+    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience=Audience.ADMIN, team=False, topic=False, cursor=False, one=True)
     if not rows:
         raise NotFound()
     return _items(acc, rows)[0]
@@ -408,14 +367,9 @@ def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
 
 def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[list[Any]]:
     authenticated = _authenticated(acc.user)
-    params.update(
-        space=acc.space.pk, no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value,
-        admin=Role.ADMIN.value, member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
-    )
+    params.update(scope_params(acc.space.pk, acc.user.pk if authenticated else None), no=False)
     sql, converters = _space_feed_sql(connection.vendor, authenticated=authenticated, **shape)
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        return _convert(c.fetchall(), converters)
+    return fastsql.convert_rows(fastsql.fetch_all(sql, params), converters)
 
 
 def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -454,19 +408,14 @@ def _rows(aggregated: Any) -> list[list[Any]]:
 
 def _originals(acc: SpaceAccess, ids: set[int]) -> dict[int, dict[str, Any]]:
     """``schemas.SharedPostOut`` of the originals among ``ids`` the caller may see, by id
-    (``access.visible_posts_q``); none and no query when the page holds no share."""
+    (``spaces.access.visible_q``); none and no query when the page holds no share."""
     if not ids:
         return {}
     authenticated = _authenticated(acc.user)
     params: dict[str, Any] = {f"o{i}": pk for i, pk in enumerate(sorted(ids))}
-    params.update(
-        no=False, public=Visibility.PUBLIC.value, owner=Role.OWNER.value, admin=Role.ADMIN.value,
-        member=Role.MEMBER.value, user=acc.user.pk if authenticated else None,
-    )
+    params.update(scope_params(None, acc.user.pk if authenticated else None), no=False)
     sql, converters = _originals_sql(connection.vendor, authenticated=authenticated, count=len(ids))
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        rows = _convert(c.fetchall(), converters)
+    rows = fastsql.convert_rows(fastsql.fetch_all(sql, params), converters)
     found = {}
     for (o_id, o_body, o_html, o_created, o_edited_at, o_likes, o_comments, o_shares, o_team, o_attachments,
          oa_id, oa_name, oa_handle, oa_avatar, o_slug) in rows:
@@ -488,8 +437,6 @@ def list_share_blind_spots(post: Post, spaces: list[Space]) -> list[dict[str, An
     """For each space ``post`` could be shared into, who there will not see the original
     (they see "not available"): how many of its members, and whether its visitors (a public
     space) do not. Spaces where everybody sees the original are left out."""
-    from plaza.feed.access import list_people_who_see
-
     original_public = post.team_id is None and post.space.visibility == Visibility.PUBLIC
     out = []
     for space in spaces:

@@ -202,7 +202,7 @@ def like(request: HttpRequest, post_id: int) -> HttpResponse:
     else:
         count, liked = actions.do_like(acc, post)
     if request.htmx:
-        post.like_count, post.liked_by_me = count, liked  # type: ignore[attr-defined]
+        post.like_count, post.liked_by_me = count, liked
         return render(request, "feed/_like.html", {"post": post})
     return redirect(_next_url(request, reverse("post_detail", args=[post.pk])))
 

@@ -20,7 +20,7 @@ def _people(delivery: Delivery, role: str) -> list[Any]:
     rows = getattr(delivery.message, "recipient_rows", None)
     if rows is None:
         rows = queries.get_recipients(delivery.message)
-        delivery.message.recipient_rows = rows  # type: ignore[attr-defined]
+        delivery.message.recipient_rows = rows
     return [d.user for d in rows if d.role == role]
 
 

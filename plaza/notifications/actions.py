@@ -75,7 +75,7 @@ def notify(
     users = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
     if target_type:
         target = TARGETS[target_type]
-        users = {uid: u for uid, u in users.items() if target_id in target.visible(u, [target_id])}
+        users = {uid: u for uid, u in users.items() if target_id in target.visible(u, [target_id])}  # type: ignore[list-item]
     space_id = space.pk if space is not None else None
     for uid in _muted(list(users), space_id, team_id):
         users.pop(uid, None)
@@ -129,7 +129,7 @@ def do_mark_read(user: User, *, ids: list[int] | None = None, all: bool = False)
         raise Invalid(_("Give ids or all=true."), field="ids")
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if not all:
-        unread = unread.filter(pk__in=ids)
+        unread = unread.filter(pk__in=ids)  # type: ignore[misc]
     unread.update(read_at=timezone.now())
     # Recount rather than subtract, so a concurrent notification is never lost.
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

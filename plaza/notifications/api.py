@@ -16,7 +16,7 @@ router = Router(tags=["notifications"])
 
 
 def notification_out(row: Notification) -> dict[str, Any]:
-    available = row.available  # type: ignore[attr-defined]
+    available = row.available
     return {
         "id": row.pk,
         "kind": row.kind,
@@ -24,10 +24,10 @@ def notification_out(row: Notification) -> dict[str, Any]:
         "read": row.read_at is not None,
         "available": available,
         "actor": row.actor if available else None,
-        "target": {"type": row.target_type, "id": row.target_id, "url": row.url or None}  # type: ignore[attr-defined]
+        "target": {"type": row.target_type, "id": row.target_id, "url": row.url or None}
         if available and row.target_type
         else None,
-        "text": row.text,  # type: ignore[attr-defined]
+        "text": row.text,
     }
 
 

@@ -50,7 +50,7 @@ def annotate_availability(user: Any, rows: list[Notification]) -> None:
         kind = KINDS.get(row.kind)
         if row.available and kind is not None:  # type: ignore[attr-defined]
             row.text = kind.text(row.data)  # type: ignore[attr-defined]
-            row.url = TARGETS[row.target_type].url(row.target_id, row.data) if row.target_type in TARGETS else ""  # type: ignore[attr-defined]
+            row.url = TARGETS[row.target_type].url(row.target_id, row.data) if row.target_type in TARGETS else ""  # type: ignore[attr-defined, arg-type]
         else:
             row.text = _("This notification is no longer available.")  # type: ignore[attr-defined]
             row.url = ""  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     if row is None:
         raise Http404()
     actions.do_open_notification(request.user, row)
-    return redirect(row.url or "notifications")  # type: ignore[attr-defined]
+    return redirect(row.url or "notifications")
 
 
 @login_required

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.feed.access import can_post_in, list_people_who_see, visible_posts_q
+from plaza.feed.access import can_post_in
 from plaza.polls.models import Ballot, Poll, Results
-from plaza.spaces.access import SpaceAccess, can_see_team, space_access_for
-from plaza.spaces.models import TeamMembership, Visibility
+from plaza.spaces.access import SpaceAccess, access_row, can_see_scoped, list_people_who_see, visible_q
+from plaza.spaces.models import TeamMembership
 
 __all__ = ["can_post_in", "list_people_who_see"]
 
@@ -25,47 +24,20 @@ def _authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def space_polls_q(acc: SpaceAccess) -> Q:
-    """The polls of ``acc.space`` the caller may see, as a condition on Poll."""
-    if acc.is_admin:
-        return Q(space=acc.space)
-    if acc.is_member:
-        mine = TeamMembership.objects.filter(space=acc.space, user=acc.user).values("team_id")
-        return Q(space=acc.space) & (Q(team__isnull=True) | Q(team__visibility="public") | Q(team_id__in=mine))
-    if acc.is_guest:
-        mine = TeamMembership.objects.filter(space=acc.space, user=acc.user).values("team_id")
-        return Q(space=acc.space, team_id__in=mine)
-    if acc.space.visibility == Visibility.PUBLIC:
-        return Q(space=acc.space, team__isnull=True)
-    return Q(pk__in=[])
-
-
 def can_see_poll(acc: SpaceAccess, poll: Poll) -> bool:
+    """A poll is seen like a post (``spaces.access.can_see_scoped``)."""
     if poll.space_id != acc.space.pk:
         return False
-    if not acc.role:
-        return acc.space.visibility == Visibility.PUBLIC and poll.team_id is None
-    if poll.team_id is None:
-        return not acc.is_guest or acc.is_admin
-    tm = TeamMembership.objects.filter(team_id=poll.team_id, user=acc.user).first() if _authenticated(acc.user) else None
-    return can_see_team(acc, poll.team, tm)  # type: ignore[arg-type]
+    tm = None
+    if poll.team_id is not None and _authenticated(acc.user) and acc.role:
+        tm = TeamMembership.objects.filter(team_id=poll.team_id, user=acc.user).first()
+    return can_see_scoped(acc, poll.team if poll.team_id is not None else None, tm)
 
 
 def access_poll(user: Any, poll_id: int, *, for_vote: bool = False, for_close: bool = False) -> tuple[SpaceAccess, Poll]:
     """The poll and the caller's access to its space. Voting needs a membership (or a parent
     admin); closing needs the author or an admin."""
-    poll = (
-        Poll.objects.select_related("space__parent__parent", "team", "author")
-        .filter(
-            pk=poll_id,
-        )
-        .first()
-    )
-    if poll is None:
-        raise NotFound()
-    acc = space_access_for(user, poll.space)
-    if not can_see_poll(acc, poll):
-        raise NotFound()
+    acc, poll = access_row(user, Poll.objects.select_related("team", "author").filter(pk=poll_id), can_see=can_see_poll)
     if (for_vote or for_close) and not _authenticated(user):
         raise NotAuthenticated()
     if for_vote and acc.role is None:
@@ -92,7 +64,7 @@ def list_visible_poll_ids(user: Any, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    return set(Poll.objects.filter(pk__in=ids).filter(visible_posts_q(user)).values_list("pk", flat=True))
+    return set(Poll.objects.filter(pk__in=ids).filter(visible_q(user)).values_list("pk", flat=True))
 
 
 def option_image_url(option: Any) -> str | None:

@@ -38,4 +38,4 @@ def seed_polls() -> None:
     )
     yes = board.options.order_by("position").first()
     for email in ("chen@greatwall-winery.example", "maria@bordeaux-imports.example"):
-        actions.do_vote(space_access_for(people[email], companies), board, option_ids=[yes.pk])
+        actions.do_vote(space_access_for(people[email], companies), board, option_ids=[yes.pk])  # type: ignore[union-attr]

@@ -7,9 +7,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from plaza.core.pagination import keyset_page
-from plaza.polls.access import space_polls_q
 from plaza.polls.models import Ballot, Poll, PollOption, Vote, Voter
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, scope_q
 
 
 def _authenticated(user: Any) -> bool:
@@ -35,7 +34,7 @@ def _with_options() -> Prefetch:
 
 
 def page_polls(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Poll], str | None]:
-    qs = Poll.objects.filter(space_polls_q(acc)).select_related("author", "team").prefetch_related(_with_options())
+    qs = Poll.objects.filter(scope_q(acc)).select_related("author", "team").prefetch_related(_with_options())
     rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit)
     attach_my_votes(acc.user, rows)
     return rows, next_cursor

@@ -55,7 +55,7 @@ class Hit:
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self.doc.kind])
+        return str(KIND_LABELS[Kind(self.doc.kind)])
 
 
 def check_query(q: str | None) -> str:
@@ -155,12 +155,12 @@ def _url_template(name: str, with_slug: bool) -> str:
 
 
 def result_url(doc: Document) -> str:
-    k = doc.kind
+    k = Kind(doc.kind)
     if k in _ROUTES:
         name, arg, anchor = _ROUTES[k]
         value = str(doc.object_id) if arg == "pk" else quote(doc.ref, safe="")
         return _url_template(name, False).replace(_MARK, value, 1) + anchor.format(pk=doc.object_id)
-    slug = doc.space.slug if doc.space_id else ""
+    slug = doc.space.slug if doc.space is not None else ""
     if k == Kind.SPACE:
         return reverse("space_home", args=[slug])
     name = "case_detail" if k == Kind.CASE else "topic_feed"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound, PlazaError
 from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import Part, SpaceAccess, access_row, sees, space_access_for
 from plaza.spaces.models import Membership, Role, Space, Visibility
 
 
@@ -26,7 +26,8 @@ def _authenticated(user: Any) -> bool:
 
 
 def can_see_catalogue(acc: SpaceAccess) -> bool:
-    return acc.is_admin or acc.is_member or (acc.role is None and acc.space.visibility == Visibility.PUBLIC)
+    """Catalogues are space-wide content (``spaces.access``: not for guests)."""
+    return sees(acc, Part.SPACE_WIDE)
 
 
 def require_catalogue(acc: SpaceAccess) -> SpaceAccess:
@@ -44,18 +45,7 @@ def is_manager(acc: SpaceAccess, exhibitor: Exhibitor) -> bool:
 
 
 def access_exhibitor(user: Any, exhibitor_id: int, *, for_manage: bool = False) -> tuple[SpaceAccess, Exhibitor]:
-    exhibitor = (
-        Exhibitor.objects.select_related("space__parent__parent")
-        .filter(
-            pk=exhibitor_id,
-        )
-        .first()
-    )
-    if exhibitor is None:
-        raise NotFound()
-    acc = space_access_for(user, exhibitor.space)
-    if not can_see_catalogue(acc):
-        raise NotFound()
+    acc, exhibitor = access_row(user, Exhibitor.objects.filter(pk=exhibitor_id), can_see=lambda acc, _row: can_see_catalogue(acc))
     if for_manage:
         if not _authenticated(user):
             raise NotAuthenticated()
@@ -134,21 +124,12 @@ def check_syndication_target(product: Product, target: Space) -> None:
 
 def access_inquiry(user: Any, inquiry_id: int) -> tuple[SpaceAccess, Inquiry]:
     """An inquiry, for the managers of its exhibitor and the space's admins (others 404)."""
-    if not _authenticated(user):
-        raise NotAuthenticated()
-    inquiry = (
-        Inquiry.objects.select_related("space__parent__parent", "exhibitor", "product", "from_user")
-        .filter(
-            pk=inquiry_id,
-        )
-        .first()
+    return access_row(
+        user,
+        Inquiry.objects.select_related("exhibitor", "product", "from_user").filter(pk=inquiry_id),
+        can_see=lambda acc, inquiry: is_manager(acc, inquiry.exhibitor),
+        signed_in=True,
     )
-    if inquiry is None:
-        raise NotFound()
-    acc = space_access_for(user, inquiry.space)
-    if not is_manager(acc, inquiry.exhibitor):
-        raise NotFound()
-    return acc, inquiry
 
 
 def list_managed_exhibitor_ids(user: Any, ids: Iterable[int]) -> set[int]:

@@ -172,9 +172,8 @@ def do_update_exhibitor(acc: SpaceAccess, exhibitor: Exhibitor, **data: Any) -> 
     locked.save()
     if managers is not None:
         locked.managers.set(managers)
-    after = _exhibitor_snapshot(locked)
-    if after != before:
-        audit.record(space=locked.space, actor=acc.user, action="exhibitor.update", target=locked, before=before, after=after)
+    audit.record_change(space=locked.space, actor=acc.user, action="exhibitor.update", target=locked, before=before,
+                        after=_exhibitor_snapshot(locked))
     return locked
 
 
@@ -239,8 +238,7 @@ def do_update_product(acc: SpaceAccess, product: Product, **data: Any) -> Produc
     product.save()
     _claim_images(acc, product, data)
     after = _snapshot(product)
-    if after != before:
-        audit.record(space=product.space, actor=acc.user, action="product.update", target=product, before=before, after=after)
+    if audit.record_change(space=product.space, actor=acc.user, action="product.update", target=product, before=before, after=after):
         search.index_product(product)
     return product
 

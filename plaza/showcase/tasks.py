@@ -21,7 +21,9 @@ def send_inquiry_reply_email(inquiry_id: int) -> bool:
     """Mail the exhibitor's latest reply to an asker who was signed out, with a signed link
     to the conversation (they have no account to read it in). Returns False when unsent."""
     inquiry = Inquiry.objects.select_related("product", "exhibitor").filter(pk=inquiry_id, from_user__isnull=True).first()
-    to = inquiry_email(inquiry) if inquiry is not None else ""
+    if inquiry is None:
+        return False
+    to = inquiry_email(inquiry)
     if not to:
         return False
     base = settings.PLAZA_BASE_URL.rstrip("/")

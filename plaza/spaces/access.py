@@ -7,14 +7,20 @@ a team it can see) but may not do what it asks.
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
+from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, Visibility
+from plaza.spaces.models import ROLE_RANK, Membership, Role, Space, Team, TeamMembership, TeamRole, TeamVisibility, Visibility
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -73,52 +79,23 @@ def space_access_for(user: Any, space: Space, *, role: str | None = None) -> Spa
 
 
 @functools.cache
-def _membership_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]]]:
+def _membership_lookup(vendor: str) -> tuple[str, fastsql.Columns]:
     """``Membership.objects.filter(space=…, user=…).first()`` as SQL built once (see
     :func:`_space_lookup`)."""
-    qn = connection.ops.quote_name
-    columns, converters = _columns(Membership, "m")
+    m = fastsql.columns(Membership, "m")
     return (
-        f"SELECT {', '.join(columns)} FROM {qn(Membership._meta.db_table)} m"
-        " WHERE m.space_id = %s AND m.user_id = %s ORDER BY m.id ASC LIMIT 1"
-    ), converters
+        f"SELECT {m.sql} FROM {fastsql.table(Membership)} m"
+        f" WHERE {fastsql.column(Membership, 'space', 'm')} = %s AND {fastsql.column(Membership, 'user', 'm')} = %s"
+        " ORDER BY m.id ASC LIMIT 1"
+    ), m
 
 
 def _fetch_membership(space_id: int, user_id: int) -> Membership | None:
-    sql, converters = _membership_lookup(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [space_id, user_id])
-        row = cursor.fetchone()
+    sql, m = _membership_lookup(connection.vendor)
+    row = fastsql.fetch_one(sql, [space_id, user_id])
     if row is None:
         return None
-    return Membership.from_db(connection.alias, _attnames(Membership), _convert(row, converters))
-
-
-def _columns(model: Any, alias: str) -> tuple[list[str], list[tuple[list[Any], Any]]]:
-    """``alias.column`` of each concrete field of ``model``, and each one's converters."""
-    qn = connection.ops.quote_name
-    columns: list[str] = []
-    converters: list[tuple[list[Any], Any]] = []
-    for field in model._meta.concrete_fields:
-        columns.append(f"{alias}.{qn(field.column)}")
-        col = field.get_col(alias)
-        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
-    return columns, converters
-
-
-def _convert(row: Any, converters: list[tuple[list[Any], Any]]) -> list[Any]:
-    values = []
-    for value, (funcs, col) in zip(row, converters, strict=True):
-        if value is not None:
-            for func in funcs:
-                value = func(value, col, connection)
-        values.append(value)
-    return values
-
-
-@functools.cache
-def _attnames(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+    return fastsql.instance(Membership, fastsql.convert(row, m.converters))  # type: ignore[no-any-return]
 
 
 def _access_without_membership(user: Any, space: Space, role: str | None) -> SpaceAccess:
@@ -139,7 +116,7 @@ def _access_without_membership(user: Any, space: Space, role: str | None) -> Spa
 
 
 @functools.cache
-def _space_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]], int, int]:
+def _space_lookup(vendor: str) -> tuple[str, list[fastsql.Converter], int]:
     """The query of :func:`access_space` as SQL, with each column's converters.
 
     The space by slug with its parent and grandparent (``select_related("parent__parent")``)
@@ -147,45 +124,33 @@ def _space_lookup(vendor: str) -> tuple[str, list[tuple[list[Any], Any]], int, i
     the two equivalent ORM queries cost ~1 ms of CPU on every request that names a space
     (measured with ``plaza bench`` on the feed page), running them a few dozen microseconds.
     """
-    qn = connection.ops.quote_name
-    columns: list[str] = []
-    converters: list[tuple[list[Any], Any]] = []
-    for model, alias in ((Space, "s"), (Space, "p"), (Space, "g"), (Membership, "m")):
-        cols, convs = _columns(model, alias)
-        columns += cols
-        converters += convs
-    space, membership = qn(Space._meta.db_table), qn(Membership._meta.db_table)
+    parts = [fastsql.columns(model, alias) for model, alias in ((Space, "s"), (Space, "p"), (Space, "g"), (Membership, "m"))]
+    space, membership = fastsql.table(Space), fastsql.table(Membership)
+    parent = fastsql.column(Space, "parent")
+    m_space, m_user = fastsql.column(Membership, "space", "m"), fastsql.column(Membership, "user", "m")
     sql = (
-        f"SELECT {', '.join(columns)} FROM {space} s"
-        f" LEFT OUTER JOIN {space} p ON p.id = s.parent_id"
-        f" LEFT OUTER JOIN {space} g ON g.id = p.parent_id"
-        f" LEFT OUTER JOIN {membership} m ON m.space_id = s.id AND m.user_id = %s"
-        " WHERE s.slug = %s"
+        f"SELECT {', '.join(part.sql for part in parts)} FROM {space} s"
+        f" LEFT OUTER JOIN {space} p ON p.id = s.{parent}"
+        f" LEFT OUTER JOIN {space} g ON g.id = p.{parent}"
+        f" LEFT OUTER JOIN {membership} m ON {m_space} = s.id AND {m_user} = %s"
+        f" WHERE s.{fastsql.column(Space, 'slug')} = %s"
     )
-    return sql, converters, len(Space._meta.concrete_fields), len(Membership._meta.concrete_fields)
+    return sql, [c for part in parts for c in part.converters], len(parts[0])
 
 
 def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membership | None]:
     """The space ``slug`` (parent chain loaded) and ``user_id``'s membership of it. One query."""
-    sql, converters, n_space, _n_membership = _space_lookup(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, slug])
-        row = cursor.fetchone()
+    sql, converters, n_space = _space_lookup(connection.vendor)
+    row = fastsql.fetch_one(sql, [user_id, slug])
     if row is None:
         return None, None
-    values = _convert(row, converters)
-    names = _attnames(Space)
-    chain = [values[i * n_space:(i + 1) * n_space] for i in range(3)]
-    spaces = [Space.from_db(connection.alias, names, part) if part[0] is not None else None for part in chain]
+    values = fastsql.convert(row, converters)
+    spaces = [fastsql.instance(Space, values[i * n_space:(i + 1) * n_space]) for i in range(3)]
     parent_field = Space._meta.get_field("parent")
     for child, parent in ((spaces[0], spaces[1]), (spaces[1], spaces[2])):
         if child is not None:
             parent_field.set_cached_value(child, parent)
-    membership = None
-    rest = values[3 * n_space:]
-    if rest[0] is not None:
-        membership = Membership.from_db(connection.alias, _attnames(Membership), rest)
-    return spaces[0], membership
+    return spaces[0], fastsql.instance(Membership, values[3 * n_space:])
 
 
 def access_space(user: Any, slug: str, *, role: str | None = None) -> SpaceAccess:
@@ -230,6 +195,27 @@ def access_team(acc: SpaceAccess, team_id: int, *, for_write: bool = False) -> t
     return team, team_membership
 
 
+def access_row(
+    user: Any, rows: QuerySet[M], *, can_see: Callable[[SpaceAccess, M], bool], signed_in: bool = False
+) -> tuple[SpaceAccess, M]:
+    """The one row of ``rows`` (a queryset naming it, e.g. ``Case.objects.filter(number=…)``)
+    with the caller's access to its space, for routes that name only the row.
+
+    404 when there is no such row, when its space is hidden from the caller, or when
+    ``can_see(acc, row)`` says no; 401 first for a signed-out caller when ``signed_in``.
+    The row comes with its space's parent chain (``space__parent__parent``).
+    """
+    if signed_in and not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    row = rows.select_related("space__parent__parent").first()
+    if row is None:
+        raise NotFound()
+    acc = space_access_for(user, row.space)  # type: ignore[attr-defined]
+    if not can_see(acc, row):
+        raise NotFound()
+    return acc, row
+
+
 def access_team_by_id(user: Any, team_id: int, *, for_write: bool = False) -> tuple[SpaceAccess, Team, TeamMembership | None]:
     """For routes that name only the team: find its space, then check as above."""
     if not getattr(user, "is_authenticated", False):
@@ -251,3 +237,266 @@ def knowable_spaces_q(user: Any) -> Q:
     joined = Membership.objects.filter(user=user).values("space_id")
     admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
     return shown | Q(pk__in=joined) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of)
+
+
+# --- the one rule for team-scoped content ---------------------------------------------------
+#
+# Posts, polls, events, blogs and the like belong to a space and, optionally, to one of its
+# teams. Who sees which is decided here, once:
+#
+#   admins (of the space or of a space above it) see everything;
+#   members see space-wide content, public teams' content and their own teams' content;
+#   guests see their own teams' content;
+#   visitors of a public space (signed out, or not joined) see space-wide content.
+#
+# ``SEES`` is that sentence as data. ``scope_q``/``visible_q`` render it as ORM conditions
+# and ``scope_sql``/``visible_sql`` as SQL text for the fast paths; both renderings walk
+# the same table, and ``tests/test_scope_rule.py`` checks they agree on random worlds.
+
+
+class Audience(StrEnum):
+    """What a caller is to one space, as far as team-scoped content goes."""
+
+    ADMIN = "admin"
+    MEMBER = "member"
+    GUEST = "guest"
+    VISITOR = "visitor"  # of a public space only; elsewhere a non-member is NONE
+    NONE = "none"
+
+
+class Part(StrEnum):
+    """A slice of a space's team-scoped rows."""
+
+    EVERYTHING = "everything"
+    SPACE_WIDE = "space_wide"  # rows without a team
+    PUBLIC_TEAMS = "public_teams"  # rows of a public team
+    OWN_TEAMS = "own_teams"  # rows of a team the caller belongs to
+
+
+SEES: dict[Audience, tuple[Part, ...]] = {
+    Audience.ADMIN: (Part.EVERYTHING,),
+    Audience.MEMBER: (Part.SPACE_WIDE, Part.PUBLIC_TEAMS, Part.OWN_TEAMS),
+    Audience.GUEST: (Part.OWN_TEAMS,),
+    Audience.VISITOR: (Part.SPACE_WIDE,),
+    Audience.NONE: (),
+}
+
+# For the "anywhere" form: which memberships give a part. A part seen by guests is seen by
+# every member, one seen by members by every admin; visitors are no membership, so a part
+# they see is also given by the space being public. Derived from ``SEES``, not restated.
+_ROLES_OF: dict[Audience, tuple[str, ...]] = {
+    Audience.ADMIN: (Role.OWNER, Role.ADMIN),
+    Audience.MEMBER: (Role.OWNER, Role.ADMIN, Role.MEMBER),
+    Audience.GUEST: (Role.OWNER, Role.ADMIN, Role.MEMBER, Role.GUEST),
+}
+
+
+def _given_by(part: Part) -> tuple[tuple[str, ...] | None, bool]:
+    """The roles whose membership of a space shows ``part`` of it (None: admins only, through
+    the ancestors too), and whether the space being public shows it to anyone."""
+    if part is Part.EVERYTHING:
+        return None, False
+    lowest = [a for a in (Audience.GUEST, Audience.MEMBER, Audience.ADMIN) if part in SEES[a]]
+    return _ROLES_OF[lowest[0]], part in SEES[Audience.VISITOR]
+
+
+def audience_of(acc: SpaceAccess, *, at_most: Audience | None = None) -> Audience:
+    """The caller's audience in ``acc.space``. ``at_most=GUEST`` treats every non-admin as a
+    guest (cases: only admins and the reviewer team see a case)."""
+    if acc.is_admin:
+        return Audience.ADMIN
+    if at_most is Audience.GUEST:
+        return Audience.GUEST if acc.joined else Audience.NONE
+    if acc.is_member:
+        return Audience.MEMBER
+    if acc.is_guest:
+        return Audience.GUEST
+    if acc.space.visibility == Visibility.PUBLIC:
+        return Audience.VISITOR
+    return Audience.NONE
+
+
+def sees(acc: SpaceAccess, part: Part) -> bool:
+    """Whether the caller sees ``part`` of ``acc.space`` (e.g. space-wide content)."""
+    shown = SEES[audience_of(acc)]
+    return Part.EVERYTHING in shown or part in shown
+
+
+def can_see_scoped(acc: SpaceAccess, team: Team | None, team_membership: TeamMembership | None) -> bool:
+    """Whether the caller sees a row of ``acc.space`` in ``team`` (None: space-wide), given
+    its membership of that team (None: not a member); :func:`scope_q` for one row."""
+    shown = SEES[audience_of(acc)]
+    if Part.EVERYTHING in shown:
+        return True
+    if team is None:
+        return Part.SPACE_WIDE in shown
+    if Part.PUBLIC_TEAMS in shown and team.visibility == TeamVisibility.PUBLIC:
+        return True
+    return Part.OWN_TEAMS in shown and team_membership is not None
+
+
+def list_people_who_see(space: Space, team: Team | None, user_ids: Iterable[int] | None = None) -> set[int]:
+    """Among ``user_ids`` (None: everyone), the people who see a row of ``space`` in ``team``.
+
+    Two queries at most. Visitors of a public space are not counted: only people in the
+    space (or administering it from a parent space) are notified or pushed events.
+    """
+    rows = Membership.objects.filter(space_id__in=[space.pk, *space.ancestor_ids()])
+    if user_ids is not None:
+        user_ids = set(user_ids)
+        if not user_ids:
+            return set()
+        rows = rows.filter(user_id__in=user_ids)
+    seeing: set[int] = set()
+    here: dict[int, str] = {}
+    for uid, sid, role in rows.values_list("user_id", "space_id", "role"):
+        if role in _ROLES_OF[Audience.ADMIN]:
+            seeing.add(uid)
+        if sid == space.pk:
+            here[uid] = role
+    if team is None:
+        parts = [Part.SPACE_WIDE]
+    elif team.visibility == TeamVisibility.PUBLIC:
+        parts = [Part.PUBLIC_TEAMS, Part.OWN_TEAMS]
+    else:
+        parts = [Part.OWN_TEAMS]
+    for part in parts:
+        roles, _public = _given_by(part)
+        holders = {uid for uid, role in here.items() if roles is not None and role in roles} - seeing
+        if part is Part.OWN_TEAMS and holders:
+            holders = set(TeamMembership.objects.filter(team=team, user_id__in=holders).values_list("user_id", flat=True))
+        elif part is Part.OWN_TEAMS:
+            holders = set()
+        seeing |= holders
+    return seeing
+
+
+def _own_teams(user: Any, space: Space | None = None) -> Any:
+    rows = TeamMembership.objects.filter(user=user)
+    if space is not None:
+        rows = rows.filter(space=space)
+    return rows.values("team_id")
+
+
+def _part_q(part: Part, user: Any, team_field: str, space: Space | None = None) -> Q:
+    """One part as a condition on the team (``Part.EVERYTHING`` is no condition: callers
+    handle it before, as ``Q()`` vanishes when or-ed)."""
+    if part is Part.SPACE_WIDE:
+        return Q(**{f"{team_field}__isnull": True})
+    if part is Part.PUBLIC_TEAMS:
+        return Q(**{f"{team_field}__visibility": TeamVisibility.PUBLIC})
+    return Q(**{f"{team_field}__in": _own_teams(user, space)})
+
+
+def scope_q(acc: SpaceAccess, *, space_field: str = "space", team_field: str = "team", at_most: Audience | None = None) -> Q:
+    """The rows of ``acc.space`` the caller sees, as a condition on a model whose space and
+    team are ``space_field`` and ``team_field`` (paths, e.g. ``case_type__reviewer_team``)."""
+    parts = SEES[audience_of(acc, at_most=at_most)]
+    if not parts:
+        return Q(pk__in=[])
+    in_space = Q(**{space_field: acc.space})
+    if Part.EVERYTHING in parts:
+        return in_space
+    return in_space & functools.reduce(operator.or_, (_part_q(part, acc.user, team_field, acc.space) for part in parts))
+
+
+def admin_spaces_q(user: Any, *, space_field: str = "space") -> Q:
+    """Rows of the spaces ``user`` administers, directly or from a space above (two levels)."""
+    admin_of = Membership.objects.filter(user=user, role__in=_ROLES_OF[Audience.ADMIN]).values("space_id")
+    return (
+        Q(**{f"{space_field}_id__in": admin_of})
+        | Q(**{f"{space_field}__parent_id__in": admin_of})
+        | Q(**{f"{space_field}__parent__parent_id__in": admin_of})
+    )
+
+
+def visible_q(user: Any, *, space_field: str = "space", team_field: str = "team", at_most: Audience | None = None) -> Q:
+    """The rows anywhere that ``user`` sees, as one condition (subqueries, no extra query)."""
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    shown = [admin_spaces_q(user, space_field=space_field)] if authenticated else []
+    for part in Part:
+        roles, public = _given_by(part)
+        if roles is None or (at_most is Audience.GUEST and part not in SEES[Audience.GUEST]):
+            continue
+        given = [Q(**{f"{space_field}__visibility": Visibility.PUBLIC})] if public and at_most is None else []
+        if authenticated:
+            member_of = Membership.objects.filter(user=user, role__in=roles).values("space_id")
+            given.append(Q(**{f"{space_field}_id__in": member_of}))
+        if given:
+            shown.append(functools.reduce(operator.or_, given) & _part_q(part, user, team_field))
+    return functools.reduce(operator.or_, shown) if shown else Q(pk__in=[])
+
+
+# The SQL forms take these parameters; ``scope_params`` gives their values.
+#   %(space)s the space, %(user)s the caller (NULL signed out), %(public)s "public",
+#   %(role_<role>)s each role.
+
+
+def scope_params(space_id: int | None, user_id: int | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"space": space_id, "user": user_id, "public": Visibility.PUBLIC.value}
+    params.update({f"role_{role.value}": role.value for role in Role})
+    return params
+
+
+def _roles_sql(roles: tuple[str, ...]) -> str:
+    return ", ".join(f"%(role_{Role(role).value})s" for role in roles)
+
+
+def _part_sql(part: Part, team_column: str, team_alias: str, space_id: str | None) -> str:
+    if part is Part.EVERYTHING:
+        return "1 = 1"
+    if part is Part.SPACE_WIDE:
+        return f"{team_column} IS NULL"
+    if part is Part.PUBLIC_TEAMS:
+        return f"{team_alias}.{fastsql.column(Team, 'visibility')} = %(public)s"
+    mine = f"SELECT tm.{fastsql.column(TeamMembership, 'team')} FROM {fastsql.table(TeamMembership)} tm WHERE tm.{fastsql.column(TeamMembership, 'user')} = %(user)s"
+    if space_id is not None:
+        mine += f" AND tm.{fastsql.column(TeamMembership, 'space')} = {space_id}"
+    return f"{team_column} IN ({mine})"
+
+
+def scope_sql(audience: Audience, *, team_column: str, team_alias: str) -> tuple[str, bool]:
+    """:func:`scope_q` for a caller of ``audience`` as SQL on rows already narrowed to
+    ``%(space)s``; also whether it reads the team joined as ``team_alias``."""
+    parts = SEES[audience]
+    if not parts:
+        return "1 = 0", False
+    sql = [_part_sql(part, team_column, team_alias, "%(space)s") for part in parts]
+    joined = Part.PUBLIC_TEAMS in parts
+    return (sql[0] if len(sql) == 1 else "(" + " OR ".join(sql) + ")"), joined
+
+
+def visible_sql(
+    authenticated: bool, *, space_column: str, team_column: str, space_alias: str, parent_alias: str, team_alias: str
+) -> str:
+    """:func:`visible_q` as SQL on a row whose space and team columns are ``space_column`` and
+    ``team_column``; ``space_alias`` is its space joined, ``parent_alias`` that space's parent
+    and ``team_alias`` its team (both LEFT JOINs)."""
+    membership = fastsql.table(Membership)
+    space_col, user_col, role_col = (fastsql.column(Membership, f) for f in ("space", "user", "role"))
+
+    def member_of(roles: tuple[str, ...]) -> str:
+        return f"SELECT m.{space_col} FROM {membership} m WHERE m.{user_col} = %(user)s AND m.{role_col} IN ({_roles_sql(roles)})"
+
+    parent = fastsql.column(Space, "parent")
+    shown: list[str] = []
+    if authenticated:
+        admin_of = member_of(_ROLES_OF[Audience.ADMIN])
+        shown += [
+            f"{space_column} IN ({admin_of})",
+            f"{space_alias}.{parent} IN ({admin_of})",
+            f"{parent_alias}.{parent} IN ({admin_of})",
+        ]
+    for part in Part:
+        roles, public = _given_by(part)
+        if roles is None:
+            continue
+        given = [f"{space_alias}.{fastsql.column(Space, 'visibility')} = %(public)s"] if public else []
+        if authenticated:
+            given.append(f"{space_column} IN ({member_of(roles)})")
+        if given:
+            who = given[0] if len(given) == 1 else "(" + " OR ".join(given) + ")"
+            shown.append(f"({who} AND {_part_sql(part, team_column, team_alias, None)})")
+    return "(" + " OR ".join(shown) + ")"
+
+

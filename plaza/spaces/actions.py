@@ -155,11 +155,10 @@ def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **cha
         space.join_policy = check_choice(changes["join_policy"], JoinPolicy, "join_policy")
     if logo is not None:
         image = clean_image(logo, field="logo")
-        space.logo.save(image.name, image, save=False)
+        space.logo.save(image.name, image, save=False)  # type: ignore[arg-type]
     space.save()
     after = audit.snapshot(space, SPACE_FIELDS)
-    if after != before:
-        audit.record(space=space, actor=acc.user, action="space.update", target=space, before=before, after=after)
+    if audit.record_change(space=space, actor=acc.user, action="space.update", target=space, before=before, after=after):
         search.index_space(space)
     return space
 
@@ -552,8 +551,7 @@ def do_update_team(acc: SpaceAccess, team: Team, **changes: Any) -> Team:
         team.visibility = check_choice(changes["visibility"], TeamVisibility, "visibility")
     team.save()
     after = audit.snapshot(team, TEAM_FIELDS)
-    if after != before:
-        audit.record(space=acc.space, actor=acc.user, action="team.update", target=team, before=before, after=after)
+    audit.record_change(space=acc.space, actor=acc.user, action="team.update", target=team, before=before, after=after)
     if after["visibility"] != before["visibility"]:
         access_changed_on_commit(Membership.objects.filter(space=acc.space).values_list("user_id", flat=True))
     return team

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from plaza.accounts.models import User
 from plaza.spaces import actions
-from plaza.spaces.access import space_access_for
-from plaza.spaces.models import Role
+from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.models import Role, Space
 
 DEMO_PASSWORD = "plaza-demo-2026"
 
@@ -32,6 +32,17 @@ def _user(email: str) -> User:
     return User.objects.get(email=email)
 
 
+def _invite_only_space(owner: User, slug: str, name: str, description: str, *, visibility: str,
+                       parent: SpaceAccess | None, invited: tuple[tuple[User, str], ...]) -> Space:
+    """A space joined by invitation, with ``invited`` people in their roles."""
+    space = actions.do_create_space(owner, name=name, slug=slug, description=description, visibility=visibility,
+                                    join_policy="invite", parent=parent)
+    acc = space_access_for(owner, space)
+    for person, role in invited:
+        actions.do_accept_invitation(person, actions.do_create_invitation(acc, role=role, max_uses=1).code)
+    return space
+
+
 @transaction.atomic
 def seed_demo() -> bool:
     """Create the demo data. Returns False (and does nothing) when any account exists."""
@@ -44,32 +55,17 @@ def seed_demo() -> bool:
     chen, maria = _user("chen@greatwall-winery.example"), _user("maria@bordeaux-imports.example")
     liu, sam, guest = _user("liu@consumer.example"), _user("sam@consumer.example"), _user("guest@partner.example")
 
-    association = actions.do_create_space(
-        wang,
-        name="葡萄酒协会 Wine Association",
-        slug="wine-association",
-        description="协会内部空间：微博、日历、公告、微邮、讨论组。The association's own internal space.",
-        visibility="private",
-        join_policy="invite",
+    association = _invite_only_space(
+        wang, "wine-association", "葡萄酒协会 Wine Association",
+        "协会内部空间：微博、日历、公告、微邮、讨论组。The association's own internal space.",
+        visibility="private", parent=None, invited=((li, Role.ADMIN), (zhao, Role.MEMBER), (guest, Role.GUEST)),
+    )
+    companies = _invite_only_space(
+        wang, "member-companies", "会员企业 Member Companies",
+        "会员企业空间：公告、活动通知、产品展台。Announcements, event notices and the product showcase for member wineries and importers.",
+        visibility="listed", parent=space_access_for(wang, association), invited=((li, Role.ADMIN), (chen, Role.MEMBER), (maria, Role.MEMBER)),
     )
     assoc = space_access_for(wang, association)
-    for person, role in ((li, Role.ADMIN), (zhao, Role.MEMBER), (guest, Role.GUEST)):
-        inv = actions.do_create_invitation(assoc, role=role, max_uses=1)
-        actions.do_accept_invitation(person, inv.code)
-
-    companies = actions.do_create_space(
-        wang,
-        name="会员企业 Member Companies",
-        slug="member-companies",
-        description="会员企业空间：公告、活动通知、产品展台。Announcements, event notices and the product showcase for member wineries and importers.",
-        visibility="listed",
-        join_policy="invite",
-        parent=assoc,
-    )
-    comp = space_access_for(wang, companies)
-    for person, role in ((li, Role.ADMIN), (chen, Role.MEMBER), (maria, Role.MEMBER)):
-        inv = actions.do_create_invitation(comp, role=role, max_uses=1)
-        actions.do_accept_invitation(person, inv.code)
 
     lovers = actions.do_create_space(
         wang,

@@ -26,7 +26,7 @@ class CreateSpaceForm(SpaceForm):
 
     def __init__(self, *args: Any, parents: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", _("None: a top-level space"))] + list(parents or [])
+        self.fields["parent"].choices = [("", _("None: a top-level space"))] + list(parents or [])  # type: ignore[attr-defined]
 
 
 class SpaceSettingsForm(SpaceForm):
@@ -50,7 +50,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = list(candidates or [])
+        self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):
@@ -87,7 +87,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = list(candidates or [])
+        self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
 
 
 def add_plaza_error(form: forms.Form, exc: Any) -> None:

@@ -228,7 +228,7 @@ def page_teams(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None
         if acc.is_member:
             qs = qs.filter(Q(visibility="public") | Q(is_mine=True))
         else:
-            qs = qs.filter(is_mine=True)
+            qs = qs.filter(is_mine=True)  # type: ignore[misc]
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 

@@ -92,7 +92,7 @@ IMPORT_RESULT_LABELS = {
 
 def assignable_roles(acc: SpaceAccess) -> list[tuple[str, str]]:
     """Roles the caller may hand out; owners only by owners (and admins of a parent space)."""
-    return [(r.value, r.label) for r in Role if r != Role.OWNER or acc.is_owner or acc.inherited]
+    return [(r.value, r.label) for r in Role if r != Role.OWNER or acc.is_owner or acc.inherited]  # type: ignore[misc]
 
 
 def person_label(membership: Any) -> str:
@@ -350,7 +350,7 @@ def _team_post(request: HttpRequest, acc: SpaceAccess, team_id: int) -> HttpResp
             actions.do_add_team_member(acc, team, tm.user_id, role=role)
             messages.success(request, _("%(name)s is now %(role)s.") % {"name": tm.user.name, "role": TeamRole(role).label})
     elif what == "edit":
-        form = TeamForm(request.POST)
+        form = TeamForm(request.POST)  # type: ignore[assignment]
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             raise Invalid(errors[0], field=field)

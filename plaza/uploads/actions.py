@@ -187,7 +187,7 @@ def do_upload_file(user: Any, upload: Any, *, scope: str = "", field: str = "fil
             raise Invalid(_("The file's name does not match its content."), field=field)
         content = clean_image(upload, field=field, max_side=2048)
         stem = name.rsplit(".", 1)[0]
-        out_ext = content.name.rsplit(".", 1)[-1]
+        out_ext = content.name.rsplit(".", 1)[-1]  # type: ignore[union-attr]
         name = f"{stem}.{out_ext}"
         content_type = "image/jpeg" if out_ext == "jpg" else "image/png"
         is_image = True
@@ -215,7 +215,7 @@ def do_upload_file(user: Any, upload: Any, *, scope: str = "", field: str = "fil
     if not signed_in:
         claim_code = secrets.token_urlsafe(16)
         attachment.claim_scope, attachment.claim_code_hash = scope[:60], hash_claim_code(claim_code)
-    attachment.file.save(content.name, content, save=False)
+    attachment.file.save(content.name, content, save=False)  # type: ignore[arg-type]
     attachment.save()
     attachment.claim_code = claim_code  # type: ignore[attr-defined]
     return attachment

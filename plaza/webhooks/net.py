@@ -98,7 +98,7 @@ def resolve(url: str, *, allow_private: bool | None = None) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise RefusedURL("unresolvable") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if not addresses:
         raise RefusedURL("unresolvable")
     # Every address must pass: a name that resolves to one public and one private address
@@ -147,7 +147,7 @@ def post(
     deadline = time.monotonic() + timeout
     cls = PinnedHTTPSConnection if target.scheme == "https" else PinnedHTTPConnection
     extra: dict[str, Any] = {"context": context} if target.scheme == "https" and context is not None else {}
-    conn = cls(target.host, target.port, target.address, timeout=timeout, **extra)
+    conn = cls(target.host, target.port, target.address, timeout=timeout, **extra)  # type: ignore[misc, arg-type]
     try:
         conn.request(
             "POST",

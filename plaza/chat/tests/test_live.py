@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -12,39 +10,13 @@ from channels.testing.websocket import WebsocketCommunicator
 from plaza.asgi import application
 from plaza.core.realtime import publish_on_commit
 from plaza.core.testing import Api, build_world
+from plaza.core.tests.test_websocket import drain, receive_type, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def socket(token: str) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/?token={token}", headers=[(b"host", b"127.0.0.1:8000")])
-
-
-async def drain(comm: WebsocketCommunicator, timeout: float = 0.4) -> list[dict]:
-    got = []
-    while not await comm.receive_nothing(timeout=timeout):
-        got.append(await comm.receive_json_from())
-    return got
-
-
-async def receive_type(comm: WebsocketCommunicator, wanted: str, timeout: float = 10.0) -> dict:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        left = deadline - asyncio.get_running_loop().time()
-        message = await comm.receive_json_from(timeout=max(left, 0.01))
-        if message.get("type") == wanted:
-            return message
-
-async def settle(comm: WebsocketCommunicator, timeout: float = 10.0) -> list[dict]:
-    """Wait until the socket's consumer has handled what was sent to it before (a removal,
-    a typing notice): a ping is answered after the events already queued for it. Returns
-    the messages that came before the pong."""
-    await comm.send_json_to({"type": "ping"})
-    got = []
-    while (message := await comm.receive_json_from(timeout=timeout)).get("type") != "pong":
-        got.append(message)
-    return got
-
 
 
 def call(persona, method: str, path: str, data=None):

@@ -22,7 +22,7 @@ register = template.Library()
 @register.simple_tag
 def field_widget(field: BoundField) -> SafeString:
     """The field's widget, marked invalid and tied to its error and help text for screen readers."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described = []
     if field.errors:
         attrs["aria-invalid"] = "true"
@@ -124,7 +124,7 @@ def zone_note() -> SafeString:
 def iso(value: Any) -> str:
     """ISO 8601 with the active zone's offset, for ``<time datetime>``."""
     if isinstance(value, datetime.datetime):
-        return _local(value).isoformat(timespec="minutes" if not value.second else "seconds")
+        return str(_local(value).isoformat(timespec="minutes" if not value.second else "seconds"))
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""

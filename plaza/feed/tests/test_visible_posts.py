@@ -1,4 +1,4 @@
-"""``list_visible_post_ids`` (SQL built once) answers exactly like ``visible_posts_q`` (the ORM
+"""``list_visible_post_ids`` (SQL built once) answers exactly like ``spaces.access.visible_q`` (the ORM
 condition) for every kind of person and post."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from plaza.core.testing import make_persona
-from plaza.feed.access import list_visible_post_ids, visible_posts_q
+from plaza.feed.access import list_visible_post_ids
 from plaza.feed.models import Post
-from plaza.spaces.access import space_access_for
+from plaza.spaces.access import space_access_for, visible_q
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
 from plaza.spaces.models import Membership, Role
 
@@ -54,7 +54,7 @@ def test_the_built_once_sql_agrees_with_the_orm_condition(world):
     }
     people = {"alice": alice, "bob": bob, "gina": gina, "mallory": mallory, "carol": carol, "anonymous": AnonymousUser()}
     for name, user in people.items():
-        by_orm = set(Post.objects.filter(pk__in=ids, deleted=False).filter(visible_posts_q(user)).values_list("pk", flat=True))
+        by_orm = set(Post.objects.filter(pk__in=ids, deleted=False).filter(visible_q(user)).values_list("pk", flat=True))
         by_sql = list_visible_post_ids(user, ids)
         assert by_sql == by_orm, name
         assert by_sql == {posts[n] for n in expected_names[name]}, name

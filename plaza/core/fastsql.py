@@ -1,0 +1,168 @@
+"""Fast queries: SQL written once per shape, every name taken from the models.
+
+The hottest reads (the space feed page, reading a post, the API token lookup, reaching a
+space) skip the ORM's query compiler: compiling their querysets cost ~1 ms of CPU per
+request, running them a few dozen microseconds (docs/benchmarks.md). They are written
+with this module, the one way to write such a query:
+
+    cols = columns(Post, "p", ("id", "body"))           # p."id", p."body" + converters
+    sql = render("SELECT {cols} FROM {p} p WHERE {p.space} = %(space)s", {"p": Post}, cols=cols.sql)
+
+- Table and column names come from ``_meta`` (``render``, ``table``, ``column``,
+  ``columns``), quoted by the connection, so renaming a field or a table cannot leave a stale name behind.
+- Values come back through Django's own converters (``convert``/``convert_rows``), so a
+  row reads exactly as the ORM would read it (aware datetimes, booleans, JSON...);
+  ``instance`` builds a model instance from converted values like ``QuerySet`` does.
+- Build the text once per shape (``functools.cache`` on a function of the vendor and the
+  shape) and pass values as parameters: never format a value into the text.
+
+``core/tests/test_fastsql.py`` checks every helper against the ORM.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+# (converter functions, the column expression they take) for one selected column.
+Converter = tuple[list[Any], Any]
+
+
+def table(model: type[Model]) -> str:
+    """The quoted table of ``model``."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def column(model: type[Model], name: str, alias: str | None = None) -> str:
+    """The quoted column of field ``name`` (``"team"`` gives ``team_id``), after ``alias.``."""
+    quoted = str(connection.ops.quote_name(str(model._meta.get_field(name).column)))  # type: ignore[union-attr]
+    return f"{alias}.{quoted}" if alias else quoted
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Selected columns of one model under one alias, and their converters."""
+
+    model: type[Model]
+    names: list[str]  # alias.column, quoted
+    converters: list[Converter]
+
+    @property
+    def sql(self) -> str:
+        return ", ".join(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def columns(model: type[Model], alias: str, names: Sequence[str] | None = None) -> Columns:
+    """``alias.column`` for each field of ``names`` (default: every concrete field, in the
+    order ``instance`` expects), with each one's converters from the database."""
+    fields = model._meta.concrete_fields if names is None else [model._meta.get_field(n) for n in names]
+    sql: list[str] = []
+    converters: list[Converter] = []
+    for field in fields:
+        sql.append(f"{alias}.{connection.ops.quote_name(str(field.column))}")  # type: ignore[union-attr]
+        col = field.get_col(alias)  # type: ignore[union-attr]
+        converters.append((connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
+    return Columns(model, sql, converters)
+
+
+def no_conversion(count: int) -> list[Converter]:
+    """Converters for ``count`` computed columns read as the database gives them."""
+    return [([], None)] * count
+
+
+def convert(row: Iterable[Any], converters: Sequence[Converter]) -> list[Any]:
+    """One row with Django's converters applied (NULLs are left alone: every converter
+    returns None for None)."""
+    values = []
+    for value, (funcs, col) in zip(row, converters, strict=True):
+        if value is not None:
+            for func in funcs:
+                value = func(value, col, connection)
+        values.append(value)
+    return values
+
+
+def convert_rows(rows: Iterable[Sequence[Any]], converters: Sequence[Converter]) -> list[list[Any]]:
+    """Many rows, visiting only the columns that have converters (a feed page is 20 rows of
+    20 columns, most of them integers and text that need none)."""
+    active = [(i, funcs, col) for i, (funcs, col) in enumerate(converters) if funcs]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, funcs, col in active:
+            value = values[i]
+            if value is not None:
+                for func in funcs:
+                    value = func(value, col, connection)
+                values[i] = value
+        out.append(values)
+    return out
+
+
+@functools.cache
+def attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def instance(model: type[Model], values: Sequence[Any]) -> Any:
+    """A ``model`` instance from the converted values of ``columns(model, alias)`` (all
+    concrete fields); None when the row's primary key is NULL (an outer join found none)."""
+    if values[_pk_index(model)] is None:
+        return None
+    return model.from_db(connection.alias, attnames(model), list(values))
+
+
+@functools.cache
+def _pk_index(model: type[Model]) -> int:
+    return attnames(model).index(model._meta.pk.attname)
+
+
+_NAME = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
+
+
+def render(template: str, models: dict[str, type[Model]], **text: str) -> str:
+    """SQL from ``template`` with every name taken from the models.
+
+    ``models`` binds aliases to models: ``{p}`` is the quoted table of the model bound to
+    ``p`` and ``{p.space}`` its quoted column of field ``space`` after ``p.``. Any other
+    ``{name}`` is replaced by ``text[name]`` (SQL built by the caller, e.g. a column list).
+    Parameters stay ``%(name)s``/``%s``, passed to the cursor, never formatted in.
+    """
+
+    def name(match: re.Match[str]) -> str:
+        alias, field = match.group(1), match.group(2)
+        if field is not None:
+            return column(models[alias], field, alias)
+        if alias in models:
+            return table(models[alias])
+        return text[alias]
+
+    return _NAME.sub(name, template)
+
+
+def placeholders(prefix: str, count: int) -> str:
+    """``%(prefix0)s, %(prefix1)s, ...`` for an ``IN`` list of ``count`` named parameters."""
+    return ", ".join(f"%({prefix}{i})s" for i in range(count))
+
+
+def fetch_one(sql: str, params: Any) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def fetch_all(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
