@@ -201,6 +201,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("PLAZA_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "plaza.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "plaza.accounts.adapter.AccountAdapter"
+# Password forms with a "keep my API tokens" box: a change or reset revokes tokens by default.
+ACCOUNT_FORMS = {
+    "change_password": "plaza.accounts.password_forms.PasswordChangeForm",
+    "set_password": "plaza.accounts.password_forms.PasswordSetForm",
+    "reset_password_from_key": "plaza.accounts.password_forms.PasswordResetKeyForm",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = (
     {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip", "reset_password": "20/m/ip,5/m/key"}

@@ -34,6 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = request.LANGUAGE_CODE
         return super().save_user(request, user, form, commit)
 
+    def set_password(self, user: Any, password: str) -> None:
+        """Every allauth password change and reset lands here: cut off the old credential's
+        holders (:func:`do_change_password`). The forms pass the "keep my API tokens" box
+        through ``keep_tokens`` on the user; any other path revokes the tokens."""
+        from plaza.accounts.actions import do_change_password
+
+        do_change_password(user, password, keep_tokens=bool(getattr(user, "_plaza_keep_tokens", False)))
+
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         code = request.session.get(INVITATION_SESSION_KEY)
         if code:

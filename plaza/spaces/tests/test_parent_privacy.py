@@ -16,7 +16,11 @@ from plaza.spaces.models import Membership, Role
 def lab(world):
     # "Acme" is private; its sub-space "Acme Lab" is public and mallory joined it.
     lab = do_create_space(
-        world.alice.user, name="Acme Lab", slug="acme-lab", visibility="public", join_policy="open",
+        world.alice.user,
+        name="Acme Lab",
+        slug="acme-lab",
+        visibility="public",
+        join_policy="open",
         parent=space_access_for(world.alice.user, world.acme),
     )
     Membership.objects.create(space=lab, user=world.mallory.user, role=Role.MEMBER)
