@@ -48,6 +48,11 @@ if SIGNUP not in {"open", "invite", "closed"}:
     raise ValueError("PLAZA_SIGNUP must be one of open, invite, closed")
 RATE_LIMITS: bool = env.str("PLAZA_RATE_LIMITS", default="on") != "off"
 REDIS_URL: str = env.str("REDIS_URL", default="")
+# Rate-limit counts: in this process when embedded, in Redis when there is one.
+PLAZA_RATE_LIMIT_STORAGE: str = env.str("PLAZA_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://")
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed: the client address is the
+# rightmost hop none of them is. Empty: REMOTE_ADDR is the client (no proxy in front).
+PLAZA_TRUSTED_PROXIES: list[str] = env.list("PLAZA_TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "plaza.core.middleware.ApiErrorMiddleware",
+    "plaza.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -42,6 +42,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
         do_change_password(user, password, keep_tokens=bool(getattr(user, "_plaza_keep_tokens", False)))
 
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The one client address of Plaza (``PLAZA_TRUSTED_PROXIES`` decides when the
+        forwarded one is believed), for allauth's rate limits too."""
+        from plaza.core.ratelimit import client_ip
+
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins count per (account, address), so a guesser elsewhere cannot lock
+        the owner out (allauth counts per account alone)."""
+        from plaza.core.ratelimit import client_key
+
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{client_key(request)}"
+
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         code = request.session.get(INVITATION_SESSION_KEY)
         if code:

@@ -104,7 +104,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         if request.user.is_authenticated:
             ratelimit.hit("inquiry", str(request.user.pk), limit=20, window=600)
         else:
-            ratelimit.hit("inquiry-ip", ratelimit.client_ip(request), limit=5, window=600)
+            ratelimit.hit("inquiry-ip", ratelimit.client_key(request), limit=5, window=600)
         actions.do_send_inquiry(request.user, product, message=request.POST.get("message", ""),
                                 contact=request.POST.get("contact", ""))
         messages.success(request, _("Your inquiry was sent to the exhibitor."))

@@ -248,7 +248,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> St
 @router.post("/invitations/{code}/accept", response={200: SpaceOut, **errors(401, 403, 404, 409, 429)})
 def accept_invitation(request: HttpRequest, code: str) -> dict[str, Any]:
     ratelimit.hit("invitation-accept", str(request.auth.pk), limit=20, window=60)
-    ratelimit.hit("invitation-accept-ip", ratelimit.client_ip(request), limit=60, window=60)
+    ratelimit.hit("invitation-accept-ip", ratelimit.client_key(request), limit=60, window=60)
     space = actions.do_accept_invitation(request.auth, code)
     role = Membership.objects.filter(space=space, user=request.auth).values_list("role", flat=True).first()
     return space_out(space, role, parent_visible=visible_parent(request.auth, space) is not None)
