@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from plaza.chat import actions, queries
 from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import MAX_MESSAGE
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid
 from plaza.feed.actions import do_upload_file
 from plaza.spaces.access import access_space
@@ -103,6 +104,7 @@ def _file_response(found: Any) -> HttpResponse:
     return response
 
 
+@bearer_or_session
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require_login(request)

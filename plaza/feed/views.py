@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid, NotFound
 from plaza.feed import actions, queries
 from plaza.feed.access import access_post, can_delete_post
@@ -222,6 +223,7 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(request, "feed/share.html", context)
 
 
+@bearer_or_session
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """Download an attachment, only for those who may see its post. Images show inline;

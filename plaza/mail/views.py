@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid, NotFound
 from plaza.feed.actions import do_upload_file
 from plaza.mail import actions, queries
@@ -113,6 +114,7 @@ def _file_response(found: Any) -> HttpResponse:
     return response
 
 
+@bearer_or_session
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require_login(request)
