@@ -27,6 +27,7 @@ from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
+from plaza.uploads.api import router as uploads_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
 # top of what each route declares for itself.
@@ -158,6 +159,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", spaces_router)
 api.add_router("/", notifications_router)
 api.add_router("/", feed_router)
+api.add_router("/", uploads_router)
 api.add_router("/", blogs_router)
 api.add_router("/", announcements_router)
 api.add_router("/", cases_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "plaza.accounts",
     "plaza.spaces",
     "plaza.notifications",
+    "plaza.uploads",
     "plaza.feed",
     "plaza.cases",
     "plaza.polls",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("plaza.accounts.urls")),
     path("", include("plaza.notifications.urls")),
+    path("", include("plaza.uploads.urls")),
     path("", include("plaza.feed.urls")),
     path("", include("plaza.chat.urls")),
     path("", include("plaza.mail.urls")),

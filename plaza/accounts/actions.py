@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plaza.accounts.handles import is_valid_handle, make_handle
+from plaza.accounts.handles import is_valid_handle
 from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from plaza.accounts.queries import hash_token
 from plaza.core import audit
@@ -76,7 +76,7 @@ def do_signup(*, email: str, password: str, name: str, handle: str | None = None
     """Create an account and its first API token. Returns the user and the token key."""
     email = check_email(email)
     name = check_name(name)
-    handle = check_handle(handle) if handle else make_handle(name)
+    handle = check_handle(handle) if handle else User.objects.make_handle(name)
     user = User(email=email, name=name, handle=handle)
     check_password(password, user)
     user.set_password(password)

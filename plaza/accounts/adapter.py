@@ -8,7 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from plaza.accounts.handles import make_handle
+from plaza.accounts.models import User
 
 INVITATION_SESSION_KEY = "plaza_invitation"
 
@@ -29,7 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = form.cleaned_data
         user.name = data.get("name") or data.get("email", "").split("@")[0]
-        user.handle = data.get("handle") or make_handle(user.name)
+        user.handle = data.get("handle") or User.objects.make_handle(user.name)
         if request.LANGUAGE_CODE in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
         return super().save_user(request, user, form, commit)

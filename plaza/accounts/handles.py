@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 HANDLE_RE = re.compile(r"^[^\W]+$")  # \w in Unicode mode: letters (Chinese too), digits, _
 MAX_LEN = 30
@@ -12,13 +14,10 @@ def is_valid_handle(handle: str) -> bool:
     return bool(handle) and len(handle) <= MAX_LEN and bool(HANDLE_RE.match(handle))
 
 
-def make_handle(name: str) -> str:
-    """A free handle made from ``name``: its word characters, then a number if taken."""
-    from plaza.accounts.models import User
-
+def handle_candidates(name: str) -> Iterator[str]:
+    """Handles made from ``name`` in the order to try them: its word characters, then the
+    same with 2, 3, ... appended. ``UserManager.make_handle`` takes the first free one."""
     base = "".join(ch for ch in name.replace(" ", "_") if re.match(r"\w", ch))[: MAX_LEN - 4] or "user"
-    candidate, n = base, 1
-    while User.objects.filter(handle__iexact=candidate).exists():
-        n += 1
-        candidate = f"{base}{n}"
-    return candidate
+    yield base
+    for n in itertools.count(2):
+        yield f"{base}{n}"

@@ -11,18 +11,25 @@ from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from plaza.accounts.handles import handle_candidates
+
 LANGUAGE_CHOICES = [("en", "English"), ("zh-hans", "简体中文")]
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        from plaza.accounts.handles import make_handle
+    def make_handle(self, name: str) -> str:
+        """A free handle made from ``name``: its word characters, then a number if taken."""
+        for candidate in handle_candidates(name):
+            if not self.filter(handle__iexact=candidate).exists():
+                return candidate
+        raise AssertionError("handle_candidates never ends")
 
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         email = self.normalize_email(email).lower()
         extra.setdefault("name", email.split("@")[0])
-        extra.setdefault("handle", make_handle(extra["name"]))
+        extra.setdefault("handle", self.make_handle(extra["name"]))
         user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)

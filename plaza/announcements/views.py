@@ -19,9 +19,9 @@ from plaza.announcements import actions, queries
 from plaza.announcements.access import access_announcement
 from plaza.announcements.models import MAX_BODY, MAX_TITLE, Announcement, AnnouncementStatus
 from plaza.core.errors import Forbidden, Invalid
+from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
 from plaza.spaces.access import SpaceAccess, access_space
 from plaza.spaces.queries import list_teams
-from plaza.spaces.views import page_errors, parse_int, render_page, require_login, space_context
 
 
 def _parse_datetime(value: str, field: str) -> datetime | None:

@@ -23,8 +23,9 @@ from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, No
 from plaza.core.validation import check_text
 from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
-from plaza.feed.models import Attachment
 from plaza.spaces.access import SpaceAccess
+from plaza.uploads import actions as upload_actions
+from plaza.uploads.models import Attachment
 
 # The one graph of a blog's states.
 TRANSITIONS: dict[str, set[str]] = {
@@ -75,7 +76,7 @@ def check_cover(user: Any, cover_id: int | None) -> Attachment | None:
     if cover_id is None:
         return None
     try:
-        found = feed_actions.check_attachments(user, [cover_id])
+        found = upload_actions.check_attachments(user, [cover_id])
     except Invalid as exc:
         raise Invalid(_("Use an image you have just uploaded."), field="cover_id") from exc
     if not found[0].is_image:
@@ -138,7 +139,7 @@ def do_create_blog(
         raise Forbidden(_("Only admins write as the space."))
     cover = check_cover(user, cover_id)
     if cover is not None:
-        feed_actions.do_keep_upload(cover, acc.space)  # a draft's cover is no orphan upload
+        upload_actions.do_keep_upload(cover, acc.space)  # a draft's cover is no orphan upload
     blog = Blog.objects.create(
         space=acc.space, team=team, author=user, as_space=as_space, title=title, body=body,
         html=markdown.render(body), tags=tags, cover=cover,
@@ -188,7 +189,7 @@ def do_edit_blog(
             # The cover travels with the announcing post, which does not change.
             raise Conflict(_("The cover of a published blog cannot be changed."))
         blog.cover = check_cover(user, cover_id)
-        feed_actions.do_keep_upload(blog.cover, acc.space)  # type: ignore[arg-type]
+        upload_actions.do_keep_upload(blog.cover, acc.space)  # type: ignore[arg-type]
         fields.append("cover")
     if blog.status == BlogStatus.PUBLISHED and fields:
         blog.edited_at = timezone.now()
@@ -261,7 +262,7 @@ def do_add_headline(
     _check_target(acc, kind, target_id)
     cover = check_cover(user, cover_id)
     if cover is not None:
-        feed_actions.do_keep_upload(cover, acc.space)  # served by the headline, never attached to a post
+        upload_actions.do_keep_upload(cover, acc.space)  # served by the headline, never attached to a post
     if position is None:
         last = Headline.objects.filter(space=acc.space).aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1

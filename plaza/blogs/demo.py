@@ -10,17 +10,17 @@ from PIL import Image
 
 from plaza.accounts.models import User
 from plaza.blogs import actions
-from plaza.feed import actions as feed_actions
 from plaza.feed.models import Post
 from plaza.spaces.access import space_access_for
 from plaza.spaces.models import Space
+from plaza.uploads import actions as upload_actions
 
 
 def _cover(user: User, colour: tuple[int, int, int]) -> int:
     out = io.BytesIO()
     Image.new("RGB", (960, 400), colour).save(out, format="PNG")
     upload = SimpleUploadedFile("cover.png", out.getvalue(), content_type="image/png")
-    return feed_actions.do_upload_file(user, upload).pk
+    return upload_actions.do_upload_file(user, upload).pk
 
 
 def seed_blogs_demo() -> None:

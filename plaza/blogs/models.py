@@ -34,7 +34,7 @@ class Blog(models.Model):
     body = models.TextField(_("body"), max_length=MAX_BODY, blank=True)
     html = models.TextField(blank=True)  # rendered and sanitized once, at write time
     tags = models.JSONField(default=list, blank=True)
-    cover = models.ForeignKey("feed.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cover = models.ForeignKey("uploads.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=BlogStatus.choices, default=BlogStatus.DRAFT)
     post = models.OneToOneField("feed.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="blog")
     created = models.DateTimeField(default=timezone.now)
@@ -67,7 +67,7 @@ class Headline(models.Model):
     target_id = models.BigIntegerField()
     position = models.IntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
-    cover = models.ForeignKey("feed.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cover = models.ForeignKey("uploads.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     view_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(default=timezone.now)

@@ -22,10 +22,11 @@ from plaza.blogs.access import access_blog, access_headline, can_delete_blog, ca
 from plaza.blogs.models import MAX_BODY, MAX_TITLE, Blog, HeadlineKind
 from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Forbidden, Invalid, NotFound
+from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
 from plaza.feed import actions as feed_actions
 from plaza.feed import queries as feed_queries
 from plaza.spaces.access import SpaceAccess, access_space
-from plaza.spaces.views import page_errors, parse_int, render_page, require_login, space_context
+from plaza.uploads import actions as upload_actions
 
 
 def _optional_int(value: Any, field: str) -> int | None:
@@ -41,7 +42,7 @@ def _upload_cover(request: HttpRequest) -> int | None:
     picked = request.FILES.get("cover")
     if not picked:
         return None
-    return feed_actions.do_upload_file(request.user, picked).pk
+    return upload_actions.do_upload_file(request.user, picked).pk
 
 
 def _parse_datetime(value: str, field: str) -> datetime | None:

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET
 
 from plaza.calendars import actions, queries
 from plaza.core.errors import Invalid, NotFound
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.spaces.queries import list_my_memberships
-from plaza.spaces.views import page_errors, parse_int, require_login
 
 VIEWS = ("month", "week", "agenda")
 AGENDA_DAYS = 30

@@ -18,8 +18,8 @@ from plaza.calls.access import access_call
 from plaza.calls.models import MAX_PARTICIPANTS
 from plaza.calls.queries import list_participants
 from plaza.chat.access import access_group_by_id
+from plaza.core.pages import page_errors, parse_int, require_login, space_context
 from plaza.spaces.access import access_space
-from plaza.spaces.views import page_errors, parse_int, require_login, space_context
 
 
 @require_POST

@@ -236,7 +236,7 @@ def access_lookup_file(token: str) -> Any:
     or to one of its *public* timeline events; else 404 (a bad or expired link too)."""
     from django.core import signing
 
-    from plaza.feed.upload_kinds import get_claimed_upload
+    from plaza.uploads.queries import get_claimed_upload
 
     try:
         case_id, upload_id = (int(x) for x in signing.TimestampSigner(salt=LOOKUP_FILE_SALT)
@@ -246,7 +246,7 @@ def access_lookup_file(token: str) -> Any:
     upload = get_claimed_upload(upload_id)
     if upload is None:
         raise NotFound()
-    from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
+    from plaza.cases.models import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
 
     if upload.claimed_kind == CASE_UPLOAD_KIND and upload.claimed_id == case_id:
         return upload

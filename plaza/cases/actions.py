@@ -19,9 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plaza.cases import tasks
 from plaza.cases.access import can_review, hash_code, list_reviewer_ids, upload_scope
 from plaza.cases.models import (
+    CASE_EVENT_UPLOAD_KIND,
+    CASE_UPLOAD_KIND,
     GRAPH,
     OPEN_STATUSES,
     Case,
@@ -35,14 +36,13 @@ from plaza.cases.models import (
 )
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
-from plaza.feed.actions import claim_uploads, do_upload_file
+from plaza.core.tasks import enqueue
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Team
+from plaza.uploads.actions import claim_uploads, do_upload_file
 
-CASE_UPLOAD_KIND = "case"  # image and file values
-CASE_EVENT_UPLOAD_KIND = "case_event"  # a lookup reply's attachments
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 30
 MAX_UPLOADS = 9  # images or files per field, and per lookup answer
@@ -382,7 +382,7 @@ def transition_case(case: Case, to: str, *, actor: Any = None, by_submitter: boo
             target_type="case", target_id=case.pk, data={"number": case.number, "status": str(Status(to).label)},
         )
     elif public_note:
-        tasks.send_case_email.enqueue(case.pk, event.pk)
+        enqueue("cases.send_case_email", case.pk, event.pk)
     return event
 
 
@@ -435,7 +435,7 @@ def _add_case_note(acc: SpaceAccess, case: Case, *, body: str, public: bool, att
         CaseEvent.objects.filter(pk=event.pk).update(data={"attachment_ids": [a.pk for a in claimed]})
         event.data = {"attachment_ids": [a.pk for a in claimed]}
     if public:
-        tasks.send_case_email.enqueue(locked.pk, event.pk)
+        enqueue("cases.send_case_email", locked.pk, event.pk)
     return event
 
 

@@ -11,10 +11,9 @@ class CasesConfig(AppConfig):
             tasks,
         )
         from plaza.cases.access import case_event_upload_visible, case_upload_visible, signed_out_upload_scope
-        from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
-        from plaza.cases.models import Case, CaseEvent
+        from plaza.cases.models import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND, Case, CaseEvent
         from plaza.core.scheduler import schedule
-        from plaza.feed.upload_kinds import register_signed_out_scope, register_upload_kind
+        from plaza.uploads.kinds import register_signed_out_scope, register_upload_kind
 
         register_upload_kind(CASE_UPLOAD_KIND, case_upload_visible, model=Case)
         register_upload_kind(CASE_EVENT_UPLOAD_KIND, case_event_upload_visible, model=CaseEvent)

@@ -7,6 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The kinds under which cases claim uploads (``uploads.kinds``).
+CASE_UPLOAD_KIND = "case"  # image and file values
+CASE_EVENT_UPLOAD_KIND = "case_event"  # a lookup reply's attachments
+
 
 class Submitters(models.TextChoices):
     MEMBERS = "members", _("Members of the space")

@@ -82,9 +82,8 @@ def get_lookup_details(case: Case, timeline: list[CaseEvent]) -> tuple[list[dict
     Returns ``(rows, files_by_event_id)``; each row is ``{key, label, type, type_label,
     value}`` or, for images and files, ``{..., files: [Attachment]}``.
     """
-    from plaza.cases.actions import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND
-    from plaza.cases.models import FieldType
-    from plaza.feed.upload_kinds import list_claimed_uploads
+    from plaza.cases.models import CASE_EVENT_UPLOAD_KIND, CASE_UPLOAD_KIND, FieldType
+    from plaza.uploads.queries import list_claimed_uploads
 
     public = [e for e in timeline if e.public and (e.data or {}).get("attachment_ids")]
     uploads = list_claimed_uploads({CASE_UPLOAD_KIND: [case.pk], CASE_EVENT_UPLOAD_KIND: [e.pk for e in public]})

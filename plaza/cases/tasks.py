@@ -8,15 +8,16 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from plaza.core.tasks import retrying
+from plaza.cases.actions import do_mark_overdue_cases
+from plaza.cases.models import Case, CaseEvent
+from plaza.core.tasks import named, retrying
 
 
+@named("cases.send_case_email")
 @task()
 @retrying(attempts=5, base_delay=30)
 def send_case_email(case_id: int, event_id: int) -> None:
     """Tell the submitter about a public step of their case. Internal notes never get here."""
-    from plaza.cases.models import Case, CaseEvent
-
     case = Case.objects.select_related("space", "case_type", "submitted_by").filter(pk=case_id).first()
     event = CaseEvent.objects.filter(pk=event_id, case_id=case_id, public=True).first()
     if case is None or event is None:
@@ -35,6 +36,4 @@ def send_case_email(case_id: int, event_id: int) -> None:
 
 @task()
 def mark_overdue_cases() -> int:
-    from plaza.cases.actions import do_mark_overdue_cases
-
     return do_mark_overdue_cases()

@@ -29,11 +29,11 @@ from plaza.cases.access import (
 from plaza.cases.models import GRAPH, FieldType, Status, Submitters
 from plaza.core import ratelimit
 from plaza.core.errors import Invalid, NotFound
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.core.uploads import TooLarge, UnsupportedType
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 from plaza.spaces.queries import list_teams
-from plaza.spaces.views import page_errors, parse_int, require_login
 
 
 def _ctx(acc: Any, **extra: Any) -> dict[str, Any]:

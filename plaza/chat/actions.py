@@ -24,10 +24,10 @@ from plaza.core import markdown
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
 from plaza.core.validation import check_text
-from plaza.feed.actions import check_attachments as check_uploads
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership
+from plaza.uploads.actions import check_attachments as check_uploads
 
 # --- checks -------------------------------------------------------------------------------
 

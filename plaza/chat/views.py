@@ -19,11 +19,11 @@ from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import MAX_MESSAGE
 from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid
-from plaza.feed.actions import do_upload_file
+from plaza.core.pages import page_errors, parse_int, require_login, space_context
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 from plaza.spaces.queries import list_member_choices
-from plaza.spaces.views import page_errors, parse_int, require_login, space_context
+from plaza.uploads.actions import do_upload_file
 
 PAGE = 50
 

@@ -1,6 +1,6 @@
 """Background work: retries with backoff, and the worker loop used by ``plaza worker``.
 
-Tasks go through django-tasks' database backend: ``task.enqueue(...)`` inside an action
+Tasks go through django-tasks' database backend: ``enqueue(name, ...)`` inside an action
 writes the task row in the action's own transaction, so a rolled-back action queues
 nothing and a committed one always does. Workers claim rows with ``SKIP LOCKED``.
 """
@@ -20,6 +20,26 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("plaza.tasks")
 
 ATTEMPT_KWARG = "_attempt"
+
+# name -> django-tasks Task. Actions queue tasks by name (``enqueue``), so that a task may
+# call an action without the two modules importing each other: tasks call actions, never
+# the reverse. Each app's ``AppConfig.ready`` imports its tasks module, which fills this.
+TASKS: dict[str, Any] = {}
+
+
+def named(name: str) -> Callable[[Any], Any]:
+    """Declare a task under ``name`` (``"<app>.<task>"``); apply above ``@task()``."""
+
+    def declare(task: Any) -> Any:
+        TASKS[name] = task
+        return task
+
+    return declare
+
+
+def enqueue(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Queue the task declared as ``name``, in the caller's transaction (see above)."""
+    return TASKS[name].enqueue(*args, **kwargs)
 
 
 def retrying(*, attempts: int = 5, base_delay: int = 30) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
+from plaza.core.pages import page_errors, parse_int, render_page, require_login
 from plaza.events import actions, queries
 from plaza.events.access import access_event
 from plaza.events.models import AttendeeStatus, Enrollment, Event
 from plaza.spaces.access import SpaceAccess, access_space
 from plaza.spaces.queries import list_teams
-from plaza.spaces.views import page_errors, parse_int, render_page, require_login
 
 FORM_FIELDS = ["title", "description", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity",
                "enrollment", "registration_deadline", "team_id"]

@@ -70,6 +70,31 @@ def visible_posts_q(user: Any, prefix: str = "") -> Q:
     )
 
 
+def visible_posts_sql(authenticated: bool) -> str:
+    """:func:`visible_posts_q` as SQL on the aliases ``sp`` (the post), ``ss`` its space,
+    ``ssp`` that space's parent and ``st`` its team (``queries._originals_sql``)."""
+    qn = connection.ops.quote_name
+    public = "(sp.team_id IS NULL AND ss.visibility = %(public)s)"
+    if not authenticated:
+        return public
+    membership, team_membership = qn(Membership._meta.db_table), qn(TeamMembership._meta.db_table)
+    admin_of = f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s AND m.role IN (%(owner)s, %(admin)s)"
+    full_of = (
+        f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s AND m.role IN (%(owner)s, %(admin)s, %(member)s)"
+    )
+    any_of = f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s"
+    my_teams = f"SELECT tm.team_id FROM {team_membership} tm WHERE tm.user_id = %(user)s"
+    return (
+        f"({public}"
+        f" OR sp.space_id IN ({admin_of})"
+        f" OR ss.parent_id IN ({admin_of})"
+        f" OR ssp.parent_id IN ({admin_of})"
+        f" OR (sp.space_id IN ({full_of}) AND sp.team_id IS NULL)"
+        f" OR (sp.space_id IN ({full_of}) AND st.visibility = %(public)s)"
+        f" OR (sp.space_id IN ({any_of}) AND sp.team_id IN ({my_teams})))"
+    )
+
+
 def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
     """Among ``ids``, the live posts ``user`` may see now (one query).
 
@@ -93,15 +118,13 @@ def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
 
 @functools.lru_cache(maxsize=256)
 def _visible_post_ids_sql(vendor: str, authenticated: bool, count: int) -> str:
-    from plaza.feed.queries import _visible_original_sql
-
     qn = connection.ops.quote_name
     post, space, team = (qn(m._meta.db_table) for m in (Post, Space, Team))
     wanted = ", ".join(f"%(id{i})s" for i in range(count))
     return (
         f"SELECT sp.id FROM {post} sp INNER JOIN {space} ss ON ss.id = sp.space_id"
         f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id LEFT OUTER JOIN {team} st ON st.id = sp.team_id"
-        f" WHERE sp.id IN ({wanted}) AND sp.deleted = %(no)s AND {_visible_original_sql(authenticated)}"
+        f" WHERE sp.id IN ({wanted}) AND sp.deleted = %(no)s AND {visible_posts_sql(authenticated)}"
     )
 
 

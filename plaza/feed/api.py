@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Status
-from ninja.files import UploadedFile
+from ninja import Router, Status
 from ninja.responses import NinjaJSONEncoder
-from pydantic import Field
 
-from plaza.core import ratelimit
 from plaza.core.auth import optional
-from plaza.core.errors import Invalid, NotAuthenticated, NotFound
+from plaza.core.errors import Invalid, NotFound
 from plaza.core.schemas import errors
 from plaza.feed import actions, queries
 from plaza.feed.access import access_post
@@ -28,9 +25,7 @@ from plaza.feed.schemas import (
     PostOut,
     PostPatch,
     ShareIn,
-    UploadOut,
 )
-from plaza.feed.upload_kinds import signed_out_scope
 from plaza.spaces.access import SpaceAccess, access_space
 
 router = Router(tags=["feed"])
@@ -234,37 +229,3 @@ def follow(request: HttpRequest, user_id: int) -> dict[str, Any]:
 def unfollow(request: HttpRequest, user_id: int) -> Status:
     actions.do_unfollow(request.auth, user_id)
     return Status(204, None)
-
-
-# --- uploads ------------------------------------------------------------------------------
-
-
-class SignedOutUploadOut(UploadOut):
-    claim_code: str | None = Field(
-        default=None, description="Signed-out uploads only: the secret that claims the upload (shown once)."
-    )
-
-
-SIGNED_OUT_UPLOAD_LIMIT = 20  # signed-out uploads per address per 10 minutes
-
-
-@router.post("/uploads", auth=optional, response={201: SignedOutUploadOut, **errors(401, 413, 415, 422, 429)},
-             tags=["uploads"])
-def upload(
-    request: HttpRequest, file: File[UploadedFile],
-    case_type_id: str | None = Form(None, description="Signed out only: a public case type whose form takes files."),
-) -> Status:
-    """Signed in, anyone uploads. Signed out, only for a public case type (``case_type_id``):
-    the answer then carries a ``claim_code`` that the case submission must present."""
-    if request.auth.is_authenticated:
-        ratelimit.hit("upload", str(request.auth.pk), limit=60, window=60)
-        found = actions.do_upload_file(request.auth, file)
-        return Status(201, {**found.summary(), "url": request.build_absolute_uri(f"/files/{found.pk}/")})
-    if case_type_id is None:
-        raise NotAuthenticated()
-    ratelimit.hit("upload-ip", ratelimit.client_key(request), limit=SIGNED_OUT_UPLOAD_LIMIT, window=600)
-    scope = signed_out_scope("case_type_id", case_type_id)
-    found = actions.do_upload_file(request.auth, file, scope=scope)
-    # Nobody downloads a signed-out upload before it is claimed: /files/<id>/ answers 404.
-    return Status(201, {**found.summary(), "url": request.build_absolute_uri(f"/files/{found.pk}/"),
-                        "claim_code": found.claim_code})

@@ -6,10 +6,9 @@ class FeedConfig(AppConfig):
     label = "feed"
 
     def ready(self) -> None:
-        from plaza.core.scheduler import schedule
-        from plaza.feed import (
-            notifications,  # noqa: F401  (registers kinds and targets)
-            tasks,
-        )
+        from plaza.feed import notifications  # noqa: F401  (registers kinds and targets)
+        from plaza.feed.access import access_post
+        from plaza.uploads.kinds import register_attached_visibility
 
-        schedule("feed.purge_orphan_uploads", every=3600, task=tasks.purge_orphan_uploads)
+        # Uploads attached to a post are downloaded by exactly those who may see the post.
+        register_attached_visibility(access_post)

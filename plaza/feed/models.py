@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_BODY = 5000
 MAX_COMMENT = 2000
-MAX_ATTACHMENTS = 9
 
 
 class Post(models.Model):
@@ -137,39 +136,3 @@ class Follow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["follower", "followee"], name="follow_pair")]
         indexes = [models.Index(fields=["followee", "follower"], name="follow_followee")]
-
-
-class Attachment(models.Model):
-    """An uploaded image or file. Only its uploader may fetch it until it is attached to a
-    post; from then on, exactly those who may see the post."""
-
-    # None for a signed-out upload (``do_upload_file(..., scope=...)``): nobody downloads it
-    # before a claim, and only a caller presenting its claim code may claim it.
-    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    space = models.ForeignKey("spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="attachments/")
-    name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=120)
-    is_image = models.BooleanField(default=False)
-    created = models.DateTimeField(default=timezone.now)
-    # Claimed by another app's object (``feed.actions.claim_uploads``): a poll option, a
-    # product, a case... Who may download it is then decided by the visibility function
-    # registered for ``claimed_kind`` (``feed.upload_kinds``); a claimed upload is no orphan.
-    claimed_kind = models.CharField(max_length=40, blank=True, default="")
-    claimed_id = models.PositiveBigIntegerField(null=True, blank=True)
-    # Signed-out uploads only: what they were accepted for (e.g. ``case_type:12``) and the
-    # SHA-256 of the secret claim code shown once to the uploader.
-    claim_scope = models.CharField(max_length=60, blank=True, default="")
-    claim_code_hash = models.CharField(max_length=64, blank=True, default="")
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["uploader", "-created", "-id"], name="attachment_uploader_created"),
-            models.Index(fields=["claimed_kind", "claimed_id"], name="attachment_claimed"),
-            models.Index(fields=["post"], name="attachment_post"),
-        ]
-
-    def summary(self) -> dict[str, object]:
-        return {"id": self.pk, "name": self.name, "size": self.size, "content_type": self.content_type, "is_image": self.is_image}

@@ -19,8 +19,8 @@ from plaza.accounts.models import User
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
-from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q
-from plaza.feed.models import Attachment, Comment, Follow, Like, Mention, Post, PostTopic, Topic
+from plaza.feed.access import access_post, share_people_q, space_posts_q, visible_posts_q, visible_posts_sql
+from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership, Visibility
 
@@ -150,34 +150,13 @@ def get_topic(acc: SpaceAccess, name: str) -> Topic:
     return topic
 
 
-def get_attachment(user: Any, attachment_id: int) -> Attachment:
-    """An attachment the caller may download: its uploader's until attached, then exactly
-    whoever may see its post; once claimed by another app, whoever the visibility function
-    registered for its kind allows (404 for everyone else)."""
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound()
-    if attachment.post_id is None and attachment.claimed_kind:
-        from plaza.feed.upload_kinds import upload_visible
-
-        if attachment.claimed_id is None or not upload_visible(attachment.claimed_kind, user, attachment.claimed_id):
-            raise NotFound()
-        return attachment
-    if attachment.post_id is None:
-        if not _authenticated(user) or attachment.uploader_id != user.pk:
-            raise NotFound()
-        return attachment
-    access_post(user, attachment.post_id)
-    return attachment
-
-
 def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = None, limit: int = 8) -> list[User]:
     """People the composer may suggest for ``@q``: those who could see a post to this
     audience (the space's full members for a space-wide post; for a team post, its members,
     the space's admins and, for a public team, the full members), and whom the writer may
     know. One query."""
     from plaza.spaces.access import access_team
-    from plaza.spaces.models import Membership, TeamMembership
+    from plaza.spaces.models import TeamMembership
 
     if not (acc.joined or acc.is_admin):
         raise NotFound()
@@ -255,32 +234,6 @@ def _convert(rows: list[Any], converters: list[tuple[list[Any], Any]]) -> list[l
                 values[i] = value
         out.append(values)
     return out
-
-
-def _visible_original_sql(authenticated: bool) -> str:
-    """``access.visible_posts_q(viewer, "shared_post__")`` as SQL on the aliases of
-    :func:`_originals_sql` (``sp`` the original, ``ss`` its space, ``ssp`` that space's
-    parent, ``st`` its team)."""
-    qn = connection.ops.quote_name
-    public = "(sp.team_id IS NULL AND ss.visibility = %(public)s)"
-    if not authenticated:
-        return public
-    membership, team_membership = qn(Membership._meta.db_table), qn(TeamMembership._meta.db_table)
-    admin_of = f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s AND m.role IN (%(owner)s, %(admin)s)"
-    full_of = (
-        f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s AND m.role IN (%(owner)s, %(admin)s, %(member)s)"
-    )
-    any_of = f"SELECT m.space_id FROM {membership} m WHERE m.user_id = %(user)s"
-    my_teams = f"SELECT tm.team_id FROM {team_membership} tm WHERE tm.user_id = %(user)s"
-    return (
-        f"({public}"
-        f" OR sp.space_id IN ({admin_of})"
-        f" OR ss.parent_id IN ({admin_of})"
-        f" OR ssp.parent_id IN ({admin_of})"
-        f" OR (sp.space_id IN ({full_of}) AND sp.team_id IS NULL)"
-        f" OR (sp.space_id IN ({full_of}) AND st.visibility = %(public)s)"
-        f" OR (sp.space_id IN ({any_of}) AND sp.team_id IN ({my_teams})))"
-    )
 
 
 @functools.cache
@@ -373,7 +326,7 @@ def _originals_sql(vendor: str, *, authenticated: bool, count: int) -> tuple[str
         f" INNER JOIN {space} ss ON ss.id = sp.space_id"
         f" LEFT OUTER JOIN {space} ssp ON ssp.id = ss.parent_id"
         f" LEFT OUTER JOIN {team_table} st ON st.id = sp.team_id"
-        f" WHERE sp.id IN ({ids}) AND sp.deleted = %(no)s AND {_visible_original_sql(authenticated)}"
+        f" WHERE sp.id IN ({ids}) AND sp.deleted = %(no)s AND {visible_posts_sql(authenticated)}"
     )
     return sql, original_conv + author_conv + [([], None)]
 

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from plaza.core.schemas import UserOut
 from plaza.feed.models import MAX_BODY, MAX_COMMENT
+from plaza.uploads.schemas import UploadOut
 
 
 class PostIn(Schema):
@@ -25,13 +26,7 @@ class ShareIn(Schema):
     body: str = ""
 
 
-class UploadOut(Schema):
-    id: int
-    name: str
-    size: int
-    content_type: str
-    url: str
-    is_image: bool = False
+
 
 
 class SharedPostOut(Schema):

@@ -6,7 +6,6 @@ from plaza.feed import views
 
 urlpatterns = [
     path("feed/", views.following_feed, name="following_feed"),
-    path("files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("u/<str:handle>/", views.person, name="person"),
     path("p/<int:post_id>/", views.post_detail, name="post_detail"),
     path("p/<int:post_id>/like/", views.like, name="post_like"),

@@ -10,22 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid, NotFound
-from plaza.feed import actions, queries
-from plaza.feed.access import access_post, can_delete_post
-from plaza.feed.models import MAX_ATTACHMENTS, MAX_BODY, MAX_COMMENT, Post
-from plaza.spaces.access import SpaceAccess, access_space
-from plaza.spaces.queries import list_my_memberships, list_teams
 
 # The error handling and partial rendering every app's pages share.
-from plaza.spaces.views import page_errors, parse_int, render_page, require_login
+from plaza.core.pages import page_errors, parse_int, render_page, require_login
+from plaza.feed import actions, queries
+from plaza.feed.access import access_post, can_delete_post
+from plaza.feed.models import MAX_BODY, MAX_COMMENT, Post
+from plaza.spaces.access import SpaceAccess, access_space
+from plaza.spaces.queries import list_my_memberships, list_teams
+from plaza.uploads import actions as upload_actions
+from plaza.uploads.models import MAX_ATTACHMENTS
 
 
 def _posting_teams(acc: SpaceAccess) -> list[Any]:
@@ -84,7 +85,7 @@ def _publish(request: HttpRequest, acc: SpaceAccess) -> HttpResponse:
     files = request.FILES.getlist("files")
     if len(files) > MAX_ATTACHMENTS:
         raise Invalid(_("At most %(n)d images and files.") % {"n": MAX_ATTACHMENTS}, field="files")
-    uploaded = [actions.do_upload_file(request.user, f) for f in files]
+    uploaded = [upload_actions.do_upload_file(request.user, f) for f in files]
     post = actions.do_publish_post(
         acc, body=request.POST.get("body", ""), team_id=_optional_int(request.POST.get("team_id"), "team_id"),
         attachment_ids=[a.pk for a in uploaded],
@@ -221,21 +222,6 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
     _acc, shown = queries.get_post(acc, post.pk)
     context = {"acc": acc, "space": acc.space, "tab": "feed", "post": shown, "spaces": spaces, "max_body": MAX_BODY}
     return render(request, "feed/share.html", context)
-
-
-@bearer_or_session
-@page_errors
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """Download an attachment, only for those who may see its post. Images show inline;
-    every other file is a download. Never sniffed by the browser, never scripted."""
-    found = queries.get_attachment(request.user, attachment_id)
-    response = FileResponse(
-        found.file.open("rb"), content_type=found.content_type, as_attachment=not found.is_image, filename=found.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @page_errors

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from plaza.core import markdown
 from plaza.core.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from plaza.core.validation import check_text
-from plaza.feed.actions import check_attachments as check_uploads
 from plaza.mail.access import access_mail, list_knowable_ids
 from plaza.mail.models import MAX_BODY, MAX_RECIPIENTS, MAX_SUBJECT, Attachment, Delivery, DeliveryRole, Folder, Message
 from plaza.notifications.actions import notify
 from plaza.spaces.access import access_team_by_id
 from plaza.spaces.queries import list_team_member_ids
+from plaza.uploads.actions import check_attachments as check_uploads
 
 
 def check_subject(subject: str | None) -> str:

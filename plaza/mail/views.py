@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid, NotFound
-from plaza.feed.actions import do_upload_file
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.mail import actions, queries
 from plaza.mail.access import access_mail
 from plaza.mail.models import MAX_BODY, MAX_SUBJECT, DeliveryRole, Folder
-from plaza.spaces.views import page_errors, parse_int, require_login
+from plaza.uploads.actions import do_upload_file
 
 
 def _ids(request: HttpRequest, field: str) -> list[int]:

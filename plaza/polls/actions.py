@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.feed.access import can_post_in
-from plaza.feed.actions import claim_uploads, release_uploads
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Team, TeamMembership
+from plaza.uploads.actions import claim_uploads, release_uploads
 
 UPLOAD_KIND = "poll"  # option images, claimed for their poll
 POLL_FIELDS = ["question", "max_choices", "closes_at", "ballot", "results", "team", "status"]

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.polls import actions, queries
 from plaza.polls.access import access_poll, option_image_url, results_visible, voters_visible
 from plaza.polls.models import Ballot, Results
 from plaza.spaces.access import access_space
-from plaza.spaces.views import page_errors, parse_int, require_login
 
 
 def _closes_at(raw: str) -> datetime | None:

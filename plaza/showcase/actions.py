@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
-from plaza.feed.actions import claim_uploads, release_uploads
 from plaza.notifications.actions import notify
 from plaza.showcase.access import check_syndication_target
 from plaza.showcase.models import (
@@ -28,6 +27,7 @@ from plaza.showcase.models import (
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Space
+from plaza.uploads.actions import claim_uploads, release_uploads
 
 PRODUCT_UPLOAD_KIND = "product"  # its images
 EXHIBITOR_UPLOAD_KIND = "exhibitor"  # its logo

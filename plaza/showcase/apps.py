@@ -6,11 +6,11 @@ class ShowcaseConfig(AppConfig):
     label = "showcase"
 
     def ready(self) -> None:
-        from plaza.feed.upload_kinds import register_upload_kind
         from plaza.showcase import notifications  # noqa: F401  (registers kinds and targets)
         from plaza.showcase.access import exhibitor_upload_visible, product_upload_visible
         from plaza.showcase.actions import EXHIBITOR_UPLOAD_KIND, PRODUCT_UPLOAD_KIND
         from plaza.showcase.models import Exhibitor, Product
+        from plaza.uploads.kinds import register_upload_kind
 
         register_upload_kind(PRODUCT_UPLOAD_KIND, product_upload_visible, model=Product)
         register_upload_kind(EXHIBITOR_UPLOAD_KIND, exhibitor_upload_visible, model=Exhibitor)

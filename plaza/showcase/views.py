@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import ratelimit
 from plaza.core.errors import Invalid
-from plaza.feed.actions import do_upload_file
+from plaza.core.pages import page_errors, parse_int, require_login
 from plaza.showcase import actions, queries
 from plaza.showcase.access import (
     access_exhibitor,
@@ -28,7 +28,7 @@ from plaza.showcase.access import (
 from plaza.showcase.models import InquiryStatus
 from plaza.spaces.access import access_space
 from plaza.spaces.queries import list_member_choices
-from plaza.spaces.views import page_errors, parse_int, require_login
+from plaza.uploads.actions import do_upload_file
 
 
 @page_errors

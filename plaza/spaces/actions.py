@@ -23,9 +23,9 @@ from plaza.accounts.models import User
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
 from plaza.core.realtime import access_changed_on_commit, space_group
+from plaza.core.tasks import enqueue
 from plaza.core.uploads import clean_image
 from plaza.notifications.actions import notify
-from plaza.spaces import tasks
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import (
     MAX_DEPTH,
@@ -303,7 +303,7 @@ def do_create_invitation(
             notify(recipients=[invitee], kind="invitation_received", actor=acc.user, space=acc.space,
                    target_type="invitation", target_id=invitation.pk, data={"role": role, "code": invitation.code})
         else:
-            tasks.send_invitation_email.enqueue(invitation.pk)
+            enqueue("spaces.send_invitation_email", invitation.pk)
     return invitation
 
 
@@ -467,7 +467,7 @@ def do_import_members(acc: SpaceAccess, csv_text: str) -> MemberImport:
         raise Invalid(_("At most %(n)d rows per import.") % {"n": MAX_IMPORT_ROWS}, field="file")
     job = MemberImport.objects.create(space=acc.space, created_by=acc.user, total=len(rows), rows=rows)
     audit.record(space=acc.space, actor=acc.user, action="member.import", target=job, after={"rows": len(rows)})
-    tasks.run_member_import.enqueue(job.pk)
+    enqueue("spaces.run_member_import", job.pk)
     return job
 
 

@@ -6,4 +6,7 @@ class SpacesConfig(AppConfig):
     label = "spaces"
 
     def ready(self) -> None:
-        from plaza.spaces import notifications  # noqa: F401  (registers kinds and targets)
+        from plaza.spaces import (
+            notifications,  # noqa: F401  (registers kinds and targets)
+            tasks,  # noqa: F401  (declares the tasks the actions queue by name)
+        )

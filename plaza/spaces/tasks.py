@@ -8,18 +8,19 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from plaza.core.tasks import retrying
+from plaza.accounts.models import User
+from plaza.core.tasks import named, retrying
+from plaza.spaces.actions import do_process_member_import
 from plaza.spaces.models import Invitation
 
 
+@named("spaces.send_invitation_email")
 @task()
 @retrying(attempts=5, base_delay=30)
 def send_invitation_email(invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("space", "created_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.email:
         return
-    from plaza.accounts.models import User
-
     recipient = User.objects.filter(email__iexact=invitation.email).first()
     language = recipient.language if recipient else (invitation.created_by.language if invitation.created_by else "en")
     base = settings.PLAZA_BASE_URL.rstrip("/")
@@ -31,10 +32,9 @@ def send_invitation_email(invitation_id: int) -> None:
     send_mail(subject, text, None, [invitation.email], html_message=html)
 
 
+@named("spaces.run_member_import")
 @task()
 def run_member_import(import_id: int) -> int:
     """Work through a member import in the background; returns the rows processed."""
-    from plaza.spaces.actions import do_process_member_import
-
     job = do_process_member_import(import_id)
     return job.processed if job else 0

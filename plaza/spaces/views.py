@@ -6,14 +6,11 @@ query and renders the page, or one named partial of the same template for htmx.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from plaza.accounts.adapter import INVITATION_SESSION_KEY
 from plaza.core import ratelimit
-from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound, PlazaError, RateLimited
+from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound, PlazaError
+from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
 from plaza.spaces import actions, queries
 from plaza.spaces.access import SpaceAccess, access_space, access_team
 from plaza.spaces.forms import (
@@ -90,64 +88,6 @@ IMPORT_RESULT_LABELS = {
 # --- plumbing -----------------------------------------------------------------------------
 
 
-def page_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn the errors of access helpers and actions into pages.
-
-    Not signed in goes to the sign-in page; missing or hidden is the 404 page; a role too
-    low is the 403 page; a conflict or an error the view did not put on a form becomes a
-    message on the page the person came from.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotAuthenticated:
-            return redirect_to_login(request.get_full_path())
-        except NotFound:
-            return render(request, "404.html", status=404)
-        except Forbidden as exc:
-            message = "" if exc.detail == Forbidden.default_detail else exc.message()
-            return render(request, "403.html", {"message": message}, status=403)
-        except RateLimited as exc:
-            response = render(request, "429.html", {"retry_after": exc.retry_after}, status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
-        except PlazaError as exc:
-            if request.method != "POST":
-                return render(request, "400.html", {"message": exc.message()}, status=400)
-            messages.error(request, exc.message())
-            if request.htmx:
-                response = HttpResponse(status=200)
-                response["HX-Refresh"] = "true"
-                return response
-            return redirect(request.path)
-
-    return wrapper
-
-
-def render_page(request: HttpRequest, template: str, context: dict[str, Any], *, partial: str | None = None, status: int = 200) -> HttpResponse:
-    """The full page, or the named partial of the same template when htmx asks."""
-    name = f"{template}#{partial}" if partial and request.htmx else template
-    return render(request, name, context, status=status)
-
-
-def require_login(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated()
-
-
-def parse_int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Invalid(_("Choose a valid entry."), field=field)
-
-
-def space_context(acc: SpaceAccess, tab: str, **extra: Any) -> dict[str, Any]:
-    return {"acc": acc, "space": acc.space, "tab": tab, **extra}
-
-
 def assignable_roles(acc: SpaceAccess) -> list[tuple[str, str]]:
     """Roles the caller may hand out; owners only by owners (and admins of a parent space)."""
     return [(r.value, r.label) for r in Role if r != Role.OWNER or acc.is_owner or acc.inherited]
@@ -179,9 +119,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def create_space(request: HttpRequest) -> HttpResponse:
     require_login(request)
     parents = [
-        (m.space.slug, m.space.name)
-        for m in queries.list_my_memberships(request.user)
-        if m.role in (Role.OWNER, Role.ADMIN)
+        (m.space.slug, m.space.name) for m in queries.list_my_memberships(request.user) if m.role in (Role.OWNER, Role.ADMIN)
     ]
     form = CreateSpaceForm(request.POST or None, parents=parents, initial={"parent": request.GET.get("parent", "")})
     if request.method == "POST" and form.is_valid():
@@ -279,7 +217,9 @@ def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     if request.method != "POST":
         acc = access_space(request.user, slug, role=Role.MEMBER)
         membership = queries.get_membership(acc, user_id)
-        return render(request, "spaces/member.html", space_context(acc, "members", m=membership, role_choices=assignable_roles(acc)))
+        return render(
+            request, "spaces/member.html", space_context(acc, "members", m=membership, role_choices=assignable_roles(acc))
+        )
     acc = access_space(request.user, slug, role=Role.ADMIN)
     membership = queries.get_membership(acc, user_id)
     what = request.POST.get("action")
@@ -310,11 +250,7 @@ def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @page_errors
 def transfer(request: HttpRequest, slug: str) -> HttpResponse:
     acc = access_space(request.user, slug, role=Role.OWNER)
-    candidates = [
-        (m.user_id, person_label(m))
-        for m in queries.list_member_choices(acc)
-        if m.role in (Role.ADMIN, Role.MEMBER)
-    ]
+    candidates = [(m.user_id, person_label(m)) for m in queries.list_member_choices(acc) if m.role in (Role.ADMIN, Role.MEMBER)]
     form = TransferForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
@@ -441,10 +377,19 @@ def team(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
         in_team = queries.list_team_member_ids(team_obj)
         candidates = [(m.user_id, person_label(m)) for m in queries.list_member_choices(acc) if m.user_id not in in_team]
         add_form = TeamMemberForm(candidates=candidates) if candidates else None
-        edit_form = TeamForm(initial={"name": team_obj.name, "description": team_obj.description, "visibility": team_obj.visibility})
+        edit_form = TeamForm(
+            initial={"name": team_obj.name, "description": team_obj.description, "visibility": team_obj.visibility}
+        )
     context = space_context(
-        acc, "teams", team=team_obj, own=own, rows=rows, next_cursor=next_cursor,
-        can_manage=can_manage, add_form=add_form, edit_form=edit_form,
+        acc,
+        "teams",
+        team=team_obj,
+        own=own,
+        rows=rows,
+        next_cursor=next_cursor,
+        can_manage=can_manage,
+        add_form=add_form,
+        edit_form=edit_form,
         can_join=own is None and acc.joined and acc.is_member and team_obj.visibility == "public",
     )
     return render_page(request, "spaces/team.html", context, partial="rows" if cursor else None)
@@ -532,7 +477,9 @@ def join_requests(request: HttpRequest, slug: str) -> HttpResponse:
         except Conflict as exc:
             error = exc.message()
         if request.htmx:
-            return render(request, "spaces/join_requests.html#request_row", space_context(acc, "requests", r=join_request, row_error=error))
+            return render(
+                request, "spaces/join_requests.html#request_row", space_context(acc, "requests", r=join_request, row_error=error)
+            )
         if error:
             messages.error(request, error)
         elif approve:

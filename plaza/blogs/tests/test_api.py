@@ -296,8 +296,8 @@ def test_headline_bad_input_is_422_naming_the_field(world, api, public_space):
 
 
 def test_covers_in_use_survive_the_orphan_upload_purge(world, api, public_space):
-    from plaza.feed.actions import do_purge_orphan_uploads
-    from plaza.feed.models import Attachment
+    from plaza.uploads.actions import do_purge_orphan_uploads
+    from plaza.uploads.models import Attachment
 
     draft_cover, headline_cover, unused = upload(world, "bob"), upload(world, "alice"), upload(world, "bob")
     draft = create(api, "bob", slug="fans", cover_id=draft_cover)

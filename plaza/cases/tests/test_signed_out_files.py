@@ -20,11 +20,11 @@ from django.utils import timezone
 from plaza.cases.access import lookup_file_token
 from plaza.cases.models import Case, CaseEvent
 from plaza.core.testing import PASSWORD, Api, fetch, make_persona, png_bytes, upload_file
-from plaza.feed.actions import do_purge_orphan_uploads
-from plaza.feed.models import Attachment
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
 from plaza.spaces.models import Membership
+from plaza.uploads.actions import do_purge_orphan_uploads
+from plaza.uploads.models import Attachment
 
 FIELDS = [
     {"key": "product", "label": "Wine", "type": "text", "required": True},

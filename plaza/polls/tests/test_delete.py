@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from plaza.core.models import AuditEntry
 from plaza.core.testing import fetch, upload_file
-from plaza.feed.actions import do_purge_orphan_uploads
-from plaza.feed.models import Attachment
 from plaza.polls.models import Poll, PollOption, Voter
+from plaza.uploads.actions import do_purge_orphan_uploads
+from plaza.uploads.models import Attachment
 
 
 def make_poll(api, **extra):

@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from plaza.core.testing import fetch, upload_file
-from plaza.feed.actions import do_purge_orphan_uploads
-from plaza.feed.models import Attachment
+from plaza.uploads.actions import do_purge_orphan_uploads
+from plaza.uploads.models import Attachment
 
 
 def poll_body(image_id, other=None):

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from plaza.core.models import AuditEntry
 from plaza.core.testing import Api, fetch, upload_file
-from plaza.feed.actions import do_purge_orphan_uploads
-from plaza.feed.models import Attachment
 from plaza.showcase.models import Exhibitor, Inquiry, Product, Syndication
 from plaza.spaces.actions import do_create_space
 from plaza.spaces.models import Membership
+from plaza.uploads.actions import do_purge_orphan_uploads
+from plaza.uploads.models import Attachment
 
 
 def make_exhibitor(api, slug="acme", **extra):

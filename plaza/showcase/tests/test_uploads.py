@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.test import Client
 
 from plaza.core.testing import fetch, upload_file
-from plaza.feed.models import Attachment
 from plaza.spaces.actions import do_create_space
 from plaza.spaces.models import Membership
+from plaza.uploads.models import Attachment
 
 
 def test_public_product_images_and_logo_are_seen_by_anyone(world, api):

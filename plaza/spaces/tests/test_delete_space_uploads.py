@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from plaza.core.testing import fetch, upload_file
-from plaza.feed.actions import do_purge_orphan_uploads
-from plaza.feed.models import Attachment
+from plaza.uploads.actions import do_purge_orphan_uploads
+from plaza.uploads.models import Attachment
 
 
 def test_a_deleted_spaces_poll_and_product_files_are_purged(world, api):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from plaza.feed.tests.test_uploads import jpeg_with_exif, upload
+from plaza.uploads.tests.test_uploads import jpeg_with_exif, upload
 
 
 def test_bearer_token_downloads_what_its_person_may_see(world, api):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from plaza.feed.models import Attachment
+from plaza.uploads.models import Attachment
 
 
 def png_with_exif() -> bytes:
@@ -130,9 +130,9 @@ def test_uploads_never_attached_are_purged_after_a_day(world, api):
     from django.utils import timezone
 
     from plaza.core.scheduler import JOBS
-    from plaza.feed.actions import do_purge_orphan_uploads
+    from plaza.uploads.actions import do_purge_orphan_uploads
 
-    assert "feed.purge_orphan_uploads" in JOBS
+    assert "uploads.purge_orphan_uploads" in JOBS
     kept = upload(world, "bob", "kept.txt", b"attached").json()
     api("bob").post("spaces/acme/posts", {"body": "with file", "attachment_ids": [kept["id"]]})
     fresh = upload(world, "bob", "fresh.txt", b"new").json()

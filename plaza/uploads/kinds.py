@@ -1,9 +1,12 @@
 """Who may download an upload that another app has claimed.
 
 An app that keeps uploads on its own objects (poll option images, product images, case
-files) claims them with ``feed.actions.claim_uploads(..., kind=..., obj_id=...)`` and
+files) claims them with ``uploads.actions.claim_uploads(..., kind=..., obj_id=...)`` and
 registers, in its ``AppConfig.ready``, a visibility function for that kind with
-:func:`register_upload_kind`. ``feed.queries.get_attachment`` asks it on every download.
+:func:`register_upload_kind`. ``uploads.queries.get_attachment`` asks it on every download.
+
+The feed attaches uploads to posts through ``Attachment.post``; it registers who may see a
+post with :func:`register_attached_visibility`, so this app never imports the feed.
 
 It also names the model whose rows the claims point at: when such a row goes without
 releasing its uploads (a whole space deleted, a cascade), the hourly orphan purge releases
@@ -15,6 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from plaza.core.errors import Invalid, NotFound
+
 # kind -> visible(user, obj_id) -> bool; True when ``user`` (possibly signed out) may see
 # the object the upload was claimed for, now.
 UPLOAD_KINDS: dict[str, Callable[[Any, int], bool]] = {}
@@ -25,6 +32,23 @@ UPLOAD_KIND_MODELS: dict[str, Any] = {}
 def register_upload_kind(kind: str, visible: Callable[[Any, int], bool], *, model: Any) -> None:
     UPLOAD_KINDS[kind] = visible
     UPLOAD_KIND_MODELS[kind] = model
+
+
+# post_id -> None, raising NotFound when ``user`` may not see the post an upload is attached to.
+ATTACHED_VISIBLE: list[Callable[[Any, int], object]] = []
+
+
+def register_attached_visibility(check: Callable[[Any, int], object]) -> None:
+    """``check(user, post_id)`` raises ``NotFound`` unless ``user`` may see the post."""
+    ATTACHED_VISIBLE[:] = [check]
+
+
+def attached_visible(user: Any, post_id: int) -> None:
+    """Raise NotFound unless ``user`` may see post ``post_id``; nobody sees it when no app
+    registered a check."""
+    if not ATTACHED_VISIBLE:
+        raise NotFound()
+    ATTACHED_VISIBLE[0](user, post_id)
 
 
 def upload_visible(kind: str, user: Any, obj_id: int) -> bool:
@@ -48,33 +72,7 @@ def register_signed_out_scope(field: str, check: Callable[[str], str]) -> None:
 
 def signed_out_scope(field: str, value: str) -> str:
     """The scope a signed-out upload naming ``field=value`` is kept for; 422 when none."""
-    from django.utils.translation import gettext as _
-
-    from plaza.core.errors import Invalid
-
     check = SIGNED_OUT_SCOPES.get(field)
     if check is None:
         raise Invalid(_("Signed out, files are accepted only for a public form."), field=field)
     return check(value)
-
-
-def list_claimed_uploads(claims: dict[str, list[int]]) -> list[Any]:
-    """The uploads claimed by the objects named in ``claims`` (kind -> object ids), in
-    upload order, in one query. The caller has checked who may see them."""
-    from django.db.models import Q
-
-    from plaza.feed.models import Attachment
-
-    condition = Q(pk__in=[])
-    for kind, ids in claims.items():
-        if ids:
-            condition |= Q(claimed_kind=kind, claimed_id__in=ids)
-    return list(Attachment.objects.filter(condition, post__isnull=True).order_by("pk"))
-
-
-def get_claimed_upload(upload_id: int) -> Any:
-    """The upload ``upload_id`` if another app's object claims it (its ``claimed_kind`` and
-    ``claimed_id`` say which), else None. The caller checks who may download it."""
-    from plaza.feed.models import Attachment
-
-    return Attachment.objects.filter(pk=upload_id, post__isnull=True, claimed_id__isnull=False).exclude(claimed_kind="").first()
