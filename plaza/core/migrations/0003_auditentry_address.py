@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_scheduledrun'),
+        ("core", "0002_scheduledrun"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='address',
+            model_name="auditentry",
+            name="address",
             field=models.GenericIPAddressField(blank=True, null=True),
         ),
     ]
