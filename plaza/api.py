@@ -21,6 +21,7 @@ from plaza.chat.api import router as chat_router
 from plaza.core.auth import required
 from plaza.core.errors import CODES_BY_STATUS, Invalid, PlazaError, RateLimited
 from plaza.events.api import router as events_router
+from plaza.exports.api import router as exports_router
 from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
 from plaza.notifications.api import router as notifications_router
@@ -170,3 +171,4 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", exports_router)

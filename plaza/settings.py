@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "plaza.core",
     "plaza.accounts",
     "plaza.spaces",
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "plaza.calendars",
     "plaza.blogs",
     "plaza.announcements",
+    "plaza.exports",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +223,45 @@ ACCOUNT_RATE_LIMITS = (
     if RATE_LIMITS
     else False
 )
+ACCOUNT_FORMS = {"login": "plaza.accounts.auth_forms.LoginForm", "reset_password": "plaza.accounts.auth_forms.ResetPasswordForm"}
+
+# Single sign-on: OpenID Connect providers (a company's Keycloak, Azure AD, Authing...) from
+# PLAZA_OIDC_PROVIDERS, a JSON list of {id, name, server_url, client_id, secret}. A person
+# signing in through one is linked to the account with the same email address when the
+# provider says that address is verified; otherwise a new account is made (if sign-up
+# allows). PLAZA_SSO_REQUIRED=on turns password sign-in, sign-up and reset off for everyone
+# (pages and the API token endpoint): people sign in through a provider only.
+OIDC_PROVIDERS: list[dict[str, str]] = env.json("PLAZA_OIDC_PROVIDERS", default=[])
+SSO_REQUIRED: bool = env.bool("PLAZA_SSO_REQUIRED", default=False)
+if SSO_REQUIRED and not OIDC_PROVIDERS:
+    raise ValueError("PLAZA_SSO_REQUIRED=on needs at least one provider in PLAZA_OIDC_PROVIDERS")
+
+
+def oidc_apps(providers: list[dict[str, str]]) -> dict[str, object]:
+    """``SOCIALACCOUNT_PROVIDERS`` for a list of {id, name, server_url, client_id, secret}."""
+    for p in providers:
+        missing = {"id", "name", "server_url", "client_id"} - set(p)
+        if missing:
+            raise ValueError(f"PLAZA_OIDC_PROVIDERS: a provider lacks {', '.join(sorted(missing))}")
+    apps = [
+        {
+            "provider_id": p["id"],
+            "name": p["name"],
+            "client_id": p["client_id"],
+            "secret": p.get("secret", ""),
+            "settings": {"server_url": p["server_url"], "email_authentication": True},
+        }
+        for p in providers
+    ]
+    return {"openid_connect": {"APPS": apps, "OAUTH_PKCE_ENABLED": True}}
+
+
+SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "plaza.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # only for addresses the provider says are verified
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Plaza"
 

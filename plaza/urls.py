@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("plaza.calendars.urls")),
     path("", include("plaza.blogs.urls")),
     path("", include("plaza.announcements.urls")),
+    path("", include("plaza.exports.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -13,18 +14,24 @@ from plaza.accounts.models import User
 INVITATION_SESSION_KEY = "plaza_invitation"
 
 
+def signup_allowed(request: HttpRequest) -> bool:
+    """PLAZA_SIGNUP: open to anyone, only with a valid invitation, or closed."""
+    if settings.SIGNUP == "open":
+        return True
+    if settings.SIGNUP == "invite":
+        from plaza.spaces.actions import invitation_problem
+        from plaza.spaces.models import Invitation
+
+        code = request.session.get(INVITATION_SESSION_KEY)
+        invitation = Invitation.objects.filter(code=code).first() if code else None
+        return invitation is not None and invitation_problem(invitation) is None
+    return False
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        if settings.SIGNUP == "open":
-            return True
-        if settings.SIGNUP == "invite":
-            from plaza.spaces.actions import invitation_problem
-            from plaza.spaces.models import Invitation
-
-            code = request.session.get(INVITATION_SESSION_KEY)
-            invitation = Invitation.objects.filter(code=code).first() if code else None
-            return invitation is not None and invitation_problem(invitation) is None
-        return False
+        """Sign-up with a password; never when single sign-on is required."""
+        return not settings.SSO_REQUIRED and signup_allowed(request)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = form.cleaned_data
@@ -67,3 +74,26 @@ class AccountAdapter(DefaultAccountAdapter):
         if code:
             return f"/invitations/{code}/"
         return super().get_login_redirect_url(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Sign-in through an OpenID Connect provider (single sign-on).
+
+    An existing account is linked when the provider says the email address is verified
+    (``SOCIALACCOUNT_EMAIL_AUTHENTICATION``); otherwise a new account is made when sign-up
+    allows it (PLAZA_SIGNUP), even with SSO required, which closes password sign-up only.
+    """
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        return signup_allowed(request)
+
+    def populate_user(self, request: HttpRequest, sociallogin: Any, data: dict[str, Any]) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        email = data.get("email") or ""
+        name = (data.get("name") or " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+                or email.split("@")[0] or "member")
+        user.name = name[:100]
+        user.handle = User.objects.make_handle(data.get("username") or user.name)
+        if getattr(request, "LANGUAGE_CODE", "") in ("en", "zh-hans"):
+            user.language = request.LANGUAGE_CODE
+        return user

@@ -39,8 +39,16 @@ TOKEN_FAILURES_PER_ADDRESS = 30
 TOKEN_FAILURE_WINDOW = 900
 
 
+def _refuse_passwords() -> None:
+    """With single sign-on required, no password is accepted: API clients use a personal
+    token made on the API tokens page after signing in through the provider."""
+    if settings.SSO_REQUIRED:
+        raise Forbidden(_("Password sign-in is turned off on this server: sign in with single sign-on, then create a personal API token."))
+
+
 @router.post("/auth/signup", auth=None, response={201: SignupOut, **errors(403, 409, 422, 429)})
 def signup(request: HttpRequest, payload: SignupIn) -> Status:
+    _refuse_passwords()
     ratelimit.hit("signup", ratelimit.client_key(request), limit=20, window=3600)
     if settings.SIGNUP == "closed":
         raise Forbidden(_("Sign-up is closed on this server."))
@@ -57,8 +65,9 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
     return Status(201, {"user": user, "token": key})
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 422, 429)})
+@router.post("/auth/token", auth=None, response={201: TokenOut, **errors(401, 403, 422, 429)})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    _refuse_passwords()
     address, email = ratelimit.client_key(request), payload.email.lower()
     ratelimit.hit("token-ip", address, limit=TOKEN_ATTEMPTS_PER_ADDRESS, window=60)
     # Failures count per (account, address) and per address, never per account alone: a

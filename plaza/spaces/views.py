@@ -54,6 +54,7 @@ AUDIT_LABELS = {
     "member.join_invitation": gettext_lazy("Joined by invitation"),
     "member.join_approved": gettext_lazy("Join request approved"),
     "member.import": gettext_lazy("Imported members"),
+    "space.export": gettext_lazy("Exported the space"),
     "invitation.create": gettext_lazy("Created an invitation"),
     "invitation.revoke": gettext_lazy("Revoked an invitation"),
     "join_request.create": gettext_lazy("Asked to join"),
@@ -75,6 +76,7 @@ TARGET_LABELS = {
     "invitation": gettext_lazy("Invitation"),
     "joinrequest": gettext_lazy("Join request"),
     "memberimport": gettext_lazy("Import"),
+    "export": gettext_lazy("Export"),
 }
 
 IMPORT_RESULT_LABELS = {
@@ -105,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "spaces/home.html", {"invitations": queries.list_pending_invitations(request.user)})
     public_spaces = queries.list_directory(request.user).filter(visibility=Visibility.PUBLIC)[:12]
-    return render(request, "spaces/welcome.html", {"public_spaces": public_spaces, "signup_open": settings.SIGNUP == "open"})
+    return render(request, "spaces/welcome.html", {"public_spaces": public_spaces, "signup_open": settings.SIGNUP == "open" and not settings.SSO_REQUIRED})
 
 
 @page_errors
@@ -461,7 +463,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     elif context["problem"] is None:
         # allauth's adapter sends the person back here after signing in or up.
         request.session[INVITATION_SESSION_KEY] = code
-    context["signup_open"] = settings.SIGNUP != "closed"
+    context["signup_open"] = settings.SIGNUP != "closed" and not settings.SSO_REQUIRED
     return render(request, "spaces/invitation.html", context)
 
 

@@ -27,6 +27,7 @@ from plaza.blogs.tests import policy as blogs_policy
 from plaza.chat.tests import policy as chat_policy
 from plaza.core.testing import PASSWORD, World
 from plaza.events.tests import policy as events_policy
+from plaza.exports.tests import policy as exports_policy
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_invitation, do_create_team, do_import_members
 from plaza.spaces.models import JoinRequest
@@ -412,6 +413,11 @@ POLICY: dict[tuple[str, str], Case] = {
     ("GET", "exhibitors/<int:exhibitor_id>/inquiries"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id")),
     ("PATCH", "inquiries/<int:inquiry_id>"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "inquiry_id"),
                                                   body=lambda f: {"status": "closed"}),
+    # --- exports: a space's for its admins, a person's own; both read back by id ------------
+    ("POST", "spaces/<slug>/export"): Case(row(202, 403, 403, 404, 401), params=acme),
+    ("POST", "me/export"): Case(signed_in(202)),
+    ("GET", "exports/<int:export_id>"): Case(row(200, 404, 404, 404, 401), params=exports_policy.acme_export),
+    ("GET", "exports/<int:export_id>/download"): Case(row(200, 404, 404, 404, 401), params=exports_policy.acme_export),
 }
 
 
