@@ -223,7 +223,7 @@ ACCOUNT_RATE_LIMITS = (
     if RATE_LIMITS
     else False
 )
-ACCOUNT_FORMS = {"login": "plaza.accounts.auth_forms.LoginForm", "reset_password": "plaza.accounts.auth_forms.ResetPasswordForm"}
+ACCOUNT_FORMS |= {"login": "plaza.accounts.auth_forms.LoginForm", "reset_password": "plaza.accounts.auth_forms.ResetPasswordForm"}
 
 # Single sign-on: OpenID Connect providers (a company's Keycloak, Azure AD, Authing...) from
 # PLAZA_OIDC_PROVIDERS, a JSON list of {id, name, server_url, client_id, secret}. A person
