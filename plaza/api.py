@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -29,6 +31,7 @@ from plaza.polls.api import router as polls_router
 from plaza.showcase.api import router as showcase_router
 from plaza.spaces.api import router as spaces_router
 from plaza.uploads.api import router as uploads_router
+from plaza.webhooks.api import router as webhooks_router
 
 # Statuses every operation of a kind can return because of the conventions in API.md, on
 # top of what each route declares for itself.
@@ -37,7 +40,11 @@ _ERROR_DESCRIPTIONS = {
     403: "Not allowed (`forbidden`), or a session without its CSRF token (`csrf_failed`).",
     404: "Does not exist, or the caller may not know it exists (`not_found`).",
     409: "State conflict, or an Idempotency-Key reused with another body (`conflict`).",
+    400: "The body is not valid JSON, or a malformed form (`bad_request`).",
+    413: "The request body is too large (`too_large`).",
+    415: "A form body sent where JSON is expected (`unsupported_type`).",
     422: "Invalid input; the offending field is named (`invalid`).",
+    429: "Too many requests; `Retry-After` says when to try again (`rate_limited`).",
 }
 
 
@@ -54,9 +61,13 @@ def _add_convention_errors(schema: dict[str, Any]) -> None:
                 if method != "get":
                     statuses.add(403)  # CSRF for session-authenticated mutations
             if any(p.get("in") == "path" for p in params):
-                statuses.add(404)
+                statuses.update((404, 422))  # 422: a number beyond 64 bits, NUL (core/guard.py)
             if any(p.get("in") == "query" for p in params) or "requestBody" in op:
                 statuses.add(422)
+            if method != "get":
+                statuses.update((413, 422, 429))  # core/guard.py reads every body; rate limits
+            if "requestBody" in op:
+                statuses.update((400, 415))  # not JSON; a form where JSON is expected
             if method == "post":
                 statuses.update((409, 422))  # Idempotency-Key reuse / malformed key
             responses = op.setdefault("responses", {})
@@ -132,10 +143,7 @@ def on_plaza_error(request: HttpRequest, exc: PlazaError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    detail = [
-        {"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors
-    ]
+    detail = [{"loc": list(err.get("loc", [])), "msg": err.get("msg", ""), "type": err.get("type", "")} for err in exc.errors]
     return _error(request, 422, detail, "invalid")
 
 
@@ -149,6 +157,17 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc.__cause__, PlazaError):  # ninja wraps the parser's errors (BoundedParser)
         return on_plaza_error(request, exc.__cause__)
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RawPostDataException)
+def on_body_already_read(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form (multipart) body sent to a route that reads JSON: the form was parsed first.
+    return _error(request, 415, "Send this request as application/json.", "unsupported_type")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "The request body is too large.", "too_large")
 
 
 @api.exception_handler(Http404)
@@ -171,4 +190,5 @@ api.add_router("/", mail_router)
 api.add_router("/", calls_router)
 api.add_router("/", events_router)
 api.add_router("/", calendars_router)
+api.add_router("/", webhooks_router)
 api.add_router("/", exports_router)

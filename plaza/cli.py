@@ -1,4 +1,4 @@
-"""The ``plaza`` command: serve, worker, demo, createadmin, bench, and every Django command."""
+"""The ``plaza`` command: serve, worker, demo, createadmin, backup, restore, bench, and every Django command."""
 
 from __future__ import annotations
 
@@ -14,8 +14,42 @@ def _setup() -> None:
     django.setup()
 
 
+PLAZA_COMMANDS = [
+    ("serve", "migrate, then serve pages, API and WebSocket (--host, --port)"),
+    ("demo", "migrate, load the demo data once, print the demo sign-ins and serve (--host, --port)"),
+    ("worker", "run background tasks and scheduled jobs from the database queue (--once)"),
+    ("createadmin", "create a server administrator (--email, --password)"),
+    ("bench", "run the benchmark harness (bench/ in a source checkout)"),
+]
+
+
+def print_help() -> None:
+    print("Usage: plaza <command> [options]\n\nPlaza's commands:")
+    for name, text in PLAZA_COMMANDS:
+        print(f"    {name:<12} {text}")
+    print("\nEvery Django management command works too (plaza migrate, plaza check, ...):")
+
+
+def default_base_url(host: str, port: int) -> None:
+    """Links in emails and .ics files point at the address ``serve`` was given.
+
+    ``PLAZA_BASE_URL`` set in the environment wins (behind a proxy it is the public address).
+    A wildcard host (0.0.0.0, ::) names no reachable address, so the machine's name stands in.
+    """
+    if os.environ.get("PLAZA_BASE_URL"):
+        return
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        host = socket.getfqdn() or "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    os.environ["PLAZA_BASE_URL"] = f"http://{host}:{port}"
+
+
 def serve(host: str, port: int) -> None:
     """Apply migrations, then serve pages, API and WebSocket with uvicorn."""
+    default_base_url(host, port)
     _setup()
     from django.core.management import call_command
 
@@ -39,6 +73,7 @@ def serve(host: str, port: int) -> None:
 
 def demo(host: str, port: int) -> None:
     """Migrate, load the demo data once (only into an empty database), print sign-ins, serve."""
+    default_base_url(host, port)
     _setup()
     from django.core.management import call_command
 
@@ -89,6 +124,36 @@ def worker(once: bool) -> None:
     run_worker_forever()
 
 
+def backup(path: str) -> None:
+    """Write the database and the uploaded files to one archive (docs/operations.md)."""
+    _setup()
+    from plaza.core.backup import BackupError
+    from plaza.core.backup import backup as make_backup
+
+    try:
+        manifest = make_backup(path)
+    except BackupError as exc:
+        raise SystemExit(f"plaza backup: {exc}") from exc
+    rows = sum(manifest["tables"].values())
+    print(f"Backed up {len(manifest['tables'])} tables ({rows} rows) and {len(manifest['files'])} files to {path}.")
+
+
+def restore(path: str, force: bool) -> None:
+    """Replace the database and the uploaded files with an archive's, then check them."""
+    _setup()
+    from plaza.core.backup import BackupError
+    from plaza.core.backup import restore as restore_backup
+
+    try:
+        manifest = restore_backup(path, force=force)
+    except (BackupError, OSError) as exc:
+        raise SystemExit(f"plaza restore: {exc}") from exc
+    print(
+        f"Restored {len(manifest['tables'])} tables and {len(manifest['files'])} files from {path}; "
+        "every row count and file checksum matches the backup."
+    )
+
+
 def bench(argv: list[str]) -> None:
     """Run the benchmark harness (bench/ in a source checkout; docs/benchmarks.md)."""
     from pathlib import Path
@@ -104,10 +169,13 @@ def bench(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("help", "--help", "-h") and len(argv) == 1:
+        print_help()
+        argv = ["help"]
     if argv and argv[0] == "bench":
         bench(argv[1:])
         return
-    if argv and argv[0] in ("serve", "demo", "createadmin", "worker"):
+    if argv and argv[0] in ("serve", "demo", "createadmin", "worker", "backup", "restore"):
         parser = argparse.ArgumentParser(prog=f"plaza {argv[0]}")
         if argv[0] in ("serve", "demo"):
             parser.add_argument("--host", default="127.0.0.1")
@@ -117,6 +185,10 @@ def main(argv: list[str] | None = None) -> None:
             parser.add_argument("--password")
         if argv[0] == "worker":
             parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
+        if argv[0] in ("backup", "restore"):
+            parser.add_argument("path", help="the archive (.tar.gz)")
+        if argv[0] == "restore":
+            parser.add_argument("--force", action="store_true", help="replace a database and media folder that hold data")
         args = parser.parse_args(argv[1:])
         if argv[0] == "serve":
             serve(args.host, args.port)
@@ -124,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
             demo(args.host, args.port)
         elif argv[0] == "createadmin":
             createadmin(args.email, args.password)
+        elif argv[0] == "backup":
+            backup(args.path)
+        elif argv[0] == "restore":
+            restore(args.path, args.force)
         else:
             worker(args.once)
         return

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "heroicons",
     "channels",
     "django_htmx",
     "template_partials",
@@ -89,10 +90,12 @@ INSTALLED_APPS = [
     "plaza.calendars",
     "plaza.blogs",
     "plaza.announcements",
+    "plaza.webhooks",
     "plaza.exports",
 ]
 
 MIDDLEWARE = [
+    "plaza.core.metrics.MetricsMiddleware",  # first: it times the whole answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "plaza.core.middleware.ApiErrorMiddleware",
@@ -103,7 +106,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "plaza.accounts.middleware.UserLanguageMiddleware",
+    "plaza.core.middleware.TimezoneMiddleware",
+    "plaza.core.guard.InputGuardMiddleware",
     "plaza.core.middleware.IdempotencyMiddleware",
+    "plaza.core.middleware.FormTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -190,6 +196,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PLAZA_FANOUT_GROUP_MIN: int = env.int("PLAZA_FANOUT_GROUP_MIN", default=50)
 EMBEDDED_WORKER: bool = env.bool("PLAZA_EMBEDDED_WORKER", default=not env.str("DATABASE_URL", default=""))
 
+# Webhooks (plaza.webhooks, docs/webhooks.md): private and loopback targets are refused unless
+# this is on (on-premises receivers); metadata, link-local and multicast addresses always are.
+WEBHOOKS_ALLOW_PRIVATE: bool = env.str("PLAZA_WEBHOOKS_ALLOW_PRIVATE", default="off") == "on"
+# Seconds to wait before each attempt of one event: 8 attempts over about 27.6 hours.
+WEBHOOK_RETRY_DELAYS: list[int] = [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+
+# Prometheus metrics at /metrics (docs/operations.md): served only to a request bearing this
+# token or coming from one of these addresses or networks; 404 to everyone else.
+METRICS_TOKEN: str = env.str("PLAZA_METRICS_TOKEN", default="")
+METRICS_ALLOW: list[str] = env.list("PLAZA_METRICS_ALLOW", default=[])
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -269,6 +286,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# The zone pages use for visitors whose browser did not say theirs (and people without one).
+PLAZA_TIME_ZONE: str = env.str("PLAZA_TIME_ZONE", default="UTC")
+# Dates in each language's own format (plaza/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["plaza.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -289,6 +310,9 @@ if EMAIL_URL.startswith("filemail:"):
     from urllib.parse import urlsplit
 
     EMAIL_FILE_PATH = urlsplit(EMAIL_URL).path or str(DATA_DIR / "mail")
+# Emails go through a wrapper that counts them for /metrics, then through the backend above.
+PLAZA_INNER_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_url_config)
+EMAIL_BACKEND = "plaza.core.metrics.CountingEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Plaza <plaza@localhost>")
 
 # Cookies and headers. Secure cookies, HSTS and the https redirect when served over HTTPS.

@@ -7,9 +7,11 @@ from django.urls import include, path
 
 from plaza.api import api
 from plaza.core import views as core_views
+from plaza.core.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("media/<str:folder>/<str:name>", core_views.media, name="media"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("", include("plaza.calendars.urls")),
     path("", include("plaza.blogs.urls")),
     path("", include("plaza.announcements.urls")),
+    path("", include("plaza.webhooks.urls")),
     path("", include("plaza.exports.urls")),
     path("", include("plaza.spaces.urls")),
 ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone, translation
 
 from plaza.accounts.models import User
+from plaza.core.middleware import request_zone
 
 INVITATION_SESSION_KEY = "plaza_invitation"
 
@@ -39,6 +42,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.handle = data.get("handle") or User.objects.make_handle(user.name)
         if request.LANGUAGE_CODE in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
+        user.timezone = request_zone(request)  # the browser's (tz cookie), else the default
         return super().save_user(request, user, form, commit)
 
     def set_password(self, user: Any, password: str) -> None:
@@ -62,6 +66,18 @@ class AccountAdapter(DefaultAccountAdapter):
         from plaza.core.ratelimit import client_key
 
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{client_key(request)}"
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Sign in, then speak the person's language and zone for the rest of this request.
+
+        The middleware ran while the request was still anonymous; without this, the
+        "Successfully signed in" message came out in the browser's language.
+        """
+        super().login(request, user)
+        if getattr(user, "language", ""):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        timezone.activate(zoneinfo.ZoneInfo(request_zone(request)))
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         code = request.session.get(INVITATION_SESSION_KEY)
@@ -96,4 +112,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.handle = User.objects.make_handle(data.get("username") or user.name)
         if getattr(request, "LANGUAGE_CODE", "") in ("en", "zh-hans"):
             user.language = request.LANGUAGE_CODE
+        user.timezone = request_zone(request)  # the browser's (tz cookie), else the default
         return user

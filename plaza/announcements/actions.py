@@ -28,10 +28,11 @@ from plaza.announcements.models import (
 )
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, RateLimited
-from plaza.core.validation import check_text
+from plaza.core.validation import check_datetime, check_text
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import Membership, Role, Team, TeamMembership
+from plaza.webhooks import actions as webhooks
 
 REMIND_EVERY = timedelta(hours=1)
 
@@ -73,6 +74,7 @@ def check_category(acc: SpaceAccess, name: str | None) -> Category | None:
 
 
 def check_pinned_until(value: datetime | None) -> datetime | None:
+    check_datetime(value, field="pinned_until")
     if value is not None and value <= timezone.now():
         raise Invalid(_("Pin until a time in the future."), field="pinned_until")
     return value
@@ -154,6 +156,7 @@ def do_publish_announcement(
     _notify(acc, announcement, "announcement_new", recipients, default_mode="immediate" if require_ack else None)
     audit.record(space=acc.space, actor=user, action="announcement.publish", target=announcement,
                  after={"title": title, "recipients": len(recipients)})
+    webhooks.emit(acc.space, "announcement.published", {"id": announcement.pk, "title": title, "body": body, "author": webhooks.person(user), "require_ack": require_ack})
     return announcement
 
 

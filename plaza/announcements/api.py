@@ -16,7 +16,7 @@ from plaza.announcements.schemas import (
     AnnouncementList,
     AnnouncementOut,
     AnnouncementPatch,
-    ReadOut,
+    AnnouncementReadOut,
     ReceiptsOut,
     RemindOut,
 )
@@ -86,7 +86,7 @@ def edit(request: HttpRequest, announcement_id: int, payload: AnnouncementPatch)
     return _fresh(acc, found.pk)
 
 
-@router.post("/announcements/{int:announcement_id}/read", response={200: ReadOut, **errors(401, 404)})
+@router.post("/announcements/{int:announcement_id}/read", response={200: AnnouncementReadOut, **errors(401, 404)})
 def read(request: HttpRequest, announcement_id: int) -> dict[str, Any]:
     acc, found = access_announcement(request.auth, announcement_id, live=True)
     actions.do_mark_read(acc, found, acknowledge=True)

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from plaza.announcements.models import MAX_BODY, MAX_TITLE
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import DateTimeIn, UserOut
 
 
 class AnnouncementIn(Schema):
@@ -16,7 +16,7 @@ class AnnouncementIn(Schema):
     team_ids: list[int] = Field(default_factory=list, description="Teams it is addressed to.")
     user_ids: list[int] = Field(default_factory=list, description="People it is addressed to. Neither: the whole space.")
     require_ack: bool = False
-    pinned_until: datetime | None = None
+    pinned_until: DateTimeIn | None = None
 
 
 class AnnouncementPatch(Schema):
@@ -24,7 +24,7 @@ class AnnouncementPatch(Schema):
     body: str | None = None
     category: str | None = None
     require_ack: bool | None = None
-    pinned_until: datetime | None = Field(None, description="null unpins.")
+    pinned_until: DateTimeIn | None = Field(None, description="null unpins.")
 
 
 class AnnouncementOut(Schema):
@@ -54,7 +54,7 @@ class AnnouncementList(Schema):
     next_cursor: str | None
 
 
-class ReadOut(Schema):
+class AnnouncementReadOut(Schema):
     read_by_me: bool
     acknowledged_by_me: bool
 

@@ -20,12 +20,13 @@ from plaza.blogs.access import can_delete_blog, can_edit_blog
 from plaza.blogs.models import MAX_BODY, MAX_TAG, MAX_TAGS, MAX_TITLE, Blog, BlogStatus, Headline, HeadlineKind
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
-from plaza.core.validation import check_text
+from plaza.core.validation import INT32_MAX, check_datetime, check_text
 from plaza.feed import actions as feed_actions
 from plaza.feed.access import access_post
 from plaza.spaces.access import SpaceAccess
 from plaza.uploads import actions as upload_actions
 from plaza.uploads.models import Attachment
+from plaza.webhooks import actions as webhooks
 
 # The one graph of a blog's states.
 TRANSITIONS: dict[str, set[str]] = {
@@ -104,7 +105,7 @@ def _announce(acc: SpaceAccess, blog: Blog) -> None:
         # Attached to the announcing post, the cover is downloaded by exactly its readers.
         attach = [cover.pk]
     post = feed_actions.do_publish_post(
-        acc, body=f"📝 [{title}]({blog_url(blog)})", team_id=blog.team_id, attachment_ids=attach,
+        acc, body=f"[{title}]({blog_url(blog)})", team_id=blog.team_id, attachment_ids=attach,
     )
     blog.post = post
 
@@ -154,6 +155,7 @@ def _publish(acc: SpaceAccess, blog: Blog) -> None:
     blog.published_at = timezone.now()
     _announce(acc, blog)
     blog.save(update_fields=["status", "published_at", "post"])
+    webhooks.emit(acc.space, "blog.published", {"id": blog.pk, "title": blog.title, "team_id": blog.team_id, "author": webhooks.person(blog.author), "published_at": blog.published_at})
 
 
 @transaction.atomic
@@ -257,6 +259,9 @@ def do_add_headline(
         raise Forbidden(_("Only admins curate headlines."))
     if kind not in HeadlineKind.values:
         raise Invalid(_("Choose blog, post or announcement."), field="kind")
+    check_datetime(expires_at, field="expires_at")
+    if position is not None and not -INT32_MAX - 1 <= position <= INT32_MAX:
+        raise Invalid(_("The number is too large."), field="position")
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid(_("The expiry must be in the future."), field="expires_at")
     _check_target(acc, kind, target_id)

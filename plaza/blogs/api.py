@@ -16,7 +16,7 @@ from plaza.blogs.models import Blog
 from plaza.blogs.schemas import BlogIn, BlogList, BlogOut, BlogPatch, HeadlineIn, HeadlineList, HeadlineOut
 from plaza.core.auth import optional
 from plaza.core.errors import Conflict, NotFound
-from plaza.core.schemas import errors
+from plaza.core.schemas import Int64, errors
 from plaza.feed import actions as feed_actions
 from plaza.feed import queries as feed_queries
 from plaza.feed.access import access_post
@@ -82,7 +82,7 @@ def create_blog(request: HttpRequest, slug: str, payload: BlogIn) -> Status:
 
 @router.get("/spaces/{slug}/blogs", auth=optional, response={200: BlogList, **errors(404, 422)})
 def list_blogs(
-    request: HttpRequest, slug: str, author: int | None = None, cursor: str | None = None, limit: int | None = None,
+    request: HttpRequest, slug: str, author: Int64 | None = None, cursor: str | None = None, limit: int | None = None,
 ) -> dict[str, Any]:
     acc = access_space(request.auth, slug)
     rows, next_cursor = queries.list_space_blogs(acc, author_id=author, cursor=cursor, limit=limit)

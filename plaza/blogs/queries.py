@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from plaza.blogs.access import access_blog, space_blogs_q
 from plaza.blogs.models import Blog, BlogStatus, Headline, HeadlineKind
+from plaza.core.markdown import plain_text
 from plaza.core.pagination import keyset_page
 from plaza.spaces.access import SpaceAccess
 
@@ -108,14 +109,14 @@ def list_headlines(acc: SpaceAccess, *, include_expired: bool = False) -> list[F
             blog = blogs[h.target_id]
             if cover is None and blog.cover_id and blog.cover.post_id:
                 cover = f"/files/{blog.cover_id}/"
-            out.append(FrontItem(h, blog.title, blog.body[:200], cover))
+            out.append(FrontItem(h, blog.title, plain_text(blog.body, 200), cover))
         elif h.kind == HeadlineKind.POST and h.target_id in posts:
             post = posts[h.target_id]
             first = post.body.strip().splitlines()[0] if post.body.strip() else ""
-            out.append(FrontItem(h, first[:100], post.body[:200], cover))
+            out.append(FrontItem(h, plain_text(first, 100), plain_text(post.body, 200), cover))
         elif h.kind == HeadlineKind.ANNOUNCEMENT and h.target_id in announcements:
             item = announcements[h.target_id]
-            out.append(FrontItem(h, item.title, item.body[:200], cover))
+            out.append(FrontItem(h, item.title, plain_text(item.body, 200), cover))
     return out
 
 

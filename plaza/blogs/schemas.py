@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from plaza.blogs.models import MAX_BODY, MAX_TITLE
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import DateTimeIn, Int32, UserOut
 
 
 class BlogIn(Schema):
@@ -64,8 +64,8 @@ class BlogList(Schema):
 class HeadlineIn(Schema):
     kind: Literal["blog", "post", "announcement"]
     id: int = Field(description="The id of the blog, post or announcement.")
-    position: int | None = Field(None, description="Lower first; last when omitted.")
-    expires_at: datetime | None = None
+    position: Int32 | None = Field(None, description="Lower first; last when omitted.")
+    expires_at: DateTimeIn | None = None
     cover_id: int | None = Field(None, description="An image id from POST /uploads.")
 
 

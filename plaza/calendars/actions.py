@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from plaza.calendars.models import MAX_TITLE, Entry, Feed
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.uploads import TooLarge
+from plaza.core.validation import check_datetime
 from plaza.events.actions import check_timezone
 from plaza.spaces.access import access_team_by_id
 
@@ -135,6 +136,8 @@ def check_entry(
         raise Invalid(_("Give a start time."), field="starts_at")
     if ends_at is None:
         raise Invalid(_("Give an end time."), field="ends_at")
+    check_datetime(starts_at, field="starts_at")
+    check_datetime(ends_at, field="ends_at")
     starts_at, ends_at = _aware(starts_at, tz), _aware(ends_at, tz)
     if ends_at <= starts_at:
         raise Invalid(_("The end must be after the start."), field="ends_at")

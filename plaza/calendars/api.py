@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,8 +10,8 @@ from ninja.files import UploadedFile
 
 from plaza.calendars import actions, queries
 from plaza.calendars.models import Entry
-from plaza.calendars.schemas import CalendarOut, EntryIn, EntryOut, FeedOut, ImportOut
-from plaza.core.schemas import errors
+from plaza.calendars.schemas import CalendarImportOut, CalendarOut, EntryIn, EntryOut, FeedOut
+from plaza.core.schemas import DateTimeIn, errors
 
 router = Router(tags=["calendar"])
 
@@ -31,8 +30,8 @@ def entry_out(entry: Entry) -> dict[str, Any]:
 @router.get("/calendar", response={200: CalendarOut, **errors(401, 422)})
 def calendar(
     request: HttpRequest,
-    start: datetime | None = Query(None, alias="from", description="Start of the window; today by default."),  # noqa: B008
-    end: datetime | None = Query(None, alias="to", description="End of the window; a month on by default (at most 400 days)."),  # noqa: B008
+    start: DateTimeIn | None = Query(None, alias="from", description="Start of the window; today by default."),  # noqa: B008
+    end: DateTimeIn | None = Query(None, alias="to", description="End of the window; a month on by default (at most 400 days)."),  # noqa: B008
 ) -> dict[str, Any]:
     return {"items": [item_out(i) for i in queries.list_calendar(request.auth, start, end)]}
 
@@ -58,7 +57,7 @@ def rotate_feed(request: HttpRequest) -> dict[str, Any]:
     return {"url": request.build_absolute_uri(queries.feed_path(found))}
 
 
-@router.post("/calendar/import", response={200: ImportOut, **errors(401, 413, 422)})
+@router.post("/calendar/import", response={200: CalendarImportOut, **errors(401, 413, 422)})
 def import_ics(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     if file.size and file.size > actions.MAX_IMPORT_BYTES:
         raise actions.TooLarge()

@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from plaza.core.schemas import DateTimeIn
+
 
 class CalendarItemOut(Schema):
     kind: str = Field(description="event | entry")
@@ -24,8 +26,8 @@ class CalendarOut(Schema):
 
 class EntryIn(Schema):
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: DateTimeIn
+    ends_at: DateTimeIn
     rrule: str | None = Field(None, description="An RFC 5545 RRULE value, such as FREQ=WEEKLY;BYDAY=MO.")
     team_id: int | None = Field(None, description="Add to this team's schedule instead of my private entries.")
     timezone: str | None = Field(None, description="IANA name; my own time zone by default. Recurrences keep its wall-clock time.")
@@ -46,5 +48,5 @@ class FeedOut(Schema):
     url: str = Field(description="The secret .ics URL; anyone holding it reads the calendar.")
 
 
-class ImportOut(Schema):
+class CalendarImportOut(Schema):
     imported: int

@@ -153,9 +153,7 @@ def do_leave_call(acc: SpaceAccess, call: Call, participant: CallParticipant) ->
         if group is not None:
             joined = [p for p in list_participants(call) if p.joined_at is not None]
             names = ", ".join(p.user.name for p in joined)
-            body = _("📞 Call ended · %(duration)s · %(people)s") % {
-                "duration": _minutes((now - call.started_at).total_seconds()),
-                "people": names,
-            }
+            # Language-neutral: each reader's page puts "Call ended" before it in their language.
+            body = f"{_minutes((now - call.started_at).total_seconds())} · {names}"
             do_post_call_record(group, author=call.started_by, body=body)
     return call

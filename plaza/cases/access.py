@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -125,16 +127,41 @@ def access_case(user: Any, number: str) -> tuple[SpaceAccess, Case]:
     return acc, case
 
 
+_NUMBER = re.compile(r"^([A-Z]+)-?(\d{4})-?(\d{1,12})$")
+
+
+def normalize_case_number(number: str) -> str:
+    """A case number as typed by a person: "ks 2026 000012", "ＫＳ－２０２６－１２" and
+    "KS-2026-000012" are the same case (full-width folded, case and separators ignored)."""
+    text = unicodedata.normalize("NFKC", number or "").upper()
+    text = re.sub(r"[\s\-_‐‑–—/.]+", "-", text).strip("-")
+    found = _NUMBER.match(text)
+    if found is None:
+        return text[:40]
+    prefix, year, serial = found.groups()
+    return f"{prefix}-{year}-{int(serial):06d}"
+
+
+def normalize_access_code(code: str) -> str:
+    """An access code as typed: lower case, missing or extra dashes, spaces and full-width
+    characters all give the canonical "ABCD-EF01-..." the code was shown as."""
+    raw = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", code or "").upper())
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
 def access_case_by_code(number: str, code: str) -> Case:
-    """The public lookup: the case whose number and access code both match, else 404."""
+    """The public lookup: the case whose number and access code both match, else 404.
+
+    Both are normalised first (``normalize_case_number``, ``normalize_access_code``).
+    """
     case = (
         Case.objects.select_related("space", "case_type")
         .filter(
-            number=(number or "").strip().upper(),
+            number=normalize_case_number(number),
         )
         .first()
     )
-    if case is None or not hmac.compare_digest(case.access_code_hash, hash_code((code or "").strip())):
+    if case is None or not hmac.compare_digest(case.access_code_hash, hash_code(normalize_access_code(code))):
         raise NotFound()
     return case
 

@@ -42,6 +42,7 @@ from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Team
 from plaza.uploads.actions import claim_uploads, do_upload_file
+from plaza.webhooks import actions as webhooks
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 30
@@ -338,6 +339,7 @@ def _submit_case(acc: SpaceAccess, case_type: CaseType, *, values: Any, contact_
         recipients=list_reviewer_ids(case_type), kind="case_submitted", actor=case.submitted_by, space=acc.space,
         target_type="case", target_id=case.pk, data={"number": case.number, "type": case_type.name},
     )
+    webhooks.emit(acc.space, "case.created", {"id": case.pk, "number": case.number, "type": case_type.name, "status": case.status})
     return case, code
 
 
@@ -376,6 +378,7 @@ def transition_case(case: Case, to: str, *, actor: Any = None, by_submitter: boo
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         data={"from": before, "outcome": case.outcome if to == Status.CONCLUDED else ""},
     )
+    webhooks.emit(case.space, "case.transitioned", {"id": case.pk, "number": case.number, "from": before, "to": to, "outcome": event.data["outcome"]})
     if by_submitter:
         notify(
             recipients=list_reviewer_ids(case.case_type), kind="case_updated", space=case.space,

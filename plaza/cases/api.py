@@ -36,7 +36,7 @@ from plaza.cases.schemas import (
 from plaza.core import ratelimit
 from plaza.core.auth import optional
 from plaza.core.errors import NotFound
-from plaza.core.schemas import errors
+from plaza.core.schemas import Int64, errors
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 
@@ -162,7 +162,7 @@ def lookup_withdraw(request: HttpRequest, payload: LookupCodeIn) -> dict[str, An
 
 
 @router.get("/spaces/{slug}/cases", response={200: CaseList, **errors(401, 403, 404, 422)})
-def list_cases(request: HttpRequest, slug: str, status: str | None = None, assignee: int | None = None,
+def list_cases(request: HttpRequest, slug: str, status: str | None = None, assignee: Int64 | None = None,
                overdue: bool | None = None, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     acc = require_reviewer(access_space(request.auth, slug, role=Role.GUEST))
     rows, next_cursor = queries.page_cases(acc, status=status, assignee=assignee, overdue=overdue, cursor=cursor, limit=limit)

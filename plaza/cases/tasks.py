@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
 from plaza.cases.actions import do_mark_overdue_cases
 from plaza.cases.models import Case, CaseEvent
+from plaza.core.i18n import as_recipient
 from plaza.core.tasks import named, retrying
 
 
@@ -27,7 +27,7 @@ def send_case_email(case_id: int, event_id: int) -> None:
         return
     language = case.submitted_by.language if case.submitted_by and case.submitted_by.language else settings.LANGUAGE_CODE
     base = settings.PLAZA_BASE_URL.rstrip("/")
-    with translation.override(language):
+    with as_recipient(case.submitted_by, language=language):
         context = {"case": case, "event": event, "url": f"{base}/cases/lookup/?number={case.number}"}
         subject = render_to_string("cases/email/update_subject.txt", context).strip()
         text = render_to_string("cases/email/update.txt", context)

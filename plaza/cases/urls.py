@@ -6,6 +6,7 @@ from plaza.cases import views
 
 urlpatterns = [
     path("cases/lookup/", views.lookup, name="case_lookup"),
+    path("cases/submitted/", views.submitted, name="case_submitted"),
     path("cases/lookup/files/<str:token>/", views.lookup_file, name="case_lookup_file"),
     path("s/<slug:slug>/cases/", views.desk, name="case_desk"),
     path("s/<slug:slug>/cases/types/", views.case_types, name="case_types"),

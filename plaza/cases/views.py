@@ -24,6 +24,7 @@ from plaza.cases.access import (
     access_lookup_file,
     can_review,
     lookup_file_token,
+    normalize_case_number,
     require_reviewer,
 )
 from plaza.cases.models import GRAPH, FieldType, Status, Submitters
@@ -108,9 +109,24 @@ def submit_case(request: HttpRequest, slug: str, type_id: int | None = None) -> 
             context.update(posted={**values, "contact_email": request.POST.get("contact_email", "")},
                            errors={field: exc.message()}, error=exc.message())
             return render(request, "cases/submit.html", _with_form_fields(context), status=exc.status)
-        # Rendered, not redirected: the code is shown this once and kept nowhere.
-        return render(request, "cases/submitted.html", _ctx(acc, case=case, code=code))
+        # Post/redirect/get: a reload of the answer never submits again. The code waits in
+        # this browser's session until the page below shows it, once.
+        request.session[SUBMITTED_KEY] = {"number": case.number, "code": code, "space": acc.space.name}
+        return redirect("case_submitted")
     return render(request, "cases/submit.html", _with_form_fields(context))
+
+
+SUBMITTED_KEY = "plaza_case_submitted"
+
+
+def submitted(request: HttpRequest) -> HttpResponse:
+    """The number and, this once, the access code of the case this browser just submitted."""
+    shown = request.session.get(SUBMITTED_KEY)
+    if not shown:
+        return redirect("case_lookup")
+    code = shown.pop("code", "")
+    request.session[SUBMITTED_KEY] = shown
+    return render(request, "cases/submitted.html", {"number": shown["number"], "code": code, "space_name": shown["space"]})
 
 
 def _with_form_fields(context: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +206,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             case = access_case_by_code(number, code)
         except NotFound:
             ratelimit.hit("case-lookup-fail", ratelimit.client_key(request), limit=10, window=600)
-            ratelimit.hit("case-lookup-fail-number", number[:40].upper(), limit=10, window=600)
+            ratelimit.hit("case-lookup-fail-number", normalize_case_number(number), limit=10, window=600)
             context["not_found"] = True
             return render(request, "cases/lookup.html", context, status=404)
         what = request.POST.get("action")

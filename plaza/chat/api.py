@@ -16,14 +16,14 @@ from plaza.chat.schemas import (
     GroupMemberIn,
     GroupOut,
     GroupPatch,
+    GroupReadIn,
+    GroupReadOut,
     MessageIn,
     MessageList,
     MessageOut,
     MessagePatch,
-    ReadIn,
-    ReadOut,
 )
-from plaza.core.schemas import errors
+from plaza.core.schemas import Int64, errors
 from plaza.spaces.access import access_space
 
 router = Router(tags=["groups"])
@@ -102,7 +102,7 @@ def send_message(request: HttpRequest, group_id: int, payload: MessageIn) -> Sta
 
 
 @router.get("/groups/{int:group_id}/messages", response={200: MessageList, **errors(401, 404, 422)})
-def history(request: HttpRequest, group_id: int, before: int | None = None, limit: int | None = None) -> dict[str, Any]:
+def history(request: HttpRequest, group_id: int, before: Int64 | None = None, limit: int | None = None) -> dict[str, Any]:
     _acc, group, _member = access_group_by_id(request.auth, group_id)
     rows, next_cursor = queries.list_messages(group, before=before, limit=limit)
     return {"items": [actions.message_json(m) for m in rows], "next_cursor": next_cursor}
@@ -123,8 +123,8 @@ def delete_message(request: HttpRequest, group_id: int, message_id: int) -> Stat
     return Status(204, None)
 
 
-@router.post("/groups/{int:group_id}/read", response={200: ReadOut, **errors(401, 404, 422)})
-def mark_read(request: HttpRequest, group_id: int, payload: ReadIn) -> dict[str, Any]:
+@router.post("/groups/{int:group_id}/read", response={200: GroupReadOut, **errors(401, 404, 422)})
+def mark_read(request: HttpRequest, group_id: int, payload: GroupReadIn) -> dict[str, Any]:
     _acc, _group, member = access_group_by_id(request.auth, group_id)
     member = actions.do_mark_read(member, message_id=payload.message_id)
     return {"last_read_message_id": member.last_read_message_id, "unread": queries.count_unread(member)}

@@ -31,7 +31,7 @@ def seed_chat_demo() -> None:
         author = User.objects.get(email=email)
         member_acc, member_group, member = access_group_by_id(author, group.pk)
         actions.do_send_message(member_acc, member_group, member, body=body)
-    actions.do_post_call_record(group, author=zhao, body="📞 Call ended · 12:40 · 赵磊 Zhao Lei, 李静 Li Jing, Partner Guest")
+    actions.do_post_call_record(group, author=zhao, body="12:40 · 赵磊 Zhao Lei, 李静 Li Jing, Partner Guest")
 
     from plaza.mail.demo import seed_mail_demo
 

@@ -62,7 +62,7 @@ class MessagePatch(Schema):
     body: str
 
 
-class AttachmentOut(Schema):
+class MessageAttachmentOut(Schema):
     id: int
     name: str
     size: int
@@ -81,7 +81,7 @@ class MessageOut(Schema):
     edited: bool
     edited_at: datetime | None
     call_record: bool
-    attachments: list[AttachmentOut]
+    attachments: list[MessageAttachmentOut]
 
 
 class MessageList(Schema):
@@ -89,10 +89,10 @@ class MessageList(Schema):
     next_cursor: str | None = Field(description="Pass as ?before= for the next, older page.")
 
 
-class ReadIn(Schema):
+class GroupReadIn(Schema):
     message_id: int
 
 
-class ReadOut(Schema):
+class GroupReadOut(Schema):
     last_read_message_id: int
     unread: int

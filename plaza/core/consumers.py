@@ -13,6 +13,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from plaza.core.metrics import SOCKETS
 from plaza.core.realtime import chat_group, space_group, user_group
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -105,6 +106,8 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
             self.session_hash = (session.get(HASH_SESSION_KEY) if session is not None else "") or ""
         await self._load_scopes()
         await self.accept()
+        SOCKETS.inc()
+        self.counted = True
 
     async def _load_scopes(self) -> None:
         """Read what this person may see now, and listen on exactly the matching groups."""
@@ -120,6 +123,9 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
         self.layer_groups = wanted
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            SOCKETS.dec()
+            self.counted = False
         for group in self.layer_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.layer_groups = set()

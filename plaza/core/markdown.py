@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import nh3
@@ -212,3 +213,14 @@ def render(
         "topic_url": topic_url or _no_link,
     }
     return sanitize(_MD.render(text or "", env))
+
+
+def plain_text(text: str, limit: int | None = None) -> str:
+    """``text`` as a reader sees it, without Markdown marks or tags: for excerpts, titles and
+    snippets ("**看**颜色" reads "看颜色"). Cut at ``limit`` characters with an ellipsis."""
+    html = _MD.render(text or "", {"found": Found(), "mention_url": _no_link, "topic_url": _no_link})
+    html = re.sub(r"</(p|li|blockquote|pre|h[1-6])>|<br\s*/?>", " ", html)
+    plain = " ".join(unescape(nh3.clean(html, tags=set(), strip_comments=True)).split())
+    if limit is not None and len(plain) > limit:
+        plain = plain[: max(limit - 1, 0)].rstrip() + "…"
+    return plain

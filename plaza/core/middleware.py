@@ -1,13 +1,17 @@
-"""Middleware: the API's uniform error body and ``Idempotency-Key`` replays."""
+"""Middleware: the API's uniform error body, ``Idempotency-Key`` replays and the time zone."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import CODES_BY_STATUS
@@ -144,6 +148,97 @@ class IdempotencyMiddleware:
                     )
             except IntegrityError:
                 pass  # a concurrent twin stored its answer first; both ran the same request
+        return response
+
+
+def valid_zone(name: str | None) -> str | None:
+    """The IANA zone name if it names a known zone, else None."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return name
+
+
+def request_zone(request: HttpRequest) -> str:
+    """The zone a page is shown and read in: the profile's, else the browser's, else the default."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        zone = valid_zone(getattr(user, "timezone", ""))
+        if zone:
+            return zone
+    return valid_zone(unquote(request.COOKIES.get("tz", ""))) or settings.PLAZA_TIME_ZONE
+
+
+class TimezoneMiddleware:
+    """Every page is shown, and every date-time input read, in the person's time zone.
+
+    A signed-in person's profile zone wins (sign-up copies the browser's into it);
+    signed-out visitors get the browser's zone from the ``tz`` cookie (set by plaza.js),
+    else ``PLAZA_TIME_ZONE``. The API is unaffected: it speaks ISO 8601 with offsets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.activate(zoneinfo.ZoneInfo(request_zone(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+FORM_TOKEN_FIELD = "form_token"
+
+
+class FormTokenMiddleware:
+    """A page form sent twice (a reload of its answer, a double click, the back button) acts once.
+
+    plaza.js puts a random ``form_token`` into every POST form. The first POST with a token
+    reserves it; when the view answers with a redirect (post/redirect/get), the redirect is
+    kept and any later POST with the same token is sent there again instead of running the
+    view. An answer that is not a redirect (a form with errors, an htmx partial) releases the
+    token, so the corrected form can be sent. Forms without a token work as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        token = request.POST.get(FORM_TOKEN_FIELD, "")
+        if not token or len(token) > 64:
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        owner = (
+            f"form:u:{user.pk}"
+            if user is not None and user.is_authenticated
+            else "form:ip:" + request.META.get("REMOTE_ADDR", "")
+        )
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=token, request_hash="", status=0, content_type="", body=b""
+                )
+        except IntegrityError:
+            previous = IdempotencyRecord.objects.filter(owner=owner, key=token).first()
+            if previous is not None and previous.status in (301, 302, 303):
+                return HttpResponseRedirect(bytes(previous.body).decode(), status=303)
+            return HttpResponse(_("This form is being sent already."), status=409, content_type="text/plain")
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        if response.status_code in (301, 302, 303) and response.get("Location"):
+            IdempotencyRecord.objects.filter(pk=record.pk).update(status=response.status_code, body=response["Location"].encode())
+        else:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response
 
 

@@ -11,6 +11,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from plaza.core.errors import Invalid
+from plaza.core.validation import INT64_MAX, year_in_bounds
 
 M = TypeVar("M", bound=Model)
 
@@ -31,13 +32,31 @@ def encode_cursor(created: datetime, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# A cursor is one of ours (an ISO date-time and an id, base64): anything longer is not.
+MAX_CURSOR_LEN = 200
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (date-time, id) of a cursor made by ``encode_cursor``; 422 naming ``cursor`` for
+    anything else (too long, not base64 or JSON, nested, an id beyond 64 bits, a year
+    outside 1900–2200)."""
+    invalid = Invalid(_("The cursor is not valid."), field="cursor")
+    if len(cursor) > MAX_CURSOR_LEN:
+        raise invalid
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, pk = json.loads(raw)
-        return datetime.fromisoformat(created), int(pk)
-    except (ValueError, TypeError) as exc:
-        raise Invalid(_("The cursor is not valid."), field="cursor") from exc
+        decoded = json.loads(raw)
+        if not isinstance(decoded, list) or len(decoded) != 2:
+            raise invalid
+        created, pk = decoded
+        if not isinstance(created, str) or not isinstance(pk, int) or isinstance(pk, bool):
+            raise invalid
+        when = datetime.fromisoformat(created)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise invalid from exc
+    if not 0 < pk <= INT64_MAX or not year_in_bounds(when):
+        raise invalid
+    return when, pk
 
 
 def keyset_page(

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 
 from plaza.core.layers import publish_from_thread
+from plaza.core.metrics import FANNED_OUT, group_kind
 
 
 def user_group(user_id: int) -> str:
@@ -56,6 +57,8 @@ async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def _send_now(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, _message in messages:
+        FANNED_OUT.labels(group_kind(group)).inc()
     layer = get_channel_layer()
     if layer is None or publish_from_thread(layer, messages):
         return

@@ -16,7 +16,7 @@ from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.events.models import Event
 from plaza.feed.access import list_people_who_see, visible_posts_q
 from plaza.spaces.access import SpaceAccess, can_see_team, space_access_for
-from plaza.spaces.models import Space, Team, TeamMembership
+from plaza.spaces.models import Space, Team, TeamMembership, Visibility
 
 
 def _authenticated(user: Any) -> bool:
@@ -50,7 +50,11 @@ def list_event_audience(space: Space, team: Team | None, user_ids: Iterable[int]
 
 
 def can_see_event(acc: SpaceAccess, event: Event) -> bool:
-    if event.space_id != acc.space.pk or not _authenticated(acc.user) or not acc.role:
+    if event.space_id != acc.space.pk:
+        return False
+    if event.team_id is None and acc.space.visibility == Visibility.PUBLIC:
+        return True  # space-wide content of a public space is public (visitors, signed out too)
+    if not _authenticated(acc.user) or not acc.role:
         return False
     if event.team_id is None:
         return not acc.is_guest or acc.is_admin
@@ -76,9 +80,9 @@ def access_event(acc_or_user: SpaceAccess | Any, event_id: int, *, for_write: bo
         acc = acc_or_user
         event = qs.filter(space=acc.space).first()
     else:
-        if not _authenticated(acc_or_user):
-            raise NotAuthenticated()
         event = qs.first()
+        if not _authenticated(acc_or_user) and (event is None or event.space.visibility != Visibility.PUBLIC):
+            raise NotAuthenticated()  # the sign-in page first; it may be theirs to see after
         acc = space_access_for(acc_or_user, event.space) if event is not None else None  # type: ignore[assignment]
     if event is None or not can_see_event(acc, event):
         raise NotFound()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit, markdown
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
+from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.events.access import can_create_event_in, can_manage_event, list_event_audience
 from plaza.events.models import (
     MAX_DESCRIPTION,
@@ -35,6 +36,7 @@ from plaza.events.models import (
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Team, TeamMembership
+from plaza.webhooks import actions as webhooks
 
 # Who hears about changes and cancellation: everyone with an answer that is not "no".
 INTERESTED = [AttendeeStatus.GOING, AttendeeStatus.MAYBE, AttendeeStatus.WAITLIST, AttendeeStatus.PENDING]
@@ -104,6 +106,8 @@ def check_event(values: dict[str, Any]) -> dict[str, Any]:
     out["description"] = description
     out["timezone"] = check_timezone(out.get("timezone"))
     tz = ZoneInfo(out["timezone"])
+    for name in ("starts_at", "ends_at", "registration_deadline"):
+        check_datetime(out.get(name), field=name)
     starts_at, ends_at = _aware(out.get("starts_at"), tz), _aware(out.get("ends_at"), tz)
     if starts_at is None:
         raise Invalid(_("Give a start time."), field="starts_at")
@@ -127,7 +131,7 @@ def check_event(values: dict[str, Any]) -> dict[str, Any]:
             raise Invalid(_("Give an http or https link."), field="online_url")
     out["online_url"] = online_url
     capacity = out.get("capacity")
-    if capacity is not None and capacity < 1:
+    if capacity is not None and not 1 <= capacity <= INT32_MAX:
         raise Invalid(_("Capacity must be at least 1, or empty for no limit."), field="capacity")
     if out.get("enrollment") not in Enrollment.values:
         raise Invalid(_("Choose open, approval or invite."), field="enrollment")
@@ -249,6 +253,7 @@ def do_create_event(
                                  **values)
     _invite(event, _check_invitees(event, invitee_ids), actor=user)
     audit.record(space=acc.space, actor=user, action="event.create", target=event, after=audit.snapshot(event, AUDITED))
+    webhooks.emit(acc.space, "event.created", {"id": event.pk, "title": event.title, "team_id": event.team_id, "starts_at": event.starts_at, "ends_at": event.ends_at, "organiser": webhooks.person(user)})
     return event
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from plaza.core.schemas import errors
+from plaza.core.schemas import DateTimeIn, errors
 from plaza.events import actions, queries
 from plaza.events.access import access_event, can_manage_event
 from plaza.events.models import Attendee, Event
@@ -65,8 +64,8 @@ def create_event(request: HttpRequest, slug: str, payload: EventIn) -> Status:
 @router.get("/spaces/{slug}/events", response={200: EventList, **errors(401, 404, 422)})
 def list_events(
     request: HttpRequest, slug: str,
-    start: datetime | None = Query(None, alias="from", description="Events ending after this time; now by default."),  # noqa: B008
-    end: datetime | None = Query(None, alias="to", description="Events starting before this time."),  # noqa: B008
+    start: DateTimeIn | None = Query(None, alias="from", description="Events ending after this time; now by default."),  # noqa: B008
+    end: DateTimeIn | None = Query(None, alias="to", description="Events starting before this time."),  # noqa: B008
     cursor: str | None = None, limit: int | None = None,
 ) -> dict[str, Any]:
     acc = access_space(request.auth, slug)

@@ -91,14 +91,14 @@ def list_attendees(
 
 
 def list_my_events(user: Any, *, start: datetime, end: datetime, limit: int = 1000) -> list[Event]:
-    """Events I may see overlapping ``[start, end)`` that I am going or maybe to, or that are
-    for one of my teams; soonest first, cancelled ones left out. One query."""
+    """Events I may see overlapping ``[start, end)`` that I organise, am going or maybe to, or
+    that are for one of my teams; soonest first, cancelled ones left out. One query."""
     answered = Attendee.objects.filter(user=user, status__in=[AttendeeStatus.GOING, AttendeeStatus.MAYBE]).values("event_id")
     my_teams = TeamMembership.objects.filter(user=user).values("team_id")
     return list(
         Event.objects.select_related("space")
         .filter(visible_events_q(user))
-        .filter(Q(pk__in=answered) | Q(team_id__in=my_teams))
+        .filter(Q(pk__in=answered) | Q(team_id__in=my_teams) | Q(organiser=user))
         .filter(state=EventState.SCHEDULED, starts_at__lt=end, ends_at__gt=start)
         .order_by("starts_at", "pk")[:limit]
     )

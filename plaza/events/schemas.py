@@ -5,22 +5,22 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import DateTimeIn, Int32, UserOut
 from plaza.events.models import MAX_DESCRIPTION, MAX_TITLE
 
 
 class EventIn(Schema):
     title: str = Field(description=f"At most {MAX_TITLE} characters.")
     description: str = Field("", description=f"Markdown, at most {MAX_DESCRIPTION} characters.")
-    starts_at: datetime = Field(description="ISO 8601; without an offset it is read in `timezone`.")
-    ends_at: datetime = Field(description="After `starts_at`.")
+    starts_at: DateTimeIn = Field(description="ISO 8601; without an offset it is read in `timezone`.")
+    ends_at: DateTimeIn = Field(description="After `starts_at`.")
     timezone: str | None = Field(None, description="IANA name (Asia/Shanghai); the creator's own by default.")
     all_day: bool = False
     location: str = ""
     online_url: str = ""
-    capacity: int | None = Field(None, description="Seats; null for no limit. At least 1.")
+    capacity: Int32 | None = Field(None, description="Seats; null for no limit. At least 1.")
     enrollment: str = Field("open", description="open | approval | invite")
-    registration_deadline: datetime | None = Field(None, description="Not after `starts_at`.")
+    registration_deadline: DateTimeIn | None = Field(None, description="Not after `starts_at`.")
     team_id: int | None = Field(None, description="The audience: one team, or the whole space when null.")
     invitee_ids: list[int] = Field(default_factory=list, description="People invited (for invite events).")
 
@@ -28,15 +28,15 @@ class EventIn(Schema):
 class EventPatch(Schema):
     title: str | None = None
     description: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: DateTimeIn | None = None
+    ends_at: DateTimeIn | None = None
     timezone: str | None = None
     all_day: bool | None = None
     location: str | None = None
     online_url: str | None = None
-    capacity: int | None = None
+    capacity: Int32 | None = None
     enrollment: str | None = None
-    registration_deadline: datetime | None = None
+    registration_deadline: DateTimeIn | None = None
     invitee_ids: list[int] | None = Field(None, description="People to invite as well.")
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plaza.core.errors import Invalid
+from plaza.core.errors import Invalid, NotFound
 from plaza.core.pages import page_errors, parse_int, render_page, require_login
 from plaza.events import actions, queries
 from plaza.events.access import access_event
@@ -81,12 +81,15 @@ def _event_context(acc: SpaceAccess, event: Event, **extra: Any) -> dict[str, An
 
 @page_errors
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
-    require_login(request)
-    acc = access_space(request.user, slug)
+    try:
+        acc = access_space(request.user, slug)  # a public space shows its space-wide events to visitors
+    except NotFound:
+        require_login(request)  # signed out: the sign-in page first, as before
+        raise
     cursor = request.GET.get("cursor") or None
     rows, next_cursor = queries.list_space_events(acc, cursor=cursor)
     context = {"acc": acc, "space": acc.space, "tab": "events", "events": rows, "next_cursor": next_cursor,
-               "can_create": acc.is_member or acc.is_admin or bool(_teams(acc))}
+               "can_create": acc.is_member or acc.is_admin or bool(acc.joined and _teams(acc))}
     return render_page(request, "events/event_list.html", context, partial="items" if cursor else None)
 
 
@@ -99,7 +102,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         event = actions.do_create_event(acc, **_form_values(request), team_id=parse_int(team_id, "team_id") if team_id else None)
         messages.success(request, _("The event is created."))
         return redirect("event_detail", event_id=event.pk)
-    tz = getattr(request.user, "timezone", "") or "UTC"
+    tz = timezone.get_current_timezone_name()  # the person's (TimezoneMiddleware)
     context = {"acc": acc, "space": acc.space, "tab": "events", "event": None, "teams": _teams(acc),
                "can_space_wide": acc.is_member or acc.is_admin, "values": {"timezone": tz, "enrollment": "open"},
                "enrollments": Enrollment.choices}
@@ -125,7 +128,6 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @page_errors
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    require_login(request)
     acc, event = queries.get_event(request.user, event_id)
     return render_page(request, "events/event_detail.html", _event_context(acc, event, now=timezone.now()))
 

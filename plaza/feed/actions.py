@@ -40,6 +40,7 @@ from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.models import Membership, Space, Team, TeamMembership
 from plaza.uploads.actions import check_attachments
 from plaza.uploads.models import Attachment
+from plaza.webhooks import actions as webhooks
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -189,6 +190,7 @@ def do_publish_post(
         notify(recipients=mentioned, kind="post_mention", actor=user, space=acc.space, team_id=post.team_id,
                target_type="post", target_id=post.pk)
     _announce(post)
+    webhooks.emit(acc.space, "post.created", {"id": post.pk, "team_id": post.team_id, "author": webhooks.person(user), "body": body, "created_at": post.created})
     return post
 
 
@@ -226,6 +228,7 @@ def do_delete_post(acc: SpaceAccess, post: Post) -> None:
         audit.record(space=acc.space, actor=acc.user, action="post.delete", target=post,
                      before={"author": post.author_id, "body": post.body[:200]})
     post.deleted = True
+    webhooks.emit(acc.space, "post.deleted", {"id": post.pk, "team_id": post.team_id, "deleted_by": webhooks.person(acc.user)})
 
 
 @transaction.atomic
@@ -277,6 +280,7 @@ def do_comment(acc: SpaceAccess, post: Post, *, body: str, reply_to: int | None 
     rest = [u for u in mentioned if u.pk not in told]
     if rest:
         notify(recipients=rest, kind="post_mention", **common)
+    webhooks.emit(acc.space, "comment.created", {"id": comment.pk, "post_id": post.pk, "reply_to": reply_to, "author": webhooks.person(user), "body": body, "created_at": comment.created})
     return comment
 
 

@@ -10,7 +10,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from plaza.core.auth import optional
 from plaza.core.errors import Invalid, NotFound
-from plaza.core.schemas import errors
+from plaza.core.schemas import Int64, errors
 from plaza.feed import actions, queries
 from plaza.feed.access import access_post
 from plaza.feed.models import Comment, Post
@@ -125,7 +125,7 @@ def publish_post(request: HttpRequest, slug: str, payload: PostIn) -> HttpRespon
 
 @router.get("/spaces/{slug}/feed", auth=optional, response={200: PostList, **errors(401, 403, 404, 422)})
 def space_feed(
-    request: HttpRequest, slug: str, team_id: int | None = None, topic: str | None = None,
+    request: HttpRequest, slug: str, team_id: Int64 | None = None, topic: str | None = None,
     cursor: str | None = None, limit: int | None = None,
 ) -> HttpResponse:
     acc = access_space(request.auth, slug)

@@ -482,3 +482,22 @@ def _originals(acc: SpaceAccess, ids: set[int]) -> dict[int, dict[str, Any]]:
 @functools.cache
 def _created_field() -> Any:
     return Post._meta.get_field("created")
+
+
+def list_share_blind_spots(post: Post, spaces: list[Space]) -> list[dict[str, Any]]:
+    """For each space ``post`` could be shared into, who there will not see the original
+    (they see "not available"): how many of its members, and whether its visitors (a public
+    space) do not. Spaces where everybody sees the original are left out."""
+    from plaza.feed.access import list_people_who_see
+
+    original_public = post.team_id is None and post.space.visibility == Visibility.PUBLIC
+    out = []
+    for space in spaces:
+        if original_public:
+            break
+        members = set(Membership.objects.filter(space=space).values_list("user_id", flat=True))
+        blind = members - list_people_who_see(post.space, post.team, members) if members else set()
+        visitors = space.visibility == Visibility.PUBLIC
+        if blind or visitors:
+            out.append({"space": space, "blind": len(blind), "members": len(members), "visitors": visitors})
+    return out

@@ -66,10 +66,14 @@ def space_feed(request: HttpRequest, slug: str) -> HttpResponse:
     team_id = _optional_int(request.GET.get("team"), "team")
     cursor = request.GET.get("cursor") or None
     rows, next_cursor = queries.list_space_feed(acc, team_id=team_id, cursor=cursor)
+    pinned = queries.list_pinned(acc, team_id=team_id)
+    # A pinned post stands at the top of the feed, once: not again further down.
+    pinned_ids = {p.pk for p in pinned}
+    rows = [r for r in rows if r.pk not in pinned_ids]
     teams = _posting_teams(acc)
     context = _feed_context(
         acc, rows, next_cursor,
-        pinned=[] if cursor else queries.list_pinned(acc, team_id=team_id),
+        pinned=[] if cursor else pinned,
         team_id=team_id,
         teams=teams,
         can_post_space_wide=acc.is_member or acc.is_admin,
@@ -220,7 +224,8 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
         messages.success(request, _("Shared to %(space)s.") % {"space": into.space.name})
         return redirect("post_detail", shared.pk)
     _acc, shown = queries.get_post(acc, post.pk)
-    context = {"acc": acc, "space": acc.space, "tab": "feed", "post": shown, "spaces": spaces, "max_body": MAX_BODY}
+    context = {"acc": acc, "space": acc.space, "tab": "feed", "post": shown, "spaces": spaces, "max_body": MAX_BODY,
+               "blind_spots": queries.list_share_blind_spots(post, spaces)}
     return render(request, "feed/share.html", context)
 
 

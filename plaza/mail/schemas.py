@@ -20,7 +20,7 @@ class MailIn(Schema):
     attachment_ids: list[int] = Field(default_factory=list, description="Your own new uploads (POST /uploads), at most 9.")
 
 
-class AttachmentOut(Schema):
+class MailAttachmentOut(Schema):
     id: int
     name: str
     size: int
@@ -73,7 +73,7 @@ class MailOut(Schema):
     folder: str
     private: bool
     reply_to: int | None
-    attachments: list[AttachmentOut]
+    attachments: list[MailAttachmentOut]
     created_at: datetime
 
 

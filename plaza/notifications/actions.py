@@ -139,6 +139,23 @@ def do_mark_read(user: User, *, ids: list[int] | None = None, all: bool = False)
 
 
 @transaction.atomic
+def do_open_notification(user: User, notification: Notification) -> int:
+    """The person opened ``notification``: it and their other unread ones about the same
+    thing (same target) are read. Returns the new unread count, pushed to their top bar."""
+    if notification.recipient_id != user.pk:
+        raise Invalid(_("Not your notification."), field="id")
+    same = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification.target_type and notification.target_id is not None:
+        same = same.filter(target_type=notification.target_type, target_id=notification.target_id)
+    else:
+        same = same.filter(pk=notification.pk)
+    ids = list(same.values_list("pk", flat=True))
+    if not ids:
+        return int(Notification.objects.filter(recipient=user, read_at__isnull=True).count())
+    return do_mark_read(user, ids=ids)
+
+
+@transaction.atomic
 def do_update_settings(user: User, *, modes: dict[str, str] | None = None, muted_space_ids: list[int] | None = None,
                        muted_team_ids: list[int] | None = None) -> None:
     """Set email modes per kind and replace the muted spaces/teams (only ones the user is in)."""

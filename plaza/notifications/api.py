@@ -10,7 +10,7 @@ from ninja import Router
 from plaza.core.schemas import errors
 from plaza.notifications import actions, queries
 from plaza.notifications.models import Notification
-from plaza.notifications.schemas import CountOut, NotificationList, ReadIn, SettingsIn, SettingsOut
+from plaza.notifications.schemas import CountOut, NotificationList, NotificationReadIn, SettingsIn, SettingsOut
 
 router = Router(tags=["notifications"])
 
@@ -43,7 +43,7 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
 
 
 @router.post("/notifications/read", response={200: CountOut, **errors(401, 422)})
-def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+def mark_read(request: HttpRequest, payload: NotificationReadIn) -> dict[str, int]:
     return {"count": actions.do_mark_read(request.auth, ids=payload.ids, all=payload.all)}
 
 

@@ -23,6 +23,14 @@ def list_notifications(user: Any, *, unread: bool | None = None, cursor: str | N
     return rows, next_cursor
 
 
+def get_notification(user: Any, notification_id: int) -> Notification | None:
+    """One of ``user``'s own notifications with its ``available``, ``url`` and ``text``."""
+    row = Notification.objects.filter(recipient=user, pk=notification_id).select_related("actor").first()
+    if row is not None:
+        annotate_availability(user, [row])
+    return row
+
+
 def annotate_availability(user: Any, rows: list[Notification]) -> None:
     """Set ``available``, ``url`` and ``text`` on each row: one visibility query per target type.
 

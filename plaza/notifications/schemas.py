@@ -34,7 +34,7 @@ class CountOut(Schema):
     count: int
 
 
-class ReadIn(Schema):
+class NotificationReadIn(Schema):
     ids: list[int] | None = None
     all: bool = False
 

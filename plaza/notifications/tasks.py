@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from plaza.core.i18n import as_recipient
 from plaza.core.tasks import retrying
 
 logger = logging.getLogger("plaza.notifications")
@@ -86,7 +87,7 @@ def send_notification_email(notification_id: int) -> bool:
     if not _claim([row.pk]):
         return False  # already mailed (another worker or the digest)
     try:
-        with translation.override(row.recipient.language):
+        with as_recipient(row.recipient):
             annotate_availability(row.recipient, [row])
             if not row.available:  # type: ignore[attr-defined]
                 return False
@@ -142,7 +143,7 @@ def send_digests(now_iso: str | None = None) -> int:
             continue
         try:
             rows = list(Notification.objects.filter(pk__in=claimed).select_related("actor").order_by("-created"))
-            with translation.override(user.language):
+            with as_recipient(user):
                 annotate_availability(user, rows)
                 rows = [r for r in rows if r.available]  # type: ignore[attr-defined]
                 if not rows:

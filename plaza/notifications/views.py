@@ -36,6 +36,16 @@ def centre(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification's link: marks it (and the others about the same thing) read."""
+    row = queries.get_notification(request.user, notification_id)
+    if row is None:
+        raise Http404()
+    actions.do_open_notification(request.user, row)
+    return redirect(row.url or "notifications")  # type: ignore[attr-defined]
+
+
+@login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     memberships = list(list_my_memberships(request.user))
     teams = list_my_teams(request.user)

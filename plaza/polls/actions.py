@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.core.validation import check_datetime
 from plaza.feed.access import can_post_in
 from plaza.notifications.actions import notify
 from plaza.polls.models import GRAPH, MAX_OPTIONS, Ballot, Poll, PollOption, PollStatus, Results, Vote, Voter
@@ -24,6 +25,7 @@ from plaza.spaces.access import SpaceAccess, can_see_team
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Team, TeamMembership
 from plaza.uploads.actions import claim_uploads, release_uploads
+from plaza.webhooks import actions as webhooks
 
 UPLOAD_KIND = "poll"  # option images, claimed for their poll
 POLL_FIELDS = ["question", "max_choices", "closes_at", "ballot", "results", "team", "status"]
@@ -82,6 +84,7 @@ def do_create_poll(
         raise Invalid(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Results.values)}, field="results")
     if not 1 <= max_choices <= len(opts):
         raise Invalid(_("Between 1 and the number of options."), field="max_choices")
+    check_datetime(closes_at, field="closes_at")
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at)
     if closes_at is not None and closes_at <= timezone.now():
@@ -175,6 +178,7 @@ def transition_poll(poll: Poll, to: str, *, actor: Any = None) -> Poll:
             actor=actor, space=poll.space, team_id=poll.team_id, target_type="poll", target_id=poll.pk,
             data={"question": poll.question, "results": summary},
         )
+        webhooks.emit(poll.space, "poll.closed", {"id": poll.pk, "question": poll.question, "team_id": poll.team_id, "results": [{"text": t, "votes": v} for t, v in options]})
     return poll
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import DateTimeIn, Int32, UserOut
 
 
 class OptionIn(Schema):
@@ -16,8 +16,8 @@ class OptionIn(Schema):
 class PollIn(Schema):
     question: str
     options: list[OptionIn]
-    max_choices: int = 1
-    closes_at: datetime | None = None
+    max_choices: Int32 = 1
+    closes_at: DateTimeIn | None = None
     ballot: str = "open"
     results: str = "always"
     team_id: int | None = None

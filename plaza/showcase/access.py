@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
+from plaza.core.errors import Forbidden, NotAuthenticated, NotFound, PlazaError
 from plaza.showcase.models import Exhibitor, Inquiry, Product, ProductStatus, Syndication
 from plaza.spaces.access import SpaceAccess, space_access_for
 from plaza.spaces.models import Membership, Role, Space, Visibility
@@ -206,3 +206,75 @@ def exhibitor_logo_url(exhibitor: Exhibitor) -> str | None:
 
 def product_image_urls(product: Product) -> list[str]:
     return [reverse("attachment", args=[i]) for i in product.image_ids or []]
+
+
+INQUIRY_THREAD_SALT = "plaza.showcase.inquiry-thread"
+INQUIRY_THREAD_MAX_AGE = 60 * 60 * 24 * 90  # a mailed link works for 90 days
+
+
+def inquiry_thread_token(inquiry: Inquiry) -> str:
+    """The secret of the link mailed to a signed-out asker: signed, so it names only this
+    inquiry, and dated, so it expires."""
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=INQUIRY_THREAD_SALT).sign(str(inquiry.pk))
+
+
+def access_inquiry_by_token(token: str) -> Inquiry:
+    """The signed-out asker's inquiry named by a mailed link; 404 when the link is bad or old."""
+    from django.core import signing
+
+    try:
+        pk = int(signing.TimestampSigner(salt=INQUIRY_THREAD_SALT).unsign(token, max_age=INQUIRY_THREAD_MAX_AGE))
+    except (signing.BadSignature, ValueError) as exc:
+        raise NotFound() from exc
+    inquiry = (
+        Inquiry.objects.select_related("space", "exhibitor", "product")
+        .filter(
+            pk=pk,
+            from_user__isnull=True,
+        )
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound()
+    return inquiry
+
+
+def access_my_inquiry(user: Any, inquiry_id: int) -> tuple[SpaceAccess | None, Inquiry, bool]:
+    """An inquiry's conversation for its asker or the exhibitor's managers (others 404).
+
+    Returns the managers' space access (None for the asker), the inquiry and whether the
+    caller manages it.
+    """
+    if not _authenticated(user):
+        raise NotAuthenticated()
+    inquiry = (
+        Inquiry.objects.select_related("space__parent__parent", "exhibitor", "product", "from_user")
+        .filter(
+            pk=inquiry_id,
+        )
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound()
+    if inquiry.from_user_id == user.pk:
+        return None, inquiry, False
+    try:
+        acc = space_access_for(user, inquiry.space)
+    except PlazaError as exc:
+        raise NotFound() from exc
+    if not is_manager(acc, inquiry.exhibitor):
+        raise NotFound()
+    return acc, inquiry, True
+
+
+def list_inquiry_ids_for(user: Any, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the inquiries ``user`` asked or manages (notification target)."""
+    ids = list(ids)
+    if not ids or not _authenticated(user):
+        return set()
+    asked = set(Inquiry.objects.filter(pk__in=ids, from_user=user).values_list("pk", flat=True))
+    rest = list(Inquiry.objects.filter(pk__in=set(ids) - asked).values_list("pk", "exhibitor_id"))
+    managed = list_managed_exhibitor_ids(user, [e for _pk, e in rest])
+    return asked | {pk for pk, e in rest if e in managed}

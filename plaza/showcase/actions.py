@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from plaza.core import audit
 from plaza.core.errors import Conflict, Forbidden, Invalid
+from plaza.core.tasks import enqueue
 from plaza.notifications.actions import notify
 from plaza.showcase.access import check_syndication_target
 from plaza.showcase.models import (
     INQUIRY_GRAPH,
     Exhibitor,
     Inquiry,
+    InquiryMessage,
     InquiryStatus,
     Product,
     ProductStatus,
@@ -28,6 +30,9 @@ from plaza.spaces.access import SpaceAccess
 from plaza.spaces.actions import check_text
 from plaza.spaces.models import Membership, Space
 from plaza.uploads.actions import claim_uploads, release_uploads
+from plaza.webhooks import actions as webhooks
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 PRODUCT_UPLOAD_KIND = "product"  # its images
 EXHIBITOR_UPLOAD_KIND = "exhibitor"  # its logo
@@ -272,6 +277,7 @@ def do_send_inquiry(user: Any, product: Product, *, message: str, contact: str =
     notify(recipients=managers, kind="inquiry_received", actor=user if signed_in else None, space=product.space,
            target_type="exhibitor", target_id=product.exhibitor_id,
            data={"product": product.name, "exhibitor_id": product.exhibitor_id})
+    webhooks.emit(product.space, "inquiry.created", {"id": inquiry.pk, "product": {"id": product.pk, "name": product.name}, "exhibitor_id": product.exhibitor_id, "message": inquiry.message})
     return inquiry
 
 
@@ -287,13 +293,52 @@ def transition_inquiry(inquiry: Inquiry, to: str, *, actor: Any, reply: str = ""
         inquiry.replied_at = timezone.now()
     inquiry.status = to
     inquiry.save(update_fields=["status", "reply", "replied_by", "replied_at"])
-    if to == InquiryStatus.REPLIED and inquiry.from_user_id:
-        notify(recipients=[inquiry.from_user_id], kind="inquiry_replied", actor=actor, space=inquiry.space,
-               target_type="product", target_id=inquiry.product_id, data={"product": inquiry.product.name})
+    if to == InquiryStatus.REPLIED:
+        # The reply joins the conversation, which the asker reads on the product page, in
+        # "My inquiries" or (signed out) through the signed link mailed to them.
+        InquiryMessage.objects.create(space_id=inquiry.space_id, inquiry=inquiry, author=actor, by_exhibitor=True,
+                                      body=inquiry.reply)
+        if inquiry.from_user_id:
+            notify(recipients=[inquiry.from_user_id], kind="inquiry_replied", actor=actor, space=inquiry.space,
+                   target_type="inquiry", target_id=inquiry.pk, data={"product": inquiry.product.name})
+        elif inquiry_email(inquiry):
+            enqueue("showcase.send_inquiry_reply_email", inquiry.pk)
     return inquiry
+
+
+def inquiry_email(inquiry: Inquiry) -> str:
+    """The email address a signed-out asker left as their contact, if it is one."""
+    contact = (inquiry.contact or "").strip()
+    return contact if EMAIL.fullmatch(contact) else ""
 
 
 @transaction.atomic
 def do_update_inquiry(acc: SpaceAccess, inquiry: Inquiry, *, status: str, reply: str | None = None) -> Inquiry:
+    """The exhibitor's managers reply or close. Only the asker's follow-up makes it new again."""
+    if status == InquiryStatus.NEW:
+        raise Conflict(_("This inquiry cannot move from %(a)s to %(b)s.") % {"a": inquiry.status, "b": status})
     locked = Inquiry.objects.select_for_update().select_related("space", "product").get(pk=inquiry.pk)
     return transition_inquiry(locked, status, actor=acc.user, reply=reply or "")
+
+
+@transaction.atomic
+def do_follow_up_inquiry(user: Any, inquiry: Inquiry, *, body: str) -> InquiryMessage:
+    """The asker writes again in their inquiry's conversation (precondition: the asker's
+    access passed, ``access_my_inquiry`` or ``access_inquiry_by_token``). A replied inquiry
+    is new again, and the exhibitor's managers are told."""
+    locked = Inquiry.objects.select_for_update().select_related("space", "product", "exhibitor").get(pk=inquiry.pk)
+    if locked.status == InquiryStatus.CLOSED:
+        raise Conflict(_("This inquiry is closed."))
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    message = InquiryMessage.objects.create(
+        space_id=locked.space_id, inquiry=locked, author=user if signed_in else None, by_exhibitor=False,
+        body=check_text(body, "body", max_len=5000),
+    )
+    if locked.status == InquiryStatus.REPLIED:
+        locked.status = InquiryStatus.NEW
+        locked.save(update_fields=["status"])
+    managers = list(locked.exhibitor.managers.values_list("pk", flat=True))
+    notify(recipients=managers, kind="inquiry_received", actor=user if signed_in else None, space=locked.space,
+           target_type="exhibitor", target_id=locked.exhibitor_id,
+           data={"product": locked.product.name, "exhibitor_id": locked.exhibitor_id})
+    return message

@@ -6,7 +6,7 @@ class ShowcaseConfig(AppConfig):
     label = "showcase"
 
     def ready(self) -> None:
-        from plaza.showcase import notifications  # noqa: F401  (registers kinds and targets)
+        from plaza.showcase import notifications, tasks  # noqa: F401  (registers kinds, targets and tasks)
         from plaza.showcase.access import exhibitor_upload_visible, product_upload_visible
         from plaza.showcase.actions import EXHIBITOR_UPLOAD_KIND, PRODUCT_UPLOAD_KIND
         from plaza.showcase.models import Exhibitor, Product

@@ -77,7 +77,8 @@ class InquiryStatus(models.TextChoices):
 # The declared graph the one transition function (actions.transition_inquiry) checks.
 INQUIRY_GRAPH: dict[str, frozenset[str]] = {
     InquiryStatus.NEW: frozenset({InquiryStatus.REPLIED, InquiryStatus.CLOSED}),
-    InquiryStatus.REPLIED: frozenset({InquiryStatus.REPLIED, InquiryStatus.CLOSED}),
+    # A follow-up of the asker puts a replied inquiry back among the new ones.
+    InquiryStatus.REPLIED: frozenset({InquiryStatus.NEW, InquiryStatus.REPLIED, InquiryStatus.CLOSED}),
     InquiryStatus.CLOSED: frozenset(),
 }
 
@@ -96,4 +97,23 @@ class Inquiry(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["exhibitor", "-created", "-id"], name="inquiry_exhibitor_created")]
+        indexes = [
+            models.Index(fields=["exhibitor", "-created", "-id"], name="inquiry_exhibitor_created"),
+            models.Index(fields=["from_user", "-created", "-id"], name="inquiry_asker_created"),
+        ]
+
+
+class InquiryMessage(models.Model):
+    """One turn of an inquiry's conversation after its question: a reply of the exhibitor's
+    managers, or a follow-up of the asker (signed in, or through the signed link mailed to
+    a signed-out asker)."""
+
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_exhibitor = models.BooleanField(default=False)
+    body = models.TextField(max_length=5000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["inquiry", "created", "id"], name="inquirymsg_inquiry_created")]

@@ -38,3 +38,12 @@ def _visible_products(user: Any, ids: Iterable[int]) -> set[int]:
 
 register_target(Target("exhibitor", _managed, lambda pk, d: f"/exhibitors/{pk}/"))
 register_target(Target("product", _visible_products, lambda pk, d: f"/products/{pk}/"))
+
+
+def _my_inquiries(user: Any, ids: Iterable[int]) -> set[int]:
+    from plaza.showcase.access import list_inquiry_ids_for
+
+    return list_inquiry_ids_for(user, ids)
+
+
+register_target(Target("inquiry", _my_inquiries, lambda pk, d: f"/inquiries/{pk}/"))

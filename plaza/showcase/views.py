@@ -8,6 +8,7 @@ renders.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from plaza.showcase import actions, queries
 from plaza.showcase.access import (
     access_exhibitor,
     access_inquiry,
+    access_inquiry_by_token,
+    access_my_inquiry,
     access_product,
     exhibitor_logo_url,
     is_manager,
@@ -54,6 +57,7 @@ def exhibitor_detail(request: HttpRequest, exhibitor_id: int) -> HttpResponse:
         messages.success(request, _("The inquiry was updated."))
         return redirect("exhibitor_detail", exhibitor_id=exhibitor_id)
     inquiries = queries.page_inquiries(exhibitor, limit=100)[0] if manager else []
+    queries.attach_threads(inquiries)
     return render(request, "showcase/exhibitor_detail.html", {
         "acc": acc, "space": acc.space, "tab": "showcase", "exhibitor": exhibitor, "manager": manager,
         "products": queries.list_exhibitor_products(exhibitor, drafts=manager), "inquiries": inquiries,
@@ -111,5 +115,44 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         return redirect("product_detail", product_id=product_id)
     return render(request, "showcase/product_detail.html", {
         "acc": acc, "space": acc.space, "tab": "showcase", "product": product, "manager": manager,
-        "image_urls": product_image_urls(product),
+        "image_urls": product_image_urls(product), "my_inquiries": queries.list_my_product_inquiries(request.user, product),
     })
+
+
+@login_required
+def my_inquiries(request: HttpRequest) -> HttpResponse:
+    """Every inquiry I asked, in any space, with the exhibitors' replies."""
+    rows, next_cursor = queries.page_my_inquiries(request.user, cursor=request.GET.get("cursor") or None)
+    return render(request, "showcase/my_inquiries.html", {"inquiries": rows, "next_cursor": next_cursor})
+
+
+@page_errors
+def inquiry_thread(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    """One inquiry's conversation, for its asker (who may write again) and the managers."""
+    require_login(request)
+    _acc, inquiry, manager = access_my_inquiry(request.user, inquiry_id)
+    if request.method == "POST" and not manager:
+        actions.do_follow_up_inquiry(request.user, inquiry, body=request.POST.get("body", ""))
+        messages.success(request, _("Your message was sent to the exhibitor."))
+        return redirect("inquiry_thread", inquiry_id=inquiry_id)
+    if manager:
+        return redirect("exhibitor_detail", exhibitor_id=inquiry.exhibitor_id)
+    return render(request, "showcase/inquiry_thread.html", {
+        "inquiry": inquiry, "thread": queries.list_inquiry_messages(inquiry), "token": None,
+    })
+
+
+@page_errors
+def inquiry_thread_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed-out asker's conversation, through the link mailed with the reply."""
+    inquiry = access_inquiry_by_token(token)
+    if request.method == "POST":
+        ratelimit.hit("inquiry-ip", ratelimit.client_key(request), limit=5, window=600)
+        actions.do_follow_up_inquiry(request.user, inquiry, body=request.POST.get("body", ""))
+        messages.success(request, _("Your message was sent to the exhibitor."))
+        return redirect("inquiry_thread_by_token", token=token)
+    response = render(request, "showcase/inquiry_thread.html", {
+        "inquiry": inquiry, "thread": queries.list_inquiry_messages(inquiry), "token": token,
+    })
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    return response

@@ -25,6 +25,7 @@ from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
 from plaza.core.realtime import access_changed_on_commit, space_group
 from plaza.core.tasks import enqueue
 from plaza.core.uploads import clean_image
+from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.notifications.actions import notify
 from plaza.spaces.access import SpaceAccess
 from plaza.spaces.models import (
@@ -179,6 +180,13 @@ def do_delete_space(acc: SpaceAccess, *, confirm: str) -> None:
 # --- members ------------------------------------------------------------------------------
 
 
+def _webhooks() -> Any:
+    # Imported late: spaces sits below every app (webhooks included) in the dependency order.
+    from plaza.webhooks import actions
+
+    return actions
+
+
 def _owner_count(space: Space) -> int:
     return Membership.objects.filter(space=space, role=Role.OWNER).count()
 
@@ -187,6 +195,7 @@ def _add_member(space: Space, user: User, role: str, actor: Any, how: str) -> Me
     membership = Membership.objects.create(space=space, user=user, role=role)
     audit.record(space=space, actor=actor, action=f"member.{how}", target=user, after={"role": role})
     access_changed_on_commit([user.pk], join=[space_group(space.pk)])
+    _webhooks().emit(space, "member.joined", {"user": _webhooks().person(user), "role": role, "how": how})
     return membership
 
 
@@ -231,6 +240,7 @@ def do_remove_member(acc: SpaceAccess, membership: Membership) -> None:
     )
     membership.delete()
     access_changed_on_commit([membership.user_id])
+    _webhooks().emit(acc.space, "member.left", {"user": _webhooks().person(membership.user), "removed": not leaving})
     if not leaving:
         # No link: once removed, a private space is out of sight; the sentence names it.
         notify(recipients=[membership.user_id], kind="removed_from_space", actor=acc.user, space=acc.space)
@@ -279,7 +289,8 @@ def do_create_invitation(
         except ValidationError as exc:
             raise Invalid(_("Enter a valid email address."), field="email") from exc
         max_uses = 1
-    if max_uses is not None and max_uses < 1:
+    check_datetime(expires_at, field="expires_at")
+    if max_uses is not None and not 1 <= max_uses <= INT32_MAX:
         raise Invalid(_("Allow at least one use."), field="max_uses")
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid(_("The expiry must be in the future."), field="expires_at")

@@ -25,7 +25,6 @@ from plaza.spaces.access import (
 from plaza.spaces.models import Invitation, Membership, Role, Space, Team, TeamMembership
 from plaza.spaces.schemas import (
     AuditList,
-    ImportOut,
     InvitationIn,
     InvitationList,
     InvitationOut,
@@ -33,6 +32,7 @@ from plaza.spaces.schemas import (
     JoinOut,
     JoinRequestList,
     JoinRequestOut,
+    MemberImportOut,
     MemberList,
     MemberOut,
     RoleIn,
@@ -199,7 +199,7 @@ def transfer(request: HttpRequest, slug: str, payload: TransferIn) -> Status:
     return Status(204, None)
 
 
-@router.post("/spaces/{slug}/members/import", response={201: ImportOut, **errors(401, 403, 404, 413, 422)})
+@router.post("/spaces/{slug}/members/import", response={201: MemberImportOut, **errors(401, 403, 404, 413, 422)})
 def import_members(request: HttpRequest, slug: str, file: UploadedFile = File(...)) -> Status:  # noqa: B008
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     if file.size and file.size > 2 * 1024 * 1024:
@@ -213,7 +213,7 @@ def import_members(request: HttpRequest, slug: str, file: UploadedFile = File(..
     return Status(201, actions.do_import_members(acc, text))
 
 
-@router.get("/spaces/{slug}/imports/{int:import_id}", response={200: ImportOut, **errors(401, 403, 404)})
+@router.get("/spaces/{slug}/imports/{int:import_id}", response={200: MemberImportOut, **errors(401, 403, 404)})
 def get_import(request: HttpRequest, slug: str, import_id: int) -> Any:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     return queries.get_import(acc, import_id)

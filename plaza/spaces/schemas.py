@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import DateTimeIn, Int32, UserOut
 
 
 class SpaceIn(Schema):
@@ -66,8 +66,8 @@ class TransferIn(Schema):
 class InvitationIn(Schema):
     email: str | None = Field(default=None, max_length=254)
     role: str = "member"
-    max_uses: int | None = None
-    expires_at: datetime | None = None
+    max_uses: Int32 | None = None
+    expires_at: DateTimeIn | None = None
 
 
 class InvitationOut(Schema):
@@ -171,7 +171,7 @@ class ImportResultRow(Schema):
     error: str
 
 
-class ImportOut(Schema):
+class MemberImportOut(Schema):
     id: int
     status: str
     total: int

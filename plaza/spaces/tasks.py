@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
 from plaza.accounts.models import User
+from plaza.core.i18n import as_recipient
 from plaza.core.tasks import named, retrying
 from plaza.spaces.actions import do_process_member_import
 from plaza.spaces.models import Invitation
@@ -24,7 +24,7 @@ def send_invitation_email(invitation_id: int) -> None:
     recipient = User.objects.filter(email__iexact=invitation.email).first()
     language = recipient.language if recipient else (invitation.created_by.language if invitation.created_by else "en")
     base = settings.PLAZA_BASE_URL.rstrip("/")
-    with translation.override(language):
+    with as_recipient(recipient, language=language):
         context = {"invitation": invitation, "url": f"{base}/invitations/{invitation.code}/"}
         subject = render_to_string("spaces/email/invitation_subject.txt", context).strip()
         text = render_to_string("spaces/email/invitation.txt", context)

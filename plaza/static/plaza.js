@@ -3,10 +3,47 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The browser's time zone, for signed-out visitors: the server shows times in the zone of
+  // the "tz" cookie when no profile says otherwise (plaza.core.middleware.TimezoneMiddleware).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* no Intl: the space's or the server's zone applies */ }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
   }
+
+  // Every POST form carries a random form_token: sent twice (reload, double click, back
+  // button), it acts once (plaza.core.middleware.FormTokenMiddleware).
+  function newToken() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function addFormTokens(root) {
+    var forms = (root.querySelectorAll ? root : document).querySelectorAll('form[method="post"], form[method="POST"]');
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.querySelector('input[name="form_token"]')) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "form_token";
+      input.value = newToken();
+      form.appendChild(input);
+    });
+  }
+  ready(function () { addFormTokens(document); });
+  document.addEventListener("htmx:load", function (event) { addFormTokens(event.target.parentNode || document); });
+  // An htmx form stays on the page after it was sent: the next send is a new one.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    var input = form && form.querySelector('input[name="form_token"]');
+    if (input && event.detail.successful) input.value = newToken();
+  });
 
   // <select data-autosubmit> submits its form when changed (the language switcher).
   document.addEventListener("change", function (event) {

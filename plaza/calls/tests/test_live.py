@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import async_to_sync
 
-from plaza.chat.tests.test_live import call, drain, receive_type, socket  # the chat tests' socket helpers
+from plaza.chat.tests.test_live import call, drain, receive_type, settle, socket  # the chat tests' socket helpers
 from plaza.core.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +66,7 @@ def test_signal_stops_when_a_participant_leaves_the_space(world_t):
         cid = (await call(world.alice, "post", "spaces/acme/calls", {"participant_ids": [world.bob.user.pk]})).json_body["id"]
         await receive_type(bob, "call.ring")
         await call(world.alice, "delete", f"spaces/acme/members/{world.bob.user.pk}")
-        await asyncio.sleep(0.1)
+        await settle(bob)
         await alice.send_json_to({"type": "call.signal", "call_id": cid, "to": world.bob.user.pk, "payload": {"kind": "offer"}})
         assert [m for m in await drain(bob) if m["type"] == "call.signal"] == []
         await alice.disconnect()

@@ -297,7 +297,7 @@ def test_the_public_form_takes_photos_and_the_lookup_shows_them(world, lovers):
     form_url = f"/s/lovers/cases/new/{lovers['type_id']}/"
     page = visitor.get(form_url).content.decode()
     assert 'enctype="multipart/form-data"' in page and 'type="file"' in page and 'name="v_photo"' in page
-    r = visitor.post(form_url, {"v_product": "Lafite 1982", "v_photo": [png_file(), png_file("b.png", (0, 0, 200))]})
+    r = visitor.post(form_url, {"v_product": "Lafite 1982", "v_photo": [png_file(), png_file("b.png", (0, 0, 200))]}, follow=True)
     assert r.status_code == 200, r.content.decode()[:2000]
     html = r.content.decode()
     number = re.search(r'id="case-number">([^<]+)<', html).group(1)

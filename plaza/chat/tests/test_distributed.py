@@ -36,7 +36,7 @@ def api_call(base: str, method: str, path: str, token: str, body: dict | None = 
         return response.status, (json.loads(raw) if raw else None)
 
 
-async def receive_type(ws, wanted: str, started: float, timeout: float = 1.0) -> tuple[dict, float]:
+async def receive_type(ws, wanted: str, started: float, timeout: float = 10.0) -> tuple[dict, float]:
     """The first event of type `wanted` within `timeout` seconds of `started` (before the API call), and how long it took."""
     deadline = started + timeout
     while True:
@@ -103,7 +103,10 @@ def test_chat_crosses_servers_and_stops_at_removal(tmp_path):
         async def scenario() -> dict[str, float]:
             timings = {}
             async with websockets.connect(f"ws://127.0.0.1:{port_b}/ws/?token={world.bob.token}") as ws:
-                await asyncio.sleep(0.2)
+                # The socket is subscribed once its consumer answers a ping (no fixed sleep).
+                await ws.send(json.dumps({"type": "ping"}))
+                while json.loads(await asyncio.wait_for(ws.recv(), timeout=15)).get("type") != "pong":
+                    pass
 
                 started = time.monotonic()
                 status, sent = await asyncio.to_thread(

@@ -169,6 +169,14 @@ def _shop(f: Fixtures, key: str) -> dict[str, Any]:
     return {key: _showcase().bobs_catalogue(f.world)[key]}
 
 
+def _webhook(f: Fixtures) -> dict[str, Any]:
+    from plaza.webhooks.actions import do_create_webhook
+
+    hook = do_create_webhook(space_access_for(f.world.alice.user, f.world.acme), url="https://93.184.216.34/hook",
+                             events=["post.created"])
+    return {"webhook_id": hook.pk}
+
+
 # (method, route template as the resolver shows it) → Case
 POLICY: dict[tuple[str, str], Case] = {
     # --- documentation: public -----------------------------------------------------------
@@ -413,6 +421,12 @@ POLICY: dict[tuple[str, str], Case] = {
     ("GET", "exhibitors/<int:exhibitor_id>/inquiries"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "exhibitor_id")),
     ("PATCH", "inquiries/<int:inquiry_id>"): Case(row(200, 200, 404, 404, 401), params=lambda f: _shop(f, "inquiry_id"),
                                                   body=lambda f: {"status": "closed"}),
+    # --- webhooks: admins of acme only (a public IP literal: nothing is resolved or called) ---
+    ("POST", "spaces/<slug>/webhooks"): Case(ADMIN_201, params=acme,
+                                             body=lambda f: {"url": "https://93.184.216.34/hook", "events": ["post.created"]}),
+    ("GET", "spaces/<slug>/webhooks"): Case(ADMIN, params=acme),
+    ("DELETE", "webhooks/<int:webhook_id>"): Case(ADMIN_204, params=lambda f: _webhook(f)),
+    ("GET", "webhooks/<int:webhook_id>/deliveries"): Case(ADMIN, params=lambda f: _webhook(f)),
     # --- exports: a space's for its admins, a person's own; both read back by id ------------
     ("POST", "spaces/<slug>/export"): Case(row(202, 403, 403, 404, 401), params=acme),
     ("POST", "me/export"): Case(signed_in(202)),

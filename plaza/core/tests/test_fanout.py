@@ -25,7 +25,7 @@ def _socket(token: str) -> WebsocketCommunicator:
 
 
 async def _next_of_type(comm: WebsocketCommunicator, wanted: str) -> dict:
-    return await receive_type(comm, wanted, timeout=3.0)
+    return await receive_type(comm, wanted, timeout=10.0)
 
 
 @pytest.fixture

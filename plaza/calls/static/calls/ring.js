@@ -16,7 +16,7 @@
     box.id = "call-ring-" + data.call_id;
     box.setAttribute("role", "alert");
     var text = document.createElement("span");
-    text.textContent = "📞 " + labels.dataset.calling.replace("%(name)s", data.from.name);
+    text.textContent = labels.dataset.calling.replace("%(name)s", data.from.name);
     var join = document.createElement("a");
     join.href = data.url;
     join.setAttribute("role", "button");

@@ -45,8 +45,14 @@
     newButton.hidden = true;
   }
 
+  // Times in the person's zone (the page's data-zone), as the server writes them, not the browser's.
+  var clock = null;
+  try {
+    clock = new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: root.dataset.zone || undefined});
+  } catch (e) { clock = null; }
   function time(iso) {
     var d = new Date(iso);
+    if (clock) return clock.format(d);
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
   }
 
@@ -76,7 +82,13 @@
     meta.append(who, " ", when);
     var body = document.createElement("div");
     body.className = "chat-body";
-    body.innerHTML = message.html;  // sanitized on the server (nh3)
+    if (message.call_record) {
+      var record = document.createElement("p");
+      record.textContent = (root.dataset.tCallEnded || "Call ended") + " · " + message.body;
+      body.append(record);
+    } else {
+      body.innerHTML = message.html;  // sanitized on the server (nh3)
+    }
     li.append(meta, body);
     if (message.attachments && message.attachments.length) {
       var files = document.createElement("ul");
@@ -92,7 +104,7 @@
           img.loading = "lazy";
           link.append(img);
         } else {
-          link.textContent = "📎 " + a.name;
+          link.textContent = a.name;
         }
         item.append(link);
         files.append(item);
