@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_scheduledrun"),
+        ("core", "0003_repair_bad_text"),
     ]
 
     operations = [
