@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from plaza.core import ratelimit
 from plaza.core.testing import Api, World, build_world
 
 
@@ -16,10 +17,29 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
-def _steady_rate_limit_clock(monkeypatch):
-    # Rate limits count in fixed windows; a slow test crossing a window boundary would
-    # start a fresh count and never trip. Tests run at one instant, mid-window.
-    monkeypatch.setattr("plaza.core.ratelimit._now", lambda: 1_800_000_030.0)
+def _fresh_rate_limits():
+    # Sliding windows cannot be straddled, so tests need no frozen clock: only zero counts.
+    ratelimit.reset()
+    yield
+    ratelimit.reset()
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def rate_limit_clock(monkeypatch):
+    """The clock the rate limits count on, frozen; move it with ``clock.now += seconds``."""
+    clock = _Clock(1_800_000_000.0)
+    for module in ("limits.storage.memory", "limits.storage.redis", "limits.strategies"):
+        monkeypatch.setattr(f"{module}.time", clock)
+    monkeypatch.setattr("plaza.core.ratelimit._now", clock.time)
+    return clock
 
 
 @pytest.fixture(autouse=True)

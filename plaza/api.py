@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from plaza.accounts.api import router as accounts_router
 from plaza.announcements.api import router as announcements_router
@@ -18,7 +21,7 @@ from plaza.calls.api import router as calls_router
 from plaza.cases.api import router as cases_router
 from plaza.chat.api import router as chat_router
 from plaza.core.auth import required
-from plaza.core.errors import CODES_BY_STATUS, PlazaError, RateLimited
+from plaza.core.errors import CODES_BY_STATUS, Invalid, PlazaError, RateLimited
 from plaza.events.api import router as events_router
 from plaza.exports.api import router as exports_router
 from plaza.feed.api import router as feed_router
@@ -77,6 +80,38 @@ def _add_convention_errors(schema: dict[str, Any]) -> None:
                     responses[status] = {"description": _ERROR_DESCRIPTIONS[status], "content": error_ref}
 
 
+# No JSON body of the API holds a longer list (ids of recipients, members, options...) or
+# nests deeper: each list item is work (a row, a notification), so the cap is one place for
+# every route rather than a check each action might forget (issue 18, item 7).
+MAX_LIST_ITEMS = 500
+MAX_DEPTH = 20
+
+
+def _check_shape(value: Any, path: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise Invalid(_("The request nests too deeply."), field=".".join(path) or "body")
+    if isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            raise Invalid(_("At most %(n)d items.") % {"n": MAX_LIST_ITEMS}, field=".".join(path) or "body")
+        for item in value:
+            _check_shape(item, path, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_shape(item, [*path, str(key)], depth + 1)
+
+
+class BoundedParser(Parser):
+    """ninja's JSON parser, refusing lists past MAX_LIST_ITEMS and nesting past MAX_DEPTH."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            data = json.loads(request.body)
+        except RecursionError as exc:
+            raise Invalid(_("The request nests too deeply."), field="body") from exc
+        _check_shape(data, [])
+        return data
+
+
 class PlazaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -89,6 +124,7 @@ api = PlazaAPI(
     version="1",
     urls_namespace="api",
     auth=required,
+    parser=BoundedParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
     description=(
@@ -129,6 +165,8 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, PlazaError):  # ninja wraps the parser's errors (BoundedParser)
+        return on_plaza_error(request, exc.__cause__)
     return _error(request, exc.status_code, str(exc))
 
 

@@ -48,6 +48,11 @@ if SIGNUP not in {"open", "invite", "closed"}:
     raise ValueError("PLAZA_SIGNUP must be one of open, invite, closed")
 RATE_LIMITS: bool = env.str("PLAZA_RATE_LIMITS", default="on") != "off"
 REDIS_URL: str = env.str("REDIS_URL", default="")
+# Rate-limit counts: in this process when embedded, in Redis when there is one.
+PLAZA_RATE_LIMIT_STORAGE: str = env.str("PLAZA_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://")
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed: the client address is the
+# rightmost hop none of them is. Empty: REMOTE_ADDR is the client (no proxy in front).
+PLAZA_TRUSTED_PROXIES: list[str] = env.list("PLAZA_TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "plaza.core.middleware.ApiErrorMiddleware",
+    "plaza.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,13 +247,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("PLAZA_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "plaza.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "plaza.accounts.adapter.AccountAdapter"
+# Password forms with a "keep my API tokens" box: a change or reset revokes tokens by default.
+ACCOUNT_FORMS = {
+    "change_password": "plaza.accounts.password_forms.PasswordChangeForm",
+    "set_password": "plaza.accounts.password_forms.PasswordSetForm",
+    "reset_password_from_key": "plaza.accounts.password_forms.PasswordResetKeyForm",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = (
     {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip", "reset_password": "20/m/ip,5/m/key"}
     if RATE_LIMITS
     else False
 )
-ACCOUNT_FORMS = {"login": "plaza.accounts.auth_forms.LoginForm", "reset_password": "plaza.accounts.auth_forms.ResetPasswordForm"}
+ACCOUNT_FORMS |= {"login": "plaza.accounts.auth_forms.LoginForm", "reset_password": "plaza.accounts.auth_forms.ResetPasswordForm"}
 
 # Single sign-on: OpenID Connect providers (a company's Keycloak, Azure AD, Authing...) from
 # PLAZA_OIDC_PROVIDERS, a JSON list of {id, name, server_url, client_id, secret}. A person

@@ -19,7 +19,7 @@ from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from plaza.accounts.queries import hash_token
 from plaza.core import audit
 from plaza.core.errors import Invalid
-from plaza.core.realtime import revoke_sockets_on_commit
+from plaza.core.realtime import recheck_sockets_on_commit, revoke_sockets_on_commit
 from plaza.core.uploads import clean_image
 from plaza.search import actions as search
 
@@ -139,3 +139,23 @@ def do_deactivate_account(user: User) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(space=None, actor=user, action="account.deactivate", target=user)
     revoke_sockets_on_commit(user.pk)
+
+
+@transaction.atomic
+def do_change_password(user: User, password: str, *, keep_tokens: bool = False) -> int:
+    """Set a new password (a change or a reset) and cut off whoever held the old one.
+
+    Sessions signed in with the old password stop authenticating (Django checks the
+    password hash kept in each session; the page that changed it re-signs its own), open
+    sockets re-check their credential and close, and every API token is revoked unless
+    ``keep_tokens``. Returns how many tokens were revoked. The password is validated by the
+    form or caller first.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = 0
+    if not keep_tokens:
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(space=None, actor=user, action="account.password", target=user, after={"tokens_revoked": revoked})
+    recheck_sockets_on_commit(user.pk)
+    return revoked

@@ -50,6 +50,28 @@ class AccountAdapter(DefaultAccountAdapter):
             index_user(user, new=True)
         return user
 
+    def set_password(self, user: Any, password: str) -> None:
+        """Every allauth password change and reset lands here: cut off the old credential's
+        holders (:func:`do_change_password`). The forms pass the "keep my API tokens" box
+        through ``keep_tokens`` on the user; any other path revokes the tokens."""
+        from plaza.accounts.actions import do_change_password
+
+        do_change_password(user, password, keep_tokens=bool(getattr(user, "_plaza_keep_tokens", False)))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The one client address of Plaza (``PLAZA_TRUSTED_PROXIES`` decides when the
+        forwarded one is believed), for allauth's rate limits too."""
+        from plaza.core.ratelimit import client_ip
+
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins count per (account, address), so a guesser elsewhere cannot lock
+        the owner out (allauth counts per account alone)."""
+        from plaza.core.ratelimit import client_key
+
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{client_key(request)}"
+
     def login(self, request: HttpRequest, user: Any) -> None:
         """Sign in, then speak the person's language and zone for the rest of this request.
 

@@ -33,6 +33,12 @@ from plaza.core.schemas import errors
 
 router = Router(tags=["accounts"])
 
+# POST /auth/token: attempts per address a minute, and failed guesses in a sliding window.
+TOKEN_ATTEMPTS_PER_ADDRESS = 30
+TOKEN_FAILURES_PER_ACCOUNT_ADDRESS = 10
+TOKEN_FAILURES_PER_ADDRESS = 30
+TOKEN_FAILURE_WINDOW = 900
+
 
 def _refuse_passwords() -> None:
     """With single sign-on required, no password is accepted: API clients use a personal
@@ -45,7 +51,7 @@ def _refuse_passwords() -> None:
 def signup(request: HttpRequest, payload: SignupIn) -> Status:
     keep_no_idempotency_response(request)  # the answer shows a secret once
     _refuse_passwords()
-    ratelimit.hit("signup", ratelimit.client_ip(request), limit=20, window=3600)
+    ratelimit.hit("signup", ratelimit.client_key(request), limit=20, window=3600)
     if settings.SIGNUP == "closed":
         raise Forbidden(_("Sign-up is closed on this server."))
     if settings.SIGNUP == "invite":
@@ -65,16 +71,26 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status:
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     keep_no_idempotency_response(request)  # the answer shows a secret once
     _refuse_passwords()
-    ratelimit.hit("token-ip", ratelimit.client_ip(request), limit=30, window=60)
-    ratelimit.hit("token-email", payload.email.lower(), limit=10, window=300)
-    user = authenticate(request, email=payload.email.lower(), password=payload.password)
+    address, email = ratelimit.client_key(request), payload.email.lower()
+    ratelimit.hit("token-ip", address, limit=TOKEN_ATTEMPTS_PER_ADDRESS, window=60)
+    # Failures count per (account, address) and per address, never per account alone: a
+    # guesser elsewhere cannot lock the owner out of their account (issue 18, item 9).
+    ratelimit.check("token-fail", (email, address), limit=TOKEN_FAILURES_PER_ACCOUNT_ADDRESS, window=TOKEN_FAILURE_WINDOW)
+    ratelimit.check("token-fail-ip", address, limit=TOKEN_FAILURES_PER_ADDRESS, window=TOKEN_FAILURE_WINDOW)
+    user = authenticate(request, email=email, password=payload.password)
+    problem = None
     if user is None:
-        raise NotAuthenticated(_("Wrong email or password."))
-    if wants_second_factor(user):
+        problem = _("Wrong email or password.")
+    elif wants_second_factor(user):
         if not payload.otp:
-            raise NotAuthenticated(_("Enter the code from your authenticator app in otp."))
-        if not verify_second_factor(user, payload.otp):
-            raise NotAuthenticated(_("The two-factor code is not valid."))
+            problem = _("Enter the code from your authenticator app in otp.")
+        elif not verify_second_factor(user, payload.otp):
+            problem = _("The two-factor code is not valid.")
+    if problem is not None:
+        if payload.otp or user is None:  # asking for the second factor is no failure
+            ratelimit.count_failure("token-fail", (email, address), limit=TOKEN_FAILURES_PER_ACCOUNT_ADDRESS, window=TOKEN_FAILURE_WINDOW)
+            ratelimit.count_failure("token-fail-ip", address, limit=TOKEN_FAILURES_PER_ADDRESS, window=TOKEN_FAILURE_WINDOW)
+        raise NotAuthenticated(problem)
     _token, key = actions.do_create_token(user, name=payload.name or _("API"))
     return Status(201, {"token": key})
 

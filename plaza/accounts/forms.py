@@ -56,3 +56,4 @@ class TokenForm(forms.Form):
 
 class DeactivateForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+

@@ -1,14 +1,17 @@
 """Who may see and manage announcements. Missing and forbidden look the same: 404.
 
-An announcement is seen by its recipients (resolved when it was published) while it stands,
-and by the space's admins always (recalled ones included). Nobody else knows it exists.
+An announcement is seen by its recipients (resolved when it was published) while it stands
+and while they are still in its space, and by the space's admins always (recalled ones
+included). Nobody else knows it exists. A removed member is no recipient any more: they are
+not notified, reminded or listed in the receipts, and their old notifications read "no
+longer available" (the notification list asks :func:`list_visible_announcement_ids`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plaza.announcements.models import Announcement, AnnouncementRecipient, AnnouncementStatus
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
@@ -18,6 +21,16 @@ from plaza.spaces.models import Membership
 
 def _authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
+
+
+def current_recipients(announcement: Announcement) -> QuerySet[AnnouncementRecipient]:
+    """The announcement's recipient rows of people who are still in its space now."""
+    members = Membership.objects.filter(space_id=announcement.space_id).values("user_id")
+    return AnnouncementRecipient.objects.filter(
+        space_id=announcement.space_id,
+        announcement=announcement,
+        user_id__in=members,
+    )
 
 
 def space_announcements_q(acc: SpaceAccess) -> Q:

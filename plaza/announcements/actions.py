@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.announcements.access import current_recipients
 from plaza.announcements.models import (
     MAX_BODY,
     MAX_CATEGORY,
@@ -200,8 +201,8 @@ def do_edit_announcement(acc: SpaceAccess, announcement: Announcement, changes: 
     announcement.save(update_fields=[*fields, "edited_at"])
     if text_changed:
         search.index_announcement(announcement)
-        recipients = AnnouncementRecipient.objects.filter(space=acc.space, announcement=announcement)
-        _notify(acc, announcement, "announcement_updated", recipients.values_list("user_id", flat=True))
+        recipients = current_recipients(announcement).values_list("user_id", flat=True)
+        _notify(acc, announcement, "announcement_updated", recipients)
     audit.record(space=acc.space, actor=user, action="announcement.edit", target=announcement,
                  before={"title": old_title}, after={"title": announcement.title})
     return announcement
@@ -258,7 +259,7 @@ def do_remind(acc: SpaceAccess, announcement: Announcement) -> int:
         wait = int((locked.reminded_at + REMIND_EVERY - now).total_seconds()) + 1
         raise RateLimited(retry_after=wait, detail=_("A reminder was sent less than an hour ago."))
     unread = list(
-        AnnouncementRecipient.objects.filter(space=acc.space, announcement=locked)
+        current_recipients(locked)
         .filter(unread_q(locked))
         .values_list("user_id", flat=True)
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from plaza.announcements.access import access_announcement, space_announcements_q
+from plaza.announcements.access import access_announcement, current_recipients, space_announcements_q
 from plaza.announcements.actions import unread_q
 from plaza.announcements.models import Announcement, AnnouncementRecipient, AnnouncementStatus
 from plaza.core.pagination import keyset_page
@@ -49,7 +49,8 @@ def get_announcement(acc_or_user: Any, announcement_id: int) -> tuple[SpaceAcces
 
 def get_receipts(announcement: Announcement) -> tuple[list[AnnouncementRecipient], list[AnnouncementRecipient]]:
     """(read, unread) receipts of an announcement the caller administers; two queries."""
-    rows = AnnouncementRecipient.objects.filter(space=announcement.space_id, announcement=announcement).select_related("user")
+    # Only people who may see it now: a removed member is neither read nor unread.
+    rows = current_recipients(announcement).select_related("user")
     read = list(rows.exclude(unread_q(announcement)).order_by("read_at", "pk"))
     unread = list(rows.filter(unread_q(announcement)).order_by("user__name", "pk"))
     return read, unread

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from plaza.blogs import actions, queries
 from plaza.blogs.access import access_blog, access_headline, can_delete_blog, can_edit_blog
 from plaza.blogs.models import MAX_BODY, MAX_TITLE, Blog, HeadlineKind
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Forbidden, Invalid, NotFound
 from plaza.core.pages import file_response, page_errors, parse_int, render_page, require_login, space_context
 from plaza.feed import actions as feed_actions
@@ -188,6 +189,7 @@ def headline_open(request: HttpRequest, headline_id: int) -> HttpResponse:
     return redirect(queries.headline_target_url(item.headline))
 
 
+@bearer_or_session
 @page_errors
 def headline_cover(request: HttpRequest, headline_id: int) -> HttpResponse:
     """A headline's own cover image, for exactly those who may see the headline's item."""

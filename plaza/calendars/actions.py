@@ -5,8 +5,9 @@ Each ``do_*`` runs in one transaction after validating its input (``check_*``).
 
 from __future__ import annotations
 
+import itertools
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,10 +43,41 @@ def parse_rrule(value: str, dtstart: datetime) -> rrule:
     return rrulestr(text, dtstart=dtstart)
 
 
+MIN_GAP = timedelta(minutes=15)  # occurrences of one rule are at least this far apart
+HORIZON_YEARS = 5  # a rule must happen within this many years
+COUNT_YEARS = 50  # how far on the last occurrence of a COUNT rule is looked for
+SAMPLE = 2000  # occurrences examined for the gap
+
+
+def _shift_years(value: datetime, years: int) -> datetime:
+    return value.replace(year=value.year + years)
+
+
+def _probe(rule: rrule, dtstart: datetime, years: int) -> tuple[rrule, int]:
+    """``rule``'s first ``years`` years (COUNT dropped: slice it), as a rule moved whole
+    400-year cycles on toward the year 9999, and how many years it was moved.
+
+    dateutil stops a rule that matches nothing only at the year 9999, stepping through
+    every day until then (2.8 s for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, 4.6 s hourly). The
+    Gregorian calendar repeats every 400 years (weekdays, leap years, week numbers), so the
+    moved rule has the same occurrences, shifted, and such a walk ends within ~400 years
+    (0.1–0.2 s); a rule that does match stops at the cut-off ``years`` on.
+    """
+    shift = max(0, (MAXYEAR - years - dtstart.year) // 400) * 400
+    start = _shift_years(dtstart, shift)
+    stop = start + timedelta(days=366 * years)
+    until = rule._until  # noqa: SLF001
+    if until is not None and until.year + shift <= MAXYEAR:
+        stop = min(stop, _shift_years(until, shift))
+    return rule.replace(dtstart=start, until=stop, count=None), shift
+
+
 def check_rrule(value: str | None, dtstart: datetime) -> tuple[str, datetime | None]:
     """A recurrence rule cleaned (``FREQ=...;...``), and when its last occurrence starts
-    (None: never ends). 422 on ``rrule`` for anything dateutil cannot read, a rule set, a
-    rule repeating faster than hourly, or more than MAX_COUNT occurrences."""
+    (None: never ends, or not within COUNT_YEARS). 422 on ``rrule`` for anything dateutil cannot
+    read, a rule set, ``BYSECOND``, occurrences less than MIN_GAP apart, more than
+    MAX_COUNT occurrences, or no occurrence within HORIZON_YEARS. The work is bounded whatever
+    the rule (issue 18, item 6)."""
     text = (value or "").strip()
     if not text:
         return "", None
@@ -53,6 +85,8 @@ def check_rrule(value: str | None, dtstart: datetime) -> tuple[str, datetime | N
         text = text[6:].strip()
     if len(text) > 500 or "\n" in text or "DTSTART" in text.upper() or "FREQ=" not in text.upper():
         raise Invalid(_("Give one RRULE, such as FREQ=WEEKLY;BYDAY=MO."), field="rrule")
+    if "BYSECOND" in text.upper():
+        raise Invalid(_("Occurrences are at least 15 minutes apart: BYSECOND is not allowed."), field="rrule")
     try:
         rule = parse_rrule(text, dtstart)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
@@ -62,20 +96,25 @@ def check_rrule(value: str | None, dtstart: datetime) -> tuple[str, datetime | N
     if rule._freq in (SECONDLY, MINUTELY):  # noqa: SLF001 — dateutil exposes no public getter
         raise Invalid(_("Repeat at most hourly."), field="rrule")
     count, until = rule._count, rule._until  # noqa: SLF001
-    last: datetime | None = None
-    if count is not None:
-        if count > MAX_COUNT:
-            raise Invalid(_("At most %(n)d occurrences.") % {"n": MAX_COUNT}, field="rrule")
-        occurrences = list(rule)
-        last = occurrences[-1] if occurrences else dtstart
-    elif until is not None:
-        last = rule.before(until, inc=True) or dtstart
+    if count is not None and count > MAX_COUNT:
+        raise Invalid(_("At most %(n)d occurrences.") % {"n": MAX_COUNT}, field="rrule")
     try:
-        first = rule.after(dtstart, inc=True)
+        probe, _shift = _probe(rule, dtstart, HORIZON_YEARS)
+        sample = list(itertools.islice(probe, min(SAMPLE, count or SAMPLE)))
     except (ValueError, OverflowError) as exc:
         raise Invalid(_("This recurrence rule is not valid: %(error)s") % {"error": exc}, field="rrule") from exc
-    if first is None:
+    if not sample:
         raise Invalid(_("This rule never happens."), field="rrule")
+    if any(b - a < MIN_GAP for a, b in itertools.pairwise(sample)):
+        raise Invalid(_("Occurrences are at least 15 minutes apart."), field="rrule")
+    last: datetime | None = None
+    if count is not None:
+        # The COUNT-th occurrence, looked for within COUNT_YEARS; beyond: no known end.
+        probe, shift = _probe(rule, dtstart, COUNT_YEARS)
+        counted = list(itertools.islice(probe, count))
+        last = _shift_years(counted[-1], -shift) if len(counted) == count else None
+    elif until is not None:
+        last = max(until, dtstart)  # no later than UNTIL: enough to bound the reads
     return text.upper(), last
 
 

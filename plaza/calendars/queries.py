@@ -6,12 +6,12 @@ number of items; recurring entries are expanded in Python, at most MAX_OCCURRENC
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import DAILY, HOURLY, WEEKLY
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -71,19 +71,59 @@ def entries_q(user: Any) -> Q:
     return Q(owner=user, team__isnull=True) | Q(team_id__in=my_teams)
 
 
-def occurrences(entry: Entry, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The (start, end) of each occurrence of ``entry`` overlapping ``[start, end)``."""
+# Occurrences one calendar read may compute across all its recurring entries, those passed
+# over on the way to the window included (issue 18, item 6).
+MAX_EXPANSIONS = 10_000
+_STEPS = {HOURLY: timedelta(hours=1), DAILY: timedelta(days=1), WEEKLY: timedelta(weeks=1)}
+
+
+def _rule_near(entry: Entry, before: datetime) -> Any:
+    """``entry``'s rule, restarted at a point of its own grid shortly before ``before``, so
+    that expanding a window does not walk every occurrence since the entry began.
+
+    A rule with COUNT is first turned into one with UNTIL (its last start, kept in
+    ``repeats_until``). Hourly, daily and weekly rules move on by whole multiples of their
+    interval (wall-clock, as dateutil steps); monthly and yearly ones by whole 400-year
+    Gregorian cycles (the calendar repeats), being cheap to walk otherwise.
+    """
+    tz = ZoneInfo(entry.timezone)
+    dtstart = entry.starts_at.astimezone(tz)
+    rule = parse_rrule(entry.rrule, dtstart)
+    if rule._count is not None:  # noqa: SLF001 — dateutil exposes no public getter
+        rule = rule.replace(count=None, until=entry.repeats_until)
+    freq, interval = rule._freq, rule._interval  # noqa: SLF001
+    gap = before.astimezone(tz).replace(tzinfo=None) - dtstart.replace(tzinfo=None)
+    if freq in _STEPS:
+        step = _STEPS[freq] * interval
+        periods = gap // step - 1
+        if periods > 0:
+            return rule.replace(dtstart=dtstart + step * periods)
+    else:
+        cycles = (gap.days // 146_097 // interval) * interval  # 146,097 days: 400 years
+        if cycles > 0:
+            return rule.replace(dtstart=dtstart.replace(year=dtstart.year + 400 * cycles))
+    return rule
+
+
+def occurrences(entry: Entry, start: datetime, end: datetime, budget: list[int] | None = None) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of each occurrence of ``entry`` overlapping ``[start, end)``, at most
+    MAX_OCCURRENCES. ``budget`` (a one-item list) is what is left of the request's
+    MAX_EXPANSIONS; each occurrence computed spends one."""
     duration = entry.ends_at - entry.starts_at
     if not entry.rrule:
         return [(entry.starts_at, entry.ends_at)] if entry.starts_at < end and entry.ends_at > start else []
-    tz = ZoneInfo(entry.timezone)
-    rule = parse_rrule(entry.rrule, entry.starts_at.astimezone(tz))
-    out = []
-    for occurrence in itertools.islice(rule.xafter(start - duration, inc=True), MAX_OCCURRENCES):
+    budget = budget if budget is not None else [MAX_EXPANSIONS]
+    out: list[tuple[datetime, datetime]] = []
+    if budget[0] <= 0:
+        return out
+    for occurrence in _rule_near(entry, start - duration):
+        budget[0] -= 1
         if occurrence >= end:
             break
         if occurrence + duration > start:
             out.append((occurrence, occurrence + duration))
+        if budget[0] <= 0 or len(out) >= MAX_OCCURRENCES:
+            break
     return out
 
 
@@ -109,8 +149,9 @@ def list_calendar(user: Any, start: datetime | None = None, end: datetime | None
              url=f"/events/{e.pk}/")
         for e in list_my_events(user, start=start, end=end, limit=MAX_ITEMS)
     ]
+    budget = [MAX_EXPANSIONS]
     for entry in list_entries(user, start, end):
-        for occ_start, occ_end in occurrences(entry, start, end):
+        for occ_start, occ_end in occurrences(entry, start, end, budget):
             items.append(Item("entry", entry.pk, entry.title, occ_start, occ_end,
                               entry.space.slug if entry.space else None, entry.space.name if entry.space else "",
                               entry.team_id, entry.all_day, recurring=bool(entry.rrule)))

@@ -95,7 +95,7 @@ def lookup_out(request: HttpRequest, c: Case) -> dict[str, Any]:
 
 def _lookup(request: HttpRequest, number: str, code: str) -> Case:
     """Rate-limited per address; wrong pairs count more, per address and per number."""
-    ip = ratelimit.client_ip(request)
+    ip = ratelimit.client_key(request)
     ratelimit.hit("case-lookup", ip, limit=LOOKUP_LIMIT, window=600)
     try:
         return access_case_by_code(number, code)
@@ -133,7 +133,7 @@ def submit_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status:
     if request.auth.is_authenticated:
         ratelimit.hit("case-submit", str(request.auth.pk), limit=30, window=600)
     else:
-        ratelimit.hit("case-submit-ip", ratelimit.client_ip(request), limit=10, window=600)
+        ratelimit.hit("case-submit-ip", ratelimit.client_key(request), limit=10, window=600)
     acc = access_space(request.auth, slug)
     case_type = access_case_type(acc, payload.case_type_id, for_submit=True)
     case, code = actions.do_submit_case(acc, case_type, values=payload.values, contact_email=payload.contact_email,

@@ -96,7 +96,7 @@ def submit_case(request: HttpRequest, slug: str, type_id: int | None = None) -> 
         if request.user.is_authenticated:
             ratelimit.hit("case-submit", str(request.user.pk), limit=30, window=600)
         else:
-            ratelimit.hit("case-submit-ip", ratelimit.client_ip(request), limit=10, window=600)
+            ratelimit.hit("case-submit-ip", ratelimit.client_key(request), limit=10, window=600)
         values = _form_values(case_type, request.POST)
         files = {spec["key"]: request.FILES.getlist(f"v_{spec['key']}") for spec in case_type.fields
                  if spec["type"] in (FieldType.IMAGE, FieldType.FILE)}
@@ -201,11 +201,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
         context.update(number=number, code=code)
-        ratelimit.hit("case-lookup", ratelimit.client_ip(request), limit=60, window=600)
+        ratelimit.hit("case-lookup", ratelimit.client_key(request), limit=60, window=600)
         try:
             case = access_case_by_code(number, code)
         except NotFound:
-            ratelimit.hit("case-lookup-fail", ratelimit.client_ip(request), limit=10, window=600)
+            ratelimit.hit("case-lookup-fail", ratelimit.client_key(request), limit=10, window=600)
             ratelimit.hit("case-lookup-fail-number", normalize_case_number(number), limit=10, window=600)
             context["not_found"] = True
             return render(request, "cases/lookup.html", context, status=404)

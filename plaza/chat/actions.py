@@ -93,9 +93,12 @@ def _publish(group: Group, event: dict[str, Any], *, exclude: set[int] | None = 
     )
 
 
-def _render(group: Group, body: str) -> tuple[str, list[User]]:
-    """HTML and the mentioned people who are members of the group (nobody else is linked)."""
+def _render(group: Group, body: str, *, check: bool = True) -> tuple[str, list[User]]:
+    """HTML and the mentioned people who are members of the group (nobody else is linked).
+    ``check`` refuses a new body past the mention limit (an old body is only read)."""
     found = markdown.scan(body)
+    if check:
+        found.check(field="body")
     mentioned: list[User] = []
     if found.handles:
         wanted = {h.lower() for h in found.handles}
@@ -240,7 +243,7 @@ def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: s
     body = check_body(body, required=not message.attachment_data)
     if body == message.body:
         return message
-    before = {u.pk for u in _render(group, message.body)[1]}
+    before = {u.pk for u in _render(group, message.body, check=False)[1]}
     html, mentioned = _render(group, body)
     message.body, message.html, message.edited_at = body, html, timezone.now()
     message.save(update_fields=["body", "html", "edited_at"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from plaza.chat import actions, queries
 from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import MAX_MESSAGE
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid
 from plaza.core.pages import file_response, page_errors, parse_int, require_login, space_context
 from plaza.spaces.access import access_space
@@ -90,6 +91,7 @@ def _chat_post(request: HttpRequest, group_id: int) -> HttpResponse:
     return back
 
 
+@bearer_or_session
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require_login(request)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import contextvars
+import ipaddress
 from typing import Any
 
 from django.db import models
 
 from plaza.core.models import AuditEntry
+
+# The address of the request being served (set by ClientAddressMiddleware); None outside one.
+client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
+
+
+def _address() -> str | None:
+    value = client_address.get()
+    try:
+        return str(ipaddress.ip_address(value)) if value else None
+    except ValueError:
+        return None
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -43,6 +56,7 @@ def record(
         target_id=target.pk if target is not None else None,
         before=before,
         after=after,
+        address=_address(),
     )
 
 

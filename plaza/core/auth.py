@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
@@ -73,3 +76,28 @@ class PlazaAuth(AuthBase):
 
 required = PlazaAuth()
 optional = PlazaAuth(optional=True)
+
+
+def bearer_or_session(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let a file download (an upload's ``url``) be fetched with the API's bearer token.
+
+    With ``Authorization: Bearer``, the request acts as the token's person, checked as every
+    API route checks it; a broken token is a 401 JSON error, never the sign-in page. Without
+    the header, the browser session as usual. Downloads are GETs: no CSRF question arises.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            from plaza.core.middleware import error_response
+
+            try:
+                user = bearer_user(request)
+            except NotAuthenticated as exc:
+                return error_response(401, exc.message(), "not_authenticated")
+            request.user = user  # type: ignore[assignment]
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+    return wrapper

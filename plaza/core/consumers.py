@@ -45,9 +45,26 @@ def _is_active(user_id: int) -> bool:
     return User.objects.filter(pk=user_id, is_active=True).exists()
 
 
+@database_sync_to_async
+def _credential_holds(user_id: int, token_id: int | None, session_hash: str) -> bool:
+    """Whether the credential a socket was opened with still signs this person in: the
+    token is not revoked, or the session was signed with the current password."""
+    from django.utils.crypto import constant_time_compare
+
+    from plaza.accounts.models import ApiToken, User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    if token_id is not None:
+        return ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).exists()
+    return bool(session_hash) and constant_time_compare(session_hash, user.get_session_auth_hash())
+
+
 class PlazaConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
     token_id: int | None = None
+    session_hash: str = ""  # the password-derived hash the session was signed in with
     space_ids: set[int] = set()  # spaces whose events reach this socket (any role)
     full_space_ids: set[int] = set()  # of those, where space-wide posts reach it
     team_ids: set[int] = set()  # teams whose posts reach it
@@ -83,6 +100,10 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
             self.user_id = user.pk
+            from django.contrib.auth import HASH_SESSION_KEY
+
+            session = self.scope.get("session")
+            self.session_hash = (session.get(HASH_SESSION_KEY) if session is not None else "") or ""
         await self._load_scopes()
         await self.accept()
         SOCKETS.inc()
@@ -152,13 +173,23 @@ class PlazaConsumer(AsyncJsonWebsocketConsumer):
         if token_id is None or token_id == self.token_id:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def session_check(self, message: dict[str, Any]) -> None:
+        """After a password change or reset: close unless the credential still holds."""
+        if self.user_id is None:
+            return
+        if not await _credential_holds(self.user_id, self.token_id, self.session_hash):
+            await self.disconnect(CLOSE_UNAUTHENTICATED)  # stop listening before the close lands
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
 
 class SameOriginOnly:
     """Refuse WebSocket handshakes whose ``Origin`` is a foreign site.
 
-    Browsers always send ``Origin``; it must name one of ALLOWED_HOSTS (or the requested
-    host). Clients that send none (scripts with ``?token=``) cannot ride a browser's cookies,
-    so they pass and authenticate by token.
+    Browsers always send ``Origin``; its scheme, host and port must be those of an allowed
+    origin: ``PLAZA_BASE_URL``, ``CSRF_TRUSTED_ORIGINS``, or a host of ``ALLOWED_HOSTS`` (or
+    the requested host) on the scheme and port this server is reached by. Clients that send
+    none (scripts with ``?token=``) cannot ride a browser's cookies, so they pass and
+    authenticate by token.
     """
 
     def __init__(self, app: Any) -> None:
@@ -168,23 +199,78 @@ class SameOriginOnly:
         if scope["type"] == "websocket":
             headers = dict(scope.get("headers", []))
             origin = headers.get(b"origin", b"").decode("latin-1")
-            if origin and not _origin_allowed(origin, headers.get(b"host", b"").decode("latin-1")):
+            if origin and not _origin_allowed(origin, headers.get(b"host", b"").decode("latin-1"), _scope_secure(scope, headers)):
                 await receive()  # the handshake's websocket.connect, refused below
                 await send({"type": "websocket.close", "code": 4403})
                 return None
         return await self.app(scope, receive, send)
 
 
-def _origin_allowed(origin: str, host: str) -> bool:
+def _scope_secure(scope: dict[str, Any], headers: dict[bytes, bytes]) -> bool:
+    """Whether the browser reached this server over TLS: ``wss`` directly, or behind a
+    proxy that says so in ``SECURE_PROXY_SSL_HEADER`` (set when ``PLAZA_HTTPS`` is on)."""
+    from django.conf import settings
+
+    if scope.get("scheme") in ("wss", "https"):
+        return True
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header:
+        name, value = proxy_header
+        header = name.removeprefix("HTTP_").replace("_", "-").lower().encode("latin-1")
+        return bool(headers.get(header, b"").decode("latin-1").split(",")[0].strip() == value)
+    return False
+
+
+def _origin_tuple(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin or URL, the port made explicit; None when malformed."""
     from urllib.parse import urlsplit
 
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not host:
+        return None
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def allowed_origins(host: str, secure: bool) -> set[tuple[str, str, int]]:
+    """The origins whose pages may open a socket with this server's cookies."""
+    from django.conf import settings
+
+    found: set[tuple[str, str, int]] = set()
+    for url in [getattr(settings, "PLAZA_BASE_URL", ""), *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])]:
+        parsed = _origin_tuple(url) if url and "*" not in url else None
+        if parsed:
+            found.add(parsed)
+    scheme = "https" if secure else "http"
+    if host:
+        parsed = _origin_tuple(f"{scheme}://{host}")
+        if parsed:
+            found.add(parsed)
+    return found
+
+
+def _origin_allowed(origin: str, host: str, secure: bool = False) -> bool:
+    """``origin`` names exactly an allowed origin: scheme, host and port all match.
+
+    Besides the explicit origins of :func:`allowed_origins`, a host of ``ALLOWED_HOSTS``
+    (wildcards as Django matches them) is accepted on the scheme and port the request came
+    in on, so ``http://127.0.0.1:18150`` is refused by a server on ``http://127.0.0.1:8000``.
+    """
     from django.conf import settings
     from django.http.request import split_domain_port, validate_host
 
-    netloc = urlsplit(origin).netloc
-    if not netloc:
+    parsed = _origin_tuple(origin)
+    if parsed is None:
         return False
-    if host and netloc.lower() == host.lower():
+    if parsed in allowed_origins(host, secure):
         return True
-    domain, _port = split_domain_port(netloc)
-    return bool(domain) and validate_host(domain, list(settings.ALLOWED_HOSTS))
+    scheme, domain, port = parsed
+    _host_domain, host_port = split_domain_port(host.lower()) if host else ("", "")
+    expected_scheme = "https" if secure else "http"
+    expected_port = int(host_port) if host_port.isdigit() else (443 if secure else 80)
+    if (scheme, port) != (expected_scheme, expected_port):
+        return False
+    return validate_host(domain, list(settings.ALLOWED_HOSTS))

@@ -30,6 +30,10 @@ LINK_REL = "nofollow noopener"
 
 MAX_HANDLE = 30
 MAX_TOPIC = 50
+# What one text may mention and tag: each mention is a notification (and maybe an email),
+# each topic rows to write (issue 18, item 7).
+MAX_MENTIONS = 50
+MAX_TOPICS = 30
 
 # One pass over each run of text. Each alternative has its own look-behind so that e-mail
 # addresses (bob@example.com), URL fragments and HTML entities are not taken for mentions
@@ -54,14 +58,30 @@ class Found:
 
     handles: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    _seen_handles: set[str] = field(default_factory=set, repr=False)
+    _seen_topics: set[str] = field(default_factory=set, repr=False)
 
     def add_handle(self, handle: str) -> None:
-        if handle.lower() not in {h.lower() for h in self.handles}:
+        if handle.lower() not in self._seen_handles:
+            self._seen_handles.add(handle.lower())
             self.handles.append(handle)
 
     def add_topic(self, name: str) -> None:
-        if topic_key(name) not in {topic_key(t) for t in self.topics}:
+        if topic_key(name) not in self._seen_topics:
+            self._seen_topics.add(topic_key(name))
             self.topics.append(name)
+
+    def check(self, *, field: str = "body") -> Found:
+        """422 on ``field`` past MAX_MENTIONS people or MAX_TOPICS topics."""
+        from django.utils.translation import gettext as _
+
+        from plaza.core.errors import Invalid
+
+        if len(self.handles) > MAX_MENTIONS:
+            raise Invalid(_("Mention at most %(n)d people at once.") % {"n": MAX_MENTIONS}, field=field)
+        if len(self.topics) > MAX_TOPICS:
+            raise Invalid(_("Tag at most %(n)d topics at once.") % {"n": MAX_TOPICS}, field=field)
+        return self
 
 
 def _text(content: str) -> Token:

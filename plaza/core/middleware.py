@@ -314,3 +314,21 @@ class FormTokenMiddleware:
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response
+
+
+class ClientAddressMiddleware:
+    """Remember the request's client address (``ratelimit.client_ip``, proxies considered)
+    for the audit entries its actions write; actions never see the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from plaza.core import audit
+        from plaza.core.ratelimit import client_ip
+
+        token = audit.client_address.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.client_address.reset(token)

@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
     target_id = models.BigIntegerField(null=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # The client address of the request that did it (PLAZA_TRUSTED_PROXIES considered).
+    address = models.GenericIPAddressField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -169,3 +169,10 @@ def access_changed_on_commit(user_ids: Iterable[int], *, join: Iterable[str] = (
 def revoke_sockets_on_commit(user_id: int, *, token_id: int | None = None) -> None:
     """Close the person's sockets: all of them, or only those opened with ``token_id``."""
     _send_after_commit([(user_group(user_id), {"type": "session_revoked", "token_id": token_id})])
+
+
+def recheck_sockets_on_commit(user_id: int) -> None:
+    """Make each of the person's sockets check its credential again and close when it no
+    longer holds: a session signed with an old password, a revoked token, a deactivated
+    account. Sent after a password change or reset."""
+    _send_after_commit([(user_group(user_id), {"type": "session_check"})])

@@ -93,7 +93,7 @@ def _render(space: Space, team: Team | None, body: str) -> tuple[str, list[str],
 
     A ``@handle`` of someone who may not see the post stays plain text and notifies nobody.
     """
-    found = markdown.scan(body)
+    found = markdown.scan(body).check(field="body")
     mentioned: list[User] = []
     if found.handles:
         candidates = list(

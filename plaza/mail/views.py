@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid, NotFound
 from plaza.core.pages import file_response, page_errors, parse_int, require_login
 from plaza.mail import actions, queries
@@ -102,6 +103,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     return render(request, "mail/compose.html", context, status=422 if error else 200)
 
 
+@bearer_or_session
 @page_errors
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require_login(request)

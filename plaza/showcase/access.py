@@ -41,7 +41,11 @@ def require_catalogue(acc: SpaceAccess) -> SpaceAccess:
 def is_manager(acc: SpaceAccess, exhibitor: Exhibitor) -> bool:
     if not _authenticated(acc.user):
         return False
-    return acc.is_admin or exhibitor.managers.filter(pk=acc.user.pk).exists()
+    if acc.is_admin:
+        return True
+    # A manager removed from the space manages nothing there any more (issue 18: access is
+    # what the person may do now, not what a stored row once said).
+    return bool(acc.role) and exhibitor.managers.filter(pk=acc.user.pk).exists()
 
 
 def access_exhibitor(user: Any, exhibitor_id: int, *, for_manage: bool = False) -> tuple[SpaceAccess, Exhibitor]:
@@ -138,9 +142,14 @@ def list_managed_exhibitor_ids(user: Any, ids: Iterable[int]) -> set[int]:
     if not ids or not _authenticated(user):
         return set()
     admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    member_of = Membership.objects.filter(user=user).values("space_id")
     return set(
         Exhibitor.objects.filter(pk__in=ids)
-        .filter(Q(managers=user) | Q(space_id__in=admin_of) | Q(space__parent_id__in=admin_of))
+        .filter(
+            Q(managers=user, space_id__in=member_of)
+            | Q(space_id__in=admin_of)
+            | Q(space__parent_id__in=admin_of)
+        )
         .values_list("pk", flat=True)
     )
 

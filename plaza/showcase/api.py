@@ -145,7 +145,7 @@ def send_inquiry(request: HttpRequest, product_id: int, payload: InquiryIn) -> S
     if request.auth.is_authenticated:
         ratelimit.hit("inquiry", str(request.auth.pk), limit=20, window=600)
     else:
-        ratelimit.hit("inquiry-ip", ratelimit.client_ip(request), limit=5, window=600)
+        ratelimit.hit("inquiry-ip", ratelimit.client_key(request), limit=5, window=600)
     _acc, product, _how = access_product(request.auth, product_id)
     inquiry = actions.do_send_inquiry(request.auth, product, message=payload.message, contact=payload.contact or "")
     return Status(201, {"id": inquiry.pk, "status": inquiry.status})

@@ -108,7 +108,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         if request.user.is_authenticated:
             ratelimit.hit("inquiry", str(request.user.pk), limit=20, window=600)
         else:
-            ratelimit.hit("inquiry-ip", ratelimit.client_ip(request), limit=5, window=600)
+            ratelimit.hit("inquiry-ip", ratelimit.client_key(request), limit=5, window=600)
         actions.do_send_inquiry(request.user, product, message=request.POST.get("message", ""),
                                 contact=request.POST.get("contact", ""))
         messages.success(request, _("Your inquiry was sent to the exhibitor."))
@@ -147,7 +147,7 @@ def inquiry_thread_by_token(request: HttpRequest, token: str) -> HttpResponse:
     """A signed-out asker's conversation, through the link mailed with the reply."""
     inquiry = access_inquiry_by_token(token)
     if request.method == "POST":
-        ratelimit.hit("inquiry-ip", ratelimit.client_ip(request), limit=5, window=600)
+        ratelimit.hit("inquiry-ip", ratelimit.client_key(request), limit=5, window=600)
         actions.do_follow_up_inquiry(request.user, inquiry, body=request.POST.get("body", ""))
         messages.success(request, _("Your message was sent to the exhibitor."))
         return redirect("inquiry_thread_by_token", token=token)

@@ -58,6 +58,33 @@ class SpaceAccess:
     def joined(self) -> bool:
         return self.membership is not None
 
+    @functools.cached_property
+    def visible_parent(self) -> Space | None:
+        """The parent space, only when the caller may know it (pages show "Sub-space of")."""
+        return visible_parent(self.user, self.space)
+
+
+def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
+    """Among ``ids``, the spaces ``user`` may know exist (one query): listed and public ones,
+    those they belong to and those under a space they administer."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    knowable = Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
+    if getattr(user, "is_authenticated", False):
+        member_of = Membership.objects.filter(user=user).values("space_id")
+        admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+        knowable |= Q(pk__in=member_of) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of)
+    return set(Space.objects.filter(pk__in=ids).filter(knowable).values_list("pk", flat=True))
+
+
+def visible_parent(user: Any, space: Space) -> Space | None:
+    """``space``'s parent when ``user`` may know it exists, else None: a private parent is
+    not revealed through its sub-spaces (issue 18, item 2)."""
+    if space.parent_id is None:
+        return None
+    return space.parent if list_knowable_space_ids(user, [space.parent_id]) else None
+
 
 def _require(acc: SpaceAccess, role: str | None) -> SpaceAccess:
     if role is None:

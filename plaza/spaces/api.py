@@ -14,7 +14,14 @@ from plaza.core.auth import optional
 from plaza.core.errors import Forbidden, Invalid, NotFound
 from plaza.core.schemas import errors
 from plaza.spaces import actions, queries
-from plaza.spaces.access import SpaceAccess, access_space, access_team_by_id, space_access_for
+from plaza.spaces.access import (
+    SpaceAccess,
+    access_space,
+    access_team_by_id,
+    list_knowable_space_ids,
+    space_access_for,
+    visible_parent,
+)
 from plaza.spaces.models import Invitation, Membership, Role, Space, Team, TeamMembership
 from plaza.spaces.schemas import (
     AuditList,
@@ -49,7 +56,10 @@ router = Router(tags=["spaces"])
 # --- shaping ------------------------------------------------------------------------------
 
 
-def space_out(space: Space, role: str | None) -> dict[str, Any]:
+def space_out(space: Space, role: str | None, *, parent_visible: bool) -> dict[str, Any]:
+    """A space as the API shows it; ``parent_visible`` says whether the caller may know the
+    parent (from :func:`~plaza.spaces.access.list_knowable_space_ids`), else it is null."""
+    parent = space.parent if parent_visible and space.parent_id else None
     return {
         "id": space.pk,
         "slug": space.slug,
@@ -57,8 +67,8 @@ def space_out(space: Space, role: str | None) -> dict[str, Any]:
         "description": space.description,
         "visibility": space.visibility,
         "join_policy": space.join_policy,
-        "parent": space.parent.slug if space.parent_id else None,
-        "parent_id": space.parent_id,
+        "parent": parent.slug if parent is not None else None,
+        "parent_id": parent.pk if parent is not None else None,
         "my_role": role,
         "logo_url": space.logo.url if space.logo else None,
     }
@@ -115,32 +125,35 @@ def create_space(request: HttpRequest, payload: SpaceIn) -> Status:
         join_policy=payload.join_policy,
         parent=parent_acc,
     )
-    return Status(201, space_out(space, Role.OWNER))
+    return Status(201, space_out(space, Role.OWNER, parent_visible=True))
 
 
 @router.get("/spaces", response={200: SpaceList, **errors(401, 422)})
 def my_spaces(request: HttpRequest, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     rows, next_cursor = queries.page_my_memberships(request.auth, cursor=cursor, limit=limit)
-    return {"items": [space_out(m.space, m.role) for m in rows], "next_cursor": next_cursor}
+    knowable = list_knowable_space_ids(request.auth, [m.space.parent_id for m in rows])
+    items = [space_out(m.space, m.role, parent_visible=m.space.parent_id in knowable) for m in rows]
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get("/spaces/directory", auth=optional, response={200: SpaceList, **errors(422)})
 def directory(request: HttpRequest, q: str = "", cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
     rows, next_cursor = queries.page_directory(request.auth, q=q[:100], cursor=cursor, limit=limit)
-    return {"items": [space_out(s, None) for s in rows], "next_cursor": next_cursor}
+    knowable = list_knowable_space_ids(request.auth, [s.parent_id for s in rows])
+    return {"items": [space_out(s, None, parent_visible=s.parent_id in knowable) for s in rows], "next_cursor": next_cursor}
 
 
 @router.get("/spaces/{slug}", auth=optional, response={200: SpaceOut, **errors(404)})
 def get_space(request: HttpRequest, slug: str) -> dict[str, Any]:
     acc = access_space(request.auth, slug)
-    return space_out(acc.space, acc.role)
+    return space_out(acc.space, acc.role, parent_visible=acc.visible_parent is not None)
 
 
 @router.patch("/spaces/{slug}", response={200: SpaceOut, **errors(401, 403, 404, 422)})
 def update_space(request: HttpRequest, slug: str, payload: SpacePatch) -> dict[str, Any]:
     acc = access_space(request.auth, slug, role=Role.ADMIN)
     space = actions.do_update_space(acc, **payload.dict(exclude_unset=True, exclude_none=True))
-    return space_out(space, acc.role)
+    return space_out(space, acc.role, parent_visible=acc.visible_parent is not None)
 
 
 @router.delete("/spaces/{slug}", response={204: None, **errors(401, 403, 404)})
@@ -235,10 +248,10 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> St
 @router.post("/invitations/{code}/accept", response={200: SpaceOut, **errors(401, 403, 404, 409, 429)})
 def accept_invitation(request: HttpRequest, code: str) -> dict[str, Any]:
     ratelimit.hit("invitation-accept", str(request.auth.pk), limit=20, window=60)
-    ratelimit.hit("invitation-accept-ip", ratelimit.client_ip(request), limit=60, window=60)
+    ratelimit.hit("invitation-accept-ip", ratelimit.client_key(request), limit=60, window=60)
     space = actions.do_accept_invitation(request.auth, code)
     role = Membership.objects.filter(space=space, user=request.auth).values_list("role", flat=True).first()
-    return space_out(space, role)
+    return space_out(space, role, parent_visible=visible_parent(request.auth, space) is not None)
 
 
 def _optional_join_body(request: HttpRequest) -> JoinIn:

@@ -445,7 +445,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         # Count attempts before looking the code up: guessing codes is what the limit stops.
         require_login(request)
         ratelimit.hit("invitation-accept", str(request.user.pk), limit=20, window=60)
-        ratelimit.hit("invitation-accept-ip", ratelimit.client_ip(request), limit=60, window=60)
+        ratelimit.hit("invitation-accept-ip", ratelimit.client_key(request), limit=60, window=60)
     inv = queries.get_invitation_by_code(code)
     context: dict[str, Any] = {"invitation": inv, "problem": actions.invitation_problem(inv), "code": code}
     if request.method == "POST":

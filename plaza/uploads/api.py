@@ -41,7 +41,7 @@ def upload(
         return Status(201, {**found.summary(), "url": request.build_absolute_uri(f"/files/{found.pk}/")})
     if case_type_id is None:
         raise NotAuthenticated()
-    ratelimit.hit("upload-ip", ratelimit.client_ip(request), limit=SIGNED_OUT_UPLOAD_LIMIT, window=600)
+    ratelimit.hit("upload-ip", ratelimit.client_key(request), limit=SIGNED_OUT_UPLOAD_LIMIT, window=600)
     scope = signed_out_scope("case_type_id", case_type_id)
     found = actions.do_upload_file(request.auth, file, scope=scope)
     # Nobody downloads a signed-out upload before it is claimed: /files/<id>/ answers 404.

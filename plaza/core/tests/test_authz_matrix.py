@@ -495,3 +495,21 @@ def test_unsupported_method_is_405_with_error_body(world):
     response = Client().put("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {world.alice.token}")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+# A removed member is an outsider: every read of the table answers bob, once alice removed
+# him from acme, what it answers mallory (issue 18: access is what one may see now).
+# Mail bob received is his, like email: it stays readable after he leaves the space.
+PERSONAL_READS = {("GET", "mail/messages/<int:message_id>"), ("GET", "mail/threads/<int:thread_id>")}
+READS = [(m, r) for (m, r) in POLICY if m == "GET" and (m, r) not in PERSONAL_READS]
+
+
+@pytest.mark.parametrize(("method", "route"), READS, ids=[f"{m} /{r}" for m, r in READS])
+def test_a_removed_member_reads_as_an_outsider(world, method, route):
+    fixtures = build_fixtures(world)
+    case = POLICY[(method, route)]
+    url = fill(route, case.params(fixtures))  # made while bob was still a member
+    removed = Client().delete(f"/api/v1/spaces/acme/members/{world.bob.user.pk}", HTTP_AUTHORIZATION=f"Bearer {world.alice.token}")
+    assert removed.status_code == 204
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {world.bob.token}")
+    assert response.status_code == case.expect[M], f"GET {url} as removed bob: {response.status_code} {response.content[:200]!r}"
