@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_repair_bad_text"),
+        ("core", "0005_merge_20261204_1753"),
     ]
 
     operations = [
