@@ -125,3 +125,9 @@ def fetch(persona: Persona | None, url: str) -> int:
     if persona is not None:
         client.force_login(persona.user)
     return client.get(url.replace("http://testserver", "")).status_code
+
+
+# Seconds a test waits for a WebSocket handshake. Channels' default is 1 s, and on a loaded
+# machine a consumer's connect (token lookup, the person's scopes) took longer: a test then
+# failed for timing, not behaviour. Waiting longer costs nothing when the socket is quick.
+CONNECT_TIMEOUT = 10.0

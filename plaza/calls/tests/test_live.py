@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from plaza.chat.tests.test_live import call, drain, receive_type, settle, socket  # the chat tests' socket helpers
-from plaza.core.testing import build_world
+from plaza.core.testing import CONNECT_TIMEOUT, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,7 @@ def test_ring_signal_and_end(world_t):
     async def scenario():
         alice, bob, gina, mallory = (socket(p.token) for p in (world.alice, world.bob, world.gina, world.mallory))
         for comm in (alice, bob, gina, mallory):
-            assert (await comm.connect())[0]
+            assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         started = await call(world.alice, "post", "spaces/acme/calls", {"participant_ids": [world.bob.user.pk]})
         cid = started.json_body["id"]
         ring = await receive_type(bob, "call.ring")
@@ -62,7 +62,7 @@ def test_signal_stops_when_a_participant_leaves_the_space(world_t):
 
     async def scenario():
         alice, bob = socket(world.alice.token), socket(world.bob.token)
-        assert (await alice.connect())[0] and (await bob.connect())[0]
+        assert (await alice.connect(timeout=CONNECT_TIMEOUT))[0] and (await bob.connect(timeout=CONNECT_TIMEOUT))[0]
         cid = (await call(world.alice, "post", "spaces/acme/calls", {"participant_ids": [world.bob.user.pk]})).json_body["id"]
         await receive_type(bob, "call.ring")
         await call(world.alice, "delete", f"spaces/acme/members/{world.bob.user.pk}")

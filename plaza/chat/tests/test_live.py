@@ -9,7 +9,7 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from plaza.asgi import application
 from plaza.core.realtime import publish_on_commit
-from plaza.core.testing import Api, build_world
+from plaza.core.testing import CONNECT_TIMEOUT, Api, build_world
 from plaza.core.tests.test_websocket import drain, receive_type, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_messages_edits_and_deletes_reach_members_live(world_t):
 
     async def scenario():
         bob, mallory = socket(world.bob.token), socket(world.mallory.token)
-        assert (await bob.connect())[0] and (await mallory.connect())[0]
+        assert (await bob.connect(timeout=CONNECT_TIMEOUT))[0] and (await mallory.connect(timeout=CONNECT_TIMEOUT))[0]
         sent = await call(world.alice, "post", f"groups/{gid}/messages", {"body": "Tasting on **Friday**"})
         event = await receive_type(bob, "chat.message")
         assert event["group_id"] == gid
@@ -67,7 +67,7 @@ def test_a_socket_opened_before_joining_gets_the_new_groups_messages(world_t):
 
     async def scenario():
         bob = socket(world.bob.token)
-        assert (await bob.connect())[0]
+        assert (await bob.connect(timeout=CONNECT_TIMEOUT))[0]
         gid = await database_sync_to_async(_group)(world, ("bob",))
         await call(world.alice, "post", f"groups/{gid}/messages", {"body": "Welcome"})
         assert (await receive_type(bob, "chat.message"))["message"]["body"] == "Welcome"
@@ -83,7 +83,7 @@ def test_typing_is_relayed_to_the_other_members_only(world_t):
     async def scenario():
         alice, bob, gina, mallory = (socket(p.token) for p in (world.alice, world.bob, world.gina, world.mallory))
         for comm in (alice, bob, gina, mallory):
-            assert (await comm.connect())[0]
+            assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         await bob.send_json_to({"type": "chat.typing", "group_id": gid})
         typing = await receive_type(alice, "chat.typing")
         assert typing["group_id"] == gid and typing["user"]["handle"] == "bob"
@@ -107,7 +107,7 @@ def test_removed_member_socket_opened_before_removal_gets_nothing_more(world_t):
 
     async def scenario():
         bob = socket(world.bob.token)
-        assert (await bob.connect())[0]
+        assert (await bob.connect(timeout=CONNECT_TIMEOUT))[0]
         await call(world.gina, "post", f"groups/{gid}/messages", {"body": "before"})
         assert (await receive_type(bob, "chat.message"))["message"]["body"] == "before"
         removed = await call(world.alice, "delete", f"groups/{gid}/members/{world.bob.user.pk}")
@@ -130,7 +130,7 @@ def test_removed_member_socket_opened_before_removal_gets_nothing_more(world_t):
 
 async def world_gina_typing(world, gid: int) -> None:
     gina = socket(world.gina.token)
-    assert (await gina.connect())[0]
+    assert (await gina.connect(timeout=CONNECT_TIMEOUT))[0]
     await gina.send_json_to({"type": "chat.typing", "group_id": gid})
     await settle(gina)
     await gina.disconnect()
@@ -142,7 +142,7 @@ def test_removed_from_the_space_gets_nothing_more_of_the_group(world_t):
 
     async def scenario():
         bob = socket(world.bob.token)
-        assert (await bob.connect())[0]
+        assert (await bob.connect(timeout=CONNECT_TIMEOUT))[0]
         removed = await call(world.alice, "delete", f"spaces/acme/members/{world.bob.user.pk}")
         assert removed.status_code == 204
         await settle(bob)

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from plaza.core.tasks import run_pending_tasks
-from plaza.core.testing import PASSWORD, build_world
+from plaza.core.testing import CONNECT_TIMEOUT, PASSWORD, build_world
 from plaza.core.tests.test_websocket import socket
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_create_space
@@ -131,7 +131,7 @@ def test_a_session_and_socket_left_behind_by_a_password_change_see_nothing_new()
 
     async def scenario():
         comm = socket(cookie=cookie, origin="http://127.0.0.1:8000")
-        assert (await comm.connect())[0]
+        assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         changed = await database_sync_to_async(owner.post)(
             "/accounts/password/change/",
             {"oldpassword": PASSWORD, "password1": "a-new-horse-staple-42", "password2": "a-new-horse-staple-42"},

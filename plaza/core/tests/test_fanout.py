@@ -11,7 +11,7 @@ from channels.testing.websocket import WebsocketCommunicator
 
 from plaza.accounts.models import User
 from plaza.core import realtime
-from plaza.core.testing import Api, build_world
+from plaza.core.testing import CONNECT_TIMEOUT, Api, build_world
 from plaza.core.tests.test_websocket import drain, receive_type, socket
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_space, do_create_team
@@ -84,7 +84,7 @@ def test_sockets_keep_only_what_their_person_sees(fan_out):
     async def scenario():
         sockets = {name: _socket(getattr(world, name).token) for name in ("alice", "bob", "gina", "mallory")}
         for comm in sockets.values():
-            assert (await comm.connect())[0]
+            assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         post = await database_sync_to_async(Api(world.alice).post)("spaces/acme/posts", {"body": "all hands"})
         assert (await _next_of_type(sockets["bob"], "feed.new_posts"))["post_id"] == post.json_body["id"]
         in_team = await database_sync_to_async(Api(world.alice).post)(
@@ -119,7 +119,7 @@ def test_a_socket_opened_before_joining_a_small_space_gets_its_next_post():
 
     async def scenario():
         mallory = _socket(world.mallory.token)
-        assert (await mallory.connect())[0]
+        assert (await mallory.connect(timeout=CONNECT_TIMEOUT))[0]
         first = await database_sync_to_async(Api(world.alice).post)("spaces/open-house/posts", {"body": "before"})
         assert first.status_code == 201
         assert await mallory.receive_nothing(timeout=0.3)  # a visitor of a public space: no pushes
@@ -139,7 +139,7 @@ def test_a_member_made_guest_stops_getting_space_wide_posts(fan_out):
 
     async def scenario():
         bob = _socket(world.bob.token)
-        assert (await bob.connect())[0]
+        assert (await bob.connect(timeout=CONNECT_TIMEOUT))[0]
         first = await database_sync_to_async(Api(world.alice).post)("spaces/acme/posts", {"body": "for members"})
         assert (await _next_of_type(bob, "feed.new_posts"))["post_id"] == first.json_body["id"]
         changed = await database_sync_to_async(Api(world.alice).patch)(

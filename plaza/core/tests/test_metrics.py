@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.test import Client
 from prometheus_client import REGISTRY
 
-from plaza.core.testing import build_world
+from plaza.core.testing import CONNECT_TIMEOUT, build_world
 
 
 def value(name: str, **labels: str) -> float:
@@ -114,7 +114,7 @@ def test_open_sockets_are_counted():
     async def scenario():
         before = value("plaza_websockets_open")
         comm = WebsocketCommunicator(application, f"/ws/?token={world.bob.token}", headers=[(b"host", b"127.0.0.1:8000")])
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
         assert connected
         assert value("plaza_websockets_open") == before + 1
         await comm.disconnect()

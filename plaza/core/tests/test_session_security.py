@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from plaza.core.realtime import publish_on_commit
-from plaza.core.testing import PASSWORD
+from plaza.core.testing import CONNECT_TIMEOUT, PASSWORD
 from plaza.core.tests.test_websocket import build_world, receive_type, run, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,7 +66,7 @@ def test_password_change_cuts_off_other_sessions_sockets_and_tokens(world_t, kee
     async def scenario():
         thief_socket = socket(cookie=thief_cookie, origin="http://127.0.0.1:8000")
         token_socket = socket(f"/ws/?token={bob.token}")
-        assert (await thief_socket.connect())[0] and (await token_socket.connect())[0]
+        assert (await thief_socket.connect(timeout=CONNECT_TIMEOUT))[0] and (await token_socket.connect(timeout=CONNECT_TIMEOUT))[0]
         await database_sync_to_async(change_password)(mine, keep_tokens=keep_tokens)
         assert await closed_with(thief_socket)
         if keep_tokens:
@@ -120,7 +120,7 @@ def test_origin_must_match_scheme_host_and_port(world_t, origin, allowed):
 
     async def scenario():
         comm = socket(cookie=cookie, origin=origin)
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
         assert connected is allowed
         if connected:
             await comm.disconnect()
@@ -141,7 +141,7 @@ def test_trusted_origin_from_settings(world_t, settings):
             ("https://plaza.example.com:8443", False),
         ]:
             comm = socket(cookie=cookie, origin=origin)
-            assert (await comm.connect())[0] is allowed, origin
+            assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0] is allowed, origin
             if allowed:
                 await comm.disconnect()
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from plaza.asgi import application
 from plaza.core.realtime import publish_on_commit
-from plaza.core.testing import build_world
+from plaza.core.testing import CONNECT_TIMEOUT, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +68,7 @@ def test_token_connects_and_receives_its_events(world_t):
 
     async def scenario():
         comm = socket(f"/ws/?token={world.bob.token}")
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
         assert connected
         await database_sync_to_async(publish_on_commit)([world.bob.user.pk], {"type": "notification.count", "count": 3})
         assert await receive_type(comm, "notification.count") == {"type": "notification.count", "count": 3}
@@ -86,7 +86,7 @@ def test_session_cookie_connects(world_t):
 
     async def scenario():
         comm = socket(cookie=cookie, origin="http://127.0.0.1:8000")
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
         assert connected
         await comm.disconnect()
 
@@ -96,7 +96,7 @@ def test_session_cookie_connects(world_t):
 @pytest.mark.parametrize("path", ["/ws/", "/ws/?token=plz_not-a-real-token"])
 def test_signed_out_or_bad_token_is_refused(world_t, path):
     async def scenario():
-        connected, code = await socket(path).connect()
+        connected, code = await socket(path).connect(timeout=CONNECT_TIMEOUT)
         assert not connected
 
     run(scenario)
@@ -105,7 +105,7 @@ def test_signed_out_or_bad_token_is_refused(world_t, path):
 def test_foreign_origin_is_refused(world_t):
     async def scenario():
         comm = socket(f"/ws/?token={world_t.bob.token}", origin="https://evil.example")
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
         assert not connected
 
     run(scenario)
@@ -116,7 +116,7 @@ def test_other_peoples_events_do_not_arrive(world_t):
 
     async def scenario():
         comm = socket(f"/ws/?token={world.mallory.token}")
-        assert (await comm.connect())[0]
+        assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         await database_sync_to_async(publish_on_commit)([world.bob.user.pk], {"type": "notification", "id": 1})
         assert await comm.receive_nothing(timeout=0.3)
         await comm.disconnect()
@@ -129,7 +129,7 @@ def test_removed_member_socket_opened_before_removal_gets_nothing_more(world_t):
 
     async def scenario():
         comm = socket(f"/ws/?token={world.bob.token}")
-        assert (await comm.connect())[0]
+        assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         event = {"type": "feed.new_posts", "count": 1}
         await database_sync_to_async(publish_on_commit)([world.bob.user.pk], event, space_id=world.acme.pk)
         assert await receive_type(comm, "feed.new_posts") == event
@@ -155,7 +155,7 @@ def test_token_revocation_closes_sockets_opened_with_it(world_t):
 
     async def scenario():
         comm = socket(f"/ws/?token={world.bob.token}")
-        assert (await comm.connect())[0]
+        assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         response = await database_sync_to_async(
             lambda: Client().delete("/api/v1/auth/token", HTTP_AUTHORIZATION=f"Bearer {world.bob.token}")
         )()
@@ -176,7 +176,7 @@ def test_deactivation_closes_every_socket(world_t):
     async def scenario():
         by_token = socket(f"/ws/?token={world.bob.token}")
         by_session = socket(cookie=cookie)
-        assert (await by_token.connect())[0] and (await by_session.connect())[0]
+        assert (await by_token.connect(timeout=CONNECT_TIMEOUT))[0] and (await by_session.connect(timeout=CONNECT_TIMEOUT))[0]
         from plaza.accounts.actions import do_deactivate_account
 
         await database_sync_to_async(do_deactivate_account)(world.bob.user)
@@ -184,7 +184,7 @@ def test_deactivation_closes_every_socket(world_t):
             output = await comm.receive_output(timeout=10)
             assert output["type"] == "websocket.close"
         # A new socket with the same cookie or token is refused.
-        assert not (await socket(cookie=cookie).connect())[0]
-        assert not (await socket(f"/ws/?token={world.bob.token}").connect())[0]
+        assert not (await socket(cookie=cookie).connect(timeout=CONNECT_TIMEOUT))[0]
+        assert not (await socket(f"/ws/?token={world.bob.token}").connect(timeout=CONNECT_TIMEOUT))[0]
 
     run(scenario)

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 
 from plaza.asgi import application
-from plaza.core.testing import Api, build_world
+from plaza.core.testing import CONNECT_TIMEOUT, Api, build_world
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_team
 
@@ -36,7 +36,7 @@ def test_new_posts_are_pushed_to_those_who_may_see_them():
         sockets = {}
         for name in ("bob", "gina", "mallory", "alice"):
             comm = WebsocketCommunicator(application, f"/ws/?token={getattr(world, name).token}", headers=[(b"host", b"127.0.0.1:8000")])
-            connected, _ = await comm.connect()
+            connected, _ = await comm.connect(timeout=CONNECT_TIMEOUT)
             assert connected
             sockets[name] = comm
         response = await database_sync_to_async(Api(world.alice).post)("spaces/acme/posts", {"body": "all hands"})

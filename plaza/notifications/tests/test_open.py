@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from plaza.core.testing import build_world
+from plaza.core.testing import CONNECT_TIMEOUT, build_world
 from plaza.core.tests.test_websocket import receive_type, socket
 from plaza.notifications.actions import notify
 from plaza.notifications.models import Notification
@@ -67,7 +67,7 @@ def test_the_count_follows_live_when_opened():
 
     async def scenario():
         comm = socket(f"/ws/?token={world.bob.token}")
-        assert (await comm.connect())[0]
+        assert (await comm.connect(timeout=CONNECT_TIMEOUT))[0]
         response = await database_sync_to_async(lambda: _client(world.bob.user).get(f"/notifications/{row.pk}/open/"))()
         assert response.status_code == 302
         assert await receive_type(comm, "notification.count") == {"type": "notification.count", "count": 0}
