@@ -7,22 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from plaza.chat import actions, queries
+from plaza.chat import actions, queries, schemas
 from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import Group, GroupMember
-from plaza.chat.schemas import (
-    GroupIn,
-    GroupList,
-    GroupMemberIn,
-    GroupOut,
-    GroupPatch,
-    GroupReadIn,
-    GroupReadOut,
-    MessageIn,
-    MessageList,
-    MessageOut,
-    MessagePatch,
-)
 from plaza.core.schemas import Int64, errors
 from plaza.spaces.access import access_space
 
@@ -53,35 +40,35 @@ def summary_out(group: Group) -> dict[str, Any]:
     }
 
 
-@router.post("/spaces/{slug}/groups", response={201: GroupOut, **errors(401, 403, 404, 422)})
-def create_group(request: HttpRequest, slug: str, payload: GroupIn) -> Status:
+@router.post("/spaces/{slug}/groups", response={201: schemas.GroupOut, **errors(401, 403, 404, 422)})
+def create_group(request: HttpRequest, slug: str, payload: schemas.GroupIn) -> Status:
     acc = access_space(request.auth, slug)
     group = actions.do_create_group(acc, name=payload.name, member_ids=payload.member_ids)
     _acc, group, member = access_group_by_id(request.auth, group.pk)
     return Status(201, group_out(group, member))
 
 
-@router.get("/spaces/{slug}/groups", response={200: GroupList, **errors(401, 404)})
+@router.get("/spaces/{slug}/groups", response={200: schemas.GroupList, **errors(401, 404)})
 def list_groups(request: HttpRequest, slug: str) -> dict[str, Any]:
     acc = access_space(request.auth, slug, role="guest")
     return {"items": [summary_out(g) for g in queries.list_groups(acc)], "next_cursor": None}
 
 
-@router.get("/groups/{int:group_id}", response={200: GroupOut, **errors(401, 404)})
+@router.get("/groups/{int:group_id}", response={200: schemas.GroupOut, **errors(401, 404)})
 def get_group(request: HttpRequest, group_id: int) -> dict[str, Any]:
     _acc, group, member = access_group_by_id(request.auth, group_id)
     return group_out(group, member)
 
 
-@router.patch("/groups/{int:group_id}", response={200: GroupOut, **errors(401, 403, 404, 422)})
-def rename_group(request: HttpRequest, group_id: int, payload: GroupPatch) -> dict[str, Any]:
+@router.patch("/groups/{int:group_id}", response={200: schemas.GroupOut, **errors(401, 403, 404, 422)})
+def rename_group(request: HttpRequest, group_id: int, payload: schemas.GroupPatch) -> dict[str, Any]:
     acc, group, member = access_group_by_id(request.auth, group_id)
     actions.do_rename_group(acc, group, member, name=payload.name)
     return group_out(group, member)
 
 
-@router.post("/groups/{int:group_id}/members", response={201: GroupOut, **errors(401, 403, 404, 422)})
-def add_member(request: HttpRequest, group_id: int, payload: GroupMemberIn) -> Status:
+@router.post("/groups/{int:group_id}/members", response={201: schemas.GroupOut, **errors(401, 403, 404, 422)})
+def add_member(request: HttpRequest, group_id: int, payload: schemas.GroupMemberIn) -> Status:
     acc, group, member = access_group_by_id(request.auth, group_id)
     actions.do_add_group_member(acc, group, member, user_id=payload.user_id, role=payload.role)
     return Status(201, group_out(group, member))
@@ -94,22 +81,24 @@ def remove_member(request: HttpRequest, group_id: int, user_id: int) -> Status:
     return Status(204, None)
 
 
-@router.post("/groups/{int:group_id}/messages", response={201: MessageOut, **errors(401, 404, 422)})
-def send_message(request: HttpRequest, group_id: int, payload: MessageIn) -> Status:
+@router.post("/groups/{int:group_id}/messages", response={201: schemas.MessageOut, **errors(401, 404, 422)})
+def send_message(request: HttpRequest, group_id: int, payload: schemas.MessageIn) -> Status:
     acc, group, member = access_group_by_id(request.auth, group_id)
     message = actions.do_send_message(acc, group, member, body=payload.body, attachment_ids=payload.attachment_ids)
     return Status(201, actions.message_json(message))
 
 
-@router.get("/groups/{int:group_id}/messages", response={200: MessageList, **errors(401, 404, 422)})
+@router.get("/groups/{int:group_id}/messages", response={200: schemas.MessageList, **errors(401, 404, 422)})
 def history(request: HttpRequest, group_id: int, before: Int64 | None = None, limit: int | None = None) -> dict[str, Any]:
     _acc, group, _member = access_group_by_id(request.auth, group_id)
     rows, next_cursor = queries.list_messages(group, before=before, limit=limit)
     return {"items": [actions.message_json(m) for m in rows], "next_cursor": next_cursor}
 
 
-@router.patch("/groups/{int:group_id}/messages/{int:message_id}", response={200: MessageOut, **errors(401, 403, 404, 422)})
-def edit_message(request: HttpRequest, group_id: int, message_id: int, payload: MessagePatch) -> dict[str, Any]:
+@router.patch(
+    "/groups/{int:group_id}/messages/{int:message_id}", response={200: schemas.MessageOut, **errors(401, 403, 404, 422)}
+)
+def edit_message(request: HttpRequest, group_id: int, message_id: int, payload: schemas.MessagePatch) -> dict[str, Any]:
     acc, group, _member = access_group_by_id(request.auth, group_id)
     message = access_message(group, message_id, user=acc.user, for_write=True)
     return actions.message_json(actions.do_edit_message(acc, group, message, body=payload.body))
@@ -123,8 +112,8 @@ def delete_message(request: HttpRequest, group_id: int, message_id: int) -> Stat
     return Status(204, None)
 
 
-@router.post("/groups/{int:group_id}/read", response={200: GroupReadOut, **errors(401, 404, 422)})
-def mark_read(request: HttpRequest, group_id: int, payload: GroupReadIn) -> dict[str, Any]:
+@router.post("/groups/{int:group_id}/read", response={200: schemas.GroupReadOut, **errors(401, 404, 422)})
+def mark_read(request: HttpRequest, group_id: int, payload: schemas.GroupReadIn) -> dict[str, Any]:
     _acc, _group, member = access_group_by_id(request.auth, group_id)
     member = actions.do_mark_read(member, message_id=payload.message_id)
     return {"last_read_message_id": member.last_read_message_id, "unread": queries.count_unread(member)}
