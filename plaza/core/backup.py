@@ -243,6 +243,20 @@ def _archive(path: Path) -> Iterator[tuple[tarfile.TarFile, dict[str, Any]]]:
         yield tar, manifest
 
 
+# Python 3.11.4+ refuses unsafe archive members itself (``filter="data"``); older 3.11
+# releases (Debian 12 ships 3.11.2) have no such argument, so each member is also checked
+# here: a regular file with a relative name that stays inside the target folder.
+_DATA_FILTER: dict[str, Any] = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+
+
+def _safe_member(tar: tarfile.TarFile, name: str) -> tarfile.TarInfo:
+    member = tar.getmember(name)
+    parts = Path(member.name).parts
+    if not member.isfile() or Path(member.name).is_absolute() or ".." in parts:
+        raise BackupError(f"unsafe entry in the backup: {member.name!r}")
+    return member
+
+
 def restore(path: str | Path, *, force: bool = False) -> dict[str, Any]:
     """Replace the database and the uploaded files with the archive's, then check them.
 
@@ -257,7 +271,7 @@ def restore(path: str | Path, *, force: bool = False) -> dict[str, Any]:
         if not force and (_has_data() or any(True for _ in media_files(media_root))):
             raise BackupError("the database or the media folder already holds data; restore with --force to replace them")
         with tempfile.TemporaryDirectory(prefix="plaza-restore-") as tmp:
-            tar.extract(manifest["database"], tmp, filter="data")
+            tar.extract(_safe_member(tar, manifest["database"]), tmp, **_DATA_FILTER)
             db_file = Path(tmp) / manifest["database"]
             connections.close_all()
             if vendor() == "sqlite":
@@ -265,8 +279,8 @@ def restore(path: str | Path, *, force: bool = False) -> dict[str, Any]:
             else:
                 _restore_postgresql(db_file)
             staged = Path(tmp) / "files"
-            members = [m for m in tar.getmembers() if m.name.startswith("media/") and m.isfile()]
-            tar.extractall(staged, members=members, filter="data")
+            members = [_safe_member(tar, m.name) for m in tar.getmembers() if m.name.startswith("media/") and m.isfile()]
+            tar.extractall(staged, members=members, **_DATA_FILTER)
             if media_root.exists():
                 shutil.rmtree(media_root)
             media_root.parent.mkdir(parents=True, exist_ok=True)

@@ -511,5 +511,5 @@ def test_a_removed_member_reads_as_an_outsider(world, method, route):
     url = fill(route, case.params(fixtures))  # made while bob was still a member
     removed = Client().delete(f"/api/v1/spaces/acme/members/{world.bob.user.pk}", HTTP_AUTHORIZATION=f"Bearer {world.alice.token}")
     assert removed.status_code == 204
-    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {world.bob.token}")
+    response = Client().get(url, data=case.query, HTTP_AUTHORIZATION=f"Bearer {world.bob.token}")
     assert response.status_code == case.expect[M], f"GET {url} as removed bob: {response.status_code} {response.content[:200]!r}"
