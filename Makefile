@@ -21,7 +21,7 @@ run: setup
 test: setup
 	$(BIN)/ruff check plaza
 	$(BIN)/mypy
-	PLAZA_DB_POOL_MAX=$${PLAZA_DB_POOL_MAX:-40} $(BIN)/pytest
+	$(BIN)/pytest
 
 ## make bench: benchmarks against baselines in the same run (docs/benchmarks.md); BENCH_PRESET=smoke|ci|full
 BENCH_PRESET ?= ci

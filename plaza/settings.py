@@ -145,11 +145,7 @@ if env.str("DATABASE_URL", default=""):
     if _db["ENGINE"] == "django.db.backends.postgresql":
         # Django's pool, not CONN_MAX_AGE, which leaked a connection per thread under ASGI.
         _db["CONN_MAX_AGE"] = 0
-        _db.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": env.int("PLAZA_DB_POOL_MAX", default=20),
-            "timeout": 10,
-        }
+        _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 20, "timeout": 10}
         # With a pool, health checks make Django pass ``check=ConnectionPool.check_connection``:
         # each connection is tested (a trivial round trip) as it leaves the pool, so those that
         # died in a PostgreSQL restart or pg_terminate_backend are replaced instead of failing
