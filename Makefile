@@ -21,7 +21,11 @@ run: setup
 test: setup
 	$(BIN)/ruff check plaza
 	$(BIN)/mypy
-	$(BIN)/pytest
+	# The crash tests (kill -9, pg_terminate_backend) run in a process of their own: after the
+	# rest of the production suite in the same process, the pool found no connection for 10 s
+	# (not understood yet; docs/development.md). Each passes alone and with all of core/tests.
+	$(BIN)/pytest -p no:cacheprovider plaza/core/tests/test_crashes.py
+	$(BIN)/pytest --ignore=plaza/core/tests/test_crashes.py
 
 ## make bench: benchmarks against baselines in the same run (docs/benchmarks.md); BENCH_PRESET=smoke|ci|full
 BENCH_PRESET ?= ci
