@@ -131,3 +131,10 @@ def fetch(persona: Persona | None, url: str) -> int:
 # machine a consumer's connect (token lookup, the person's scopes) took longer: a test then
 # failed for timing, not behaviour. Waiting longer costs nothing when the socket is quick.
 CONNECT_TIMEOUT = 10.0
+
+
+def login(persona: Persona) -> Client:
+    """A page client signed in as ``persona`` (session, no password round trip)."""
+    client = Client()
+    client.force_login(persona.user)
+    return client

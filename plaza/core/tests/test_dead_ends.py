@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from plaza.core.testing import login
 from plaza.events.actions import do_create_event
 from plaza.feed.actions import do_pin_post, do_publish_post
 from plaza.spaces.access import space_access_for
@@ -16,12 +17,6 @@ from plaza.spaces.actions import do_create_space
 from plaza.spaces.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
-
-
-def login(persona) -> Client:
-    client = Client()
-    client.force_login(persona.user)
-    return client
 
 
 @pytest.fixture

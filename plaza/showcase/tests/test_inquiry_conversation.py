@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from plaza.core.tasks import run_pending_tasks
+from plaza.core.testing import login
 from plaza.notifications.models import Notification
 from plaza.showcase.actions import do_create_exhibitor, do_create_product
 from plaza.showcase.models import Inquiry
@@ -19,12 +20,6 @@ from plaza.spaces.actions import do_create_space
 from plaza.spaces.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
-
-
-def login(persona) -> Client:
-    client = Client()
-    client.force_login(persona.user)
-    return client
 
 
 @pytest.fixture
