@@ -73,7 +73,7 @@ def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
     knowable = Q(visibility__in=[Visibility.LISTED, Visibility.PUBLIC])
     if getattr(user, "is_authenticated", False):
         member_of = Membership.objects.filter(user=user).values("space_id")
-        admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+        admin_of = Membership.objects.filter(user=user, role__in=_ADMIN_ROLES).values("space_id")
         knowable |= Q(pk__in=member_of) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of)
     return set(Space.objects.filter(pk__in=ids).filter(knowable).values_list("pk", flat=True))
 
@@ -101,8 +101,24 @@ def space_access_for(user: Any, space: Space, *, role: str | None = None) -> Spa
     if getattr(user, "is_authenticated", False):
         membership = _fetch_membership(space.pk, user.pk)
         if membership is not None:
-            return _require(SpaceAccess(space, user, membership, membership.role), role)
+            return _require(_member_access(user, space, membership), role)
     return _access_without_membership(user, space, role)
+
+
+_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
+
+
+def _member_access(user: Any, space: Space, membership: Membership) -> SpaceAccess:
+    """A member's access: their role here, unless they administer a space above (an admin of
+    the parent who joined a sub-space as a guest is its admin, as everywhere else)."""
+    if membership.role not in _ADMIN_ROLES and space.parent_id is not None and _administers_above(user, space):
+        return SpaceAccess(space, user, membership, Role.ADMIN, inherited=True)
+    return SpaceAccess(space, user, membership, membership.role)
+
+
+def _administers_above(user: Any, space: Space) -> bool:
+    ancestors = space.ancestor_ids()
+    return bool(ancestors) and Membership.objects.filter(space_id__in=ancestors, user=user, role__in=_ADMIN_ROLES).exists()
 
 
 @functools.cache
@@ -127,16 +143,8 @@ def _fetch_membership(space_id: int, user_id: int) -> Membership | None:
 
 def _access_without_membership(user: Any, space: Space, role: str | None) -> SpaceAccess:
     """Access for a caller who is not a member of ``space`` (signed out, or not joined)."""
-    if getattr(user, "is_authenticated", False):
-        ancestors = space.ancestor_ids()
-        if ancestors and (
-            Membership.objects.filter(
-                space_id__in=ancestors,
-                user=user,
-                role__in=[Role.OWNER, Role.ADMIN],
-            ).exists()
-        ):
-            return _require(SpaceAccess(space, user, None, Role.ADMIN, inherited=True), role)
+    if getattr(user, "is_authenticated", False) and _administers_above(user, space):
+        return _require(SpaceAccess(space, user, None, Role.ADMIN, inherited=True), role)
     if space.visibility in (Visibility.LISTED, Visibility.PUBLIC):
         return _require(SpaceAccess(space, user, None, None), role)
     raise NotFound()
@@ -172,12 +180,12 @@ def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membersh
     if row is None:
         return None, None
     values = fastsql.convert(row, converters)
-    spaces = [fastsql.instance(Space, values[i * n_space:(i + 1) * n_space]) for i in range(3)]
+    spaces = [fastsql.instance(Space, values[i * n_space : (i + 1) * n_space]) for i in range(3)]
     parent_field = Space._meta.get_field("parent")
     for child, parent in ((spaces[0], spaces[1]), (spaces[1], spaces[2])):
         if child is not None:
             parent_field.set_cached_value(child, parent)
-    return spaces[0], fastsql.instance(Membership, values[3 * n_space:])
+    return spaces[0], fastsql.instance(Membership, values[3 * n_space :])
 
 
 def access_space(user: Any, slug: str, *, role: str | None = None) -> SpaceAccess:
@@ -191,7 +199,7 @@ def access_space(user: Any, slug: str, *, role: str | None = None) -> SpaceAcces
     if space is None:
         raise NotFound()
     if membership is not None:
-        return _require(SpaceAccess(space, user, membership, membership.role), role)
+        return _require(_member_access(user, space, membership), role)
     return _access_without_membership(user, space, role)
 
 
@@ -203,13 +211,10 @@ def can_see_team(acc: SpaceAccess, team: Team, team_membership: TeamMembership |
 
 def access_team(acc: SpaceAccess, team_id: int, *, for_write: bool = False) -> tuple[Team, TeamMembership | None]:
     """A team of ``acc.space`` the caller may see; ``for_write`` needs a team or space admin."""
-    team = (
-        Team.objects.filter(
-            space=acc.space,
-            pk=team_id,
-        )
-        .first()
-    )
+    team = Team.objects.filter(
+        space=acc.space,
+        pk=team_id,
+    ).first()
     if team is None:
         raise NotFound()
     team_membership = None
@@ -262,7 +267,7 @@ def knowable_spaces_q(user: Any) -> Q:
     if not getattr(user, "is_authenticated", False):
         return shown
     joined = Membership.objects.filter(user=user).values("space_id")
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=_ADMIN_ROLES).values("space_id")
     return shown | Q(pk__in=joined) | Q(parent_id__in=admin_of) | Q(parent__parent_id__in=admin_of)
 
 
@@ -287,6 +292,7 @@ class Audience(StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
     GUEST = "guest"
+    PUBLIC_GUEST = "public_guest"  # a guest of a public space: what any visitor sees, and their teams
     VISITOR = "visitor"  # of a public space only; elsewhere a non-member is NONE
     NONE = "none"
 
@@ -304,6 +310,7 @@ SEES: dict[Audience, tuple[Part, ...]] = {
     Audience.ADMIN: (Part.EVERYTHING,),
     Audience.MEMBER: (Part.SPACE_WIDE, Part.PUBLIC_TEAMS, Part.OWN_TEAMS),
     Audience.GUEST: (Part.OWN_TEAMS,),
+    Audience.PUBLIC_GUEST: (Part.SPACE_WIDE, Part.OWN_TEAMS),
     Audience.VISITOR: (Part.SPACE_WIDE,),
     Audience.NONE: (),
 }
@@ -337,7 +344,7 @@ def audience_of(acc: SpaceAccess, *, at_most: Audience | None = None) -> Audienc
     if acc.is_member:
         return Audience.MEMBER
     if acc.is_guest:
-        return Audience.GUEST
+        return Audience.PUBLIC_GUEST if acc.space.visibility == Visibility.PUBLIC else Audience.GUEST
     if acc.space.visibility == Visibility.PUBLIC:
         return Audience.VISITOR
     return Audience.NONE
@@ -387,9 +394,13 @@ def list_people_who_see(space: Space, team: Team | None, user_ids: Iterable[int]
         parts = [Part.PUBLIC_TEAMS, Part.OWN_TEAMS]
     else:
         parts = [Part.OWN_TEAMS]
+    shown_to_all = space.visibility == Visibility.PUBLIC
     for part in parts:
-        roles, _public = _given_by(part)
-        holders = {uid for uid, role in here.items() if roles is not None and role in roles} - seeing
+        roles, public = _given_by(part)
+        # What a public space shows anyone, it shows everyone in it (guests included).
+        holders = {
+            uid for uid, role in here.items() if roles is not None and (role in roles or (public and shown_to_all))
+        } - seeing
         if part is Part.OWN_TEAMS and holders:
             holders = set(TeamMembership.objects.filter(team=team, user_id__in=holders).values_list("user_id", flat=True))
         elif part is Part.OWN_TEAMS:
@@ -525,5 +536,3 @@ def visible_sql(
             who = given[0] if len(given) == 1 else "(" + " OR ".join(given) + ")"
             shown.append(f"({who} AND {_part_sql(part, team_column, team_alias, None)})")
     return "(" + " OR ".join(shown) + ")"
-
-

@@ -109,18 +109,6 @@ def fresh(space: Space) -> Space:
     return Space.objects.select_related("parent__parent").get(pk=space.pk)
 
 
-def known_difference(acc) -> bool:
-    """The two cases where the per-space access and the anywhere form differ, as they did
-    before the rule was shared (see the xfails below); both forms are compared on every
-    other viewer. A member below admin of a space who administers a space above it; a
-    guest of a public space."""
-    if acc.membership is None or acc.is_admin:
-        return False
-    if acc.is_guest and acc.space.visibility == "public":
-        return True
-    return Membership.objects.filter(user=acc.user, space_id__in=acc.space.ancestor_ids(), role__in=["owner", "admin"]).exists()
-
-
 def check(world) -> None:
     user, spaces, posts = build(world)
     live = [p.pk for p in posts if not p.deleted]
@@ -134,15 +122,14 @@ def check(world) -> None:
             assert not (anywhere & in_space), "a hidden space's posts are visible"
             continue
         scoped = set(Post.objects.filter(scope_q(acc), deleted=False).values_list("pk", flat=True))
-        if not known_difference(acc):
-            assert scoped == anywhere & in_space
+        assert scoped == anywhere & in_space
         for post in posts:
             if post.space_id != space.pk or post.deleted:
                 continue
             team = Team.objects.filter(pk=post.team_id).first()
             tm = TeamMembership.objects.filter(team=team, user=user).first() if team and user.is_authenticated else None
             assert can_see_scoped(acc, team, tm) == (post.pk in scoped)
-            if user.is_authenticated and not known_difference(acc):
+            if user.is_authenticated:
                 counted = user.pk in list_people_who_see(space, team, [user.pk])
                 assert counted == (post.pk in scoped and (acc.joined or acc.inherited))
         try:
@@ -161,15 +148,9 @@ def test_the_orm_and_sql_forms_of_the_rule_agree(world):
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known before this rule was shared, left as it was (behaviour unchanged): an admin of a parent space who is "
-        "also a guest of the sub-space is a guest there for pages (space_access_for takes the membership's role) but an "
-        "admin for the anywhere form (notifications, following feed, list_visible_post_ids)."
-    ),
-)
 def test_an_admin_above_who_is_a_guest_below_sees_the_same_in_both_forms():
+    """An admin of the parent space who joined the sub-space as a guest is its admin on its
+    pages too, as in the anywhere form (notifications, following feed)."""
     world = (
         [
             {"visibility": "private", "parent": None, "depth": 1, "teams": []},
@@ -186,15 +167,8 @@ def test_an_admin_above_who_is_a_guest_below_sees_the_same_in_both_forms():
     assert scoped == set(Post.objects.filter(visible_q(user)).values_list("pk", flat=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known before this rule was shared, left as it was (behaviour unchanged): a guest of a public space does not "
-        "see its space-wide posts on the space's pages (guests see their own teams) but does in the anywhere form, "
-        "like any visitor of a public space."
-    ),
-)
 def test_a_guest_of_a_public_space_sees_the_same_in_both_forms():
+    """A guest of a public space sees what any visitor sees there, and their own teams."""
     world = (
         [{"visibility": "public", "parent": None, "depth": 1, "teams": []}],
         [[None], [None], ["guest"]],
