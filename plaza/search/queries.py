@@ -241,7 +241,7 @@ def _document(row: Any) -> Found:
 def _avatar_storage() -> Any:
     from plaza.accounts.models import User
 
-    return User._meta.get_field("avatar").storage  # type: ignore[union-attr]
+    return User._meta.get_field("avatar").storage
 
 
 def _two_step(
