@@ -41,7 +41,10 @@ def pg_database(preset: Preset) -> str:
     the data sets of scaling runs are seeded once and kept side by side."""
     prefix = os.environ.get("PLAZA_BENCH_DB_PREFIX", "plaza_bench_")  # e.g. one per developer's worktree
     return prefix + re.sub(r"[^a-z0-9]+", "_", preset.name.lower())
-REDIS_URL = "redis://127.0.0.1:6379/5"
+# Redis database of the production profile; PLAZA_BENCH_REDIS_DB gives another, so two people
+# can bench on one Redis (with PLAZA_BENCH_DB_PREFIX for PostgreSQL).
+REDIS_DB = os.environ.get("PLAZA_BENCH_REDIS_DB", "5")
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 PORT = 8611  # servers listen on PORT, PORT+1 (second server), PORT+2 (F)
 
 GOALS = {  # name: (what, target text)
@@ -198,7 +201,7 @@ def prepare_data(profile: str, preset: Preset, env: dict[str, str], fresh: bool)
             log(f"creating database {name} (UTF-8, template0)")
             _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             _psql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
-        subprocess.run(["redis-cli", "-n", "5", "flushdb"], capture_output=True)
+        subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], capture_output=True)
     else:
         db = Path(env["PLAZA_DATA_DIR"]) / "plaza.sqlite3"
         mark = None

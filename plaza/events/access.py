@@ -100,14 +100,9 @@ def can_create_event_in(acc: SpaceAccess, team: Team | None, team_membership: Te
 
 
 def openable_events_q(user: Any) -> Q:
-    """The events anywhere whose page ``user`` may open (:func:`access_event`): those of
-    :func:`visible_events_q` in a space where they have a role (a membership, or admin of a
-    parent space). Signed-out visitors open none."""
-    if not _authenticated(user):
-        return Q(pk__in=[])
-    from plaza.spaces.models import Membership, Role
-
-    joined = Membership.objects.filter(user=user).values("space_id")
-    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
-    in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
-    return visible_events_q(user) & in_space
+    """The events anywhere whose page ``user`` may open (:func:`access_event` and
+    :func:`can_see_event` across spaces), as one condition: exactly :func:`visible_events_q`.
+    Space-wide events of a public space open to anyone, signed out or not joined; every
+    other event needs a role in its space (a membership with the right team, or admin of the
+    space or a space above it), which the visibility rule already requires."""
+    return visible_events_q(user)

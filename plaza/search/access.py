@@ -62,7 +62,11 @@ def kind_conditions(user: Any) -> dict[str, Any]:
         Kind.SPACE: _exists(Space, knowable_spaces_q(user)),
         # A topic is known to whoever sees a live post carrying it.
         Kind.TOPIC: Exists(
-            PostTopic.objects.filter(visible_q(user, space_field="post__space", team_field="post__team"), topic_id=OuterRef("object_id"), post__deleted=False)
+            PostTopic.objects.filter(
+                visible_q(user, space_field="post__space", team_field="post__team"),
+                topic_id=OuterRef("object_id"),
+                post__deleted=False,
+            )
         ),
     }
     if _authenticated(user):
@@ -85,21 +89,24 @@ def kind_conditions(user: Any) -> dict[str, Any]:
 _BEYOND_THEIR_SPACE = [Kind.PRODUCT, Kind.SPACE, Kind.USER, Kind.MAIL]
 
 
-def visible_documents_q(user: Any, kinds: list[str] | None = None) -> Q:
-    """The documents ``user`` may open now (of ``kinds``, default every kind), one condition.
+def knowable_documents_q(user: Any) -> Q:
+    """A necessary condition that costs one comparison per document: every rule of
+    :func:`kind_conditions` needs the thing's space to be one ``user`` may know exists
+    (``spaces.access.knowable_spaces_q``), except for the kinds seen beyond their space.
+    Most matches of a common word are in other people's spaces; they are dropped before any
+    rule's subqueries run."""
+    knowable = Space.objects.filter(knowable_spaces_q(user)).values("pk")
+    return Q(kind__in=_BEYOND_THEIR_SPACE) | Q(space_id__in=knowable)
 
-    It starts with a necessary condition that costs one comparison per document: every
-    rule above needs the thing's space to be one the person may know exists
-    (``spaces.access.knowable_spaces_q``), except for the kinds seen beyond their space. Most
-    matches of a common word are in other people's spaces; they are dropped before any
-    rule's subqueries run.
-    """
+
+def visible_documents_q(user: Any, kinds: list[str] | None = None) -> Q:
+    """The documents ``user`` may open now (of ``kinds``, default every kind), one condition:
+    :func:`knowable_documents_q` first, then each kind's own rule."""
     result = Q(pk__in=[])
     for kind, condition in kind_conditions(user).items():
         if kinds is None or kind in kinds:
             result |= Q(kind=kind) & Q(condition)
-    knowable = Space.objects.filter(knowable_spaces_q(user)).values("pk")
-    return (Q(kind__in=_BEYOND_THEIR_SPACE) | Q(space_id__in=knowable)) & result
+    return knowable_documents_q(user) & result
 
 
 # The condition above is a dozen subqueries deep: compiling it with the ORM cost ~20 ms of
@@ -107,6 +114,7 @@ def visible_documents_q(user: Any, kinds: list[str] | None = None) -> Q:
 # compiled once per shape for a stand-in person and the stand-in's id is swapped for the
 # searcher's: the rules are still the apps' own functions, asked once per process.
 _STAND_IN = 7_000_000_000_007
+USER = object()  # in a compiled condition's parameters: the searcher's id goes here
 
 
 def _stand_in_user() -> Any:
@@ -116,28 +124,28 @@ def _stand_in_user() -> Any:
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(vendor: str, authenticated: bool, kinds: tuple[str, ...] | None) -> tuple[str, tuple[Any, ...]] | None:
+def compiled_condition(
+    vendor: str, authenticated: bool, kinds: tuple[str, ...] | None, *, necessary_only: bool = False
+) -> tuple[str, tuple[Any, ...]] | None:
+    """:func:`visible_documents_q` (or only :func:`knowable_documents_q`) as SQL on
+    ``search_document``, for anyone signed in (or anyone signed out): its parameters hold
+    :data:`USER` where the searcher's id goes. None when it cannot be reused: a rule read
+    the database while being built, so it depends on the person (then use the Q itself)."""
     from django.contrib.auth.models import AnonymousUser
 
     from plaza.search.models import Document
 
     user = _stand_in_user() if authenticated else AnonymousUser()
     with CaptureQueriesContext(connection) as ran:
-        query = Document.objects.filter(visible_documents_q(user, list(kinds) if kinds else None)).query
+        condition = knowable_documents_q(user) if necessary_only else visible_documents_q(user, list(kinds) if kinds else None)
+        query = Document.objects.filter(condition).query
         sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    if len(ran):  # a rule read the database while being built: it depends on the person
+    if len(ran):
         return None
-    return sql, tuple(params)
+    return sql, tuple(USER if p == _STAND_IN else p for p in params)
 
 
-def visible_documents_sql(user: Any, kinds: list[str] | None = None) -> tuple[str, list[Any]] | None:
-    """:func:`visible_documents_q` as SQL (a condition on ``search_document``) with its
-    parameters for ``user``; None when it cannot be reused (then use the Q itself)."""
-    authenticated = _authenticated(user)
-    compiled = _compiled(connection.vendor, authenticated, tuple(sorted(kinds)) if kinds else None)
-    if compiled is None:
-        return None
-    sql, params = compiled
-    if not authenticated:
-        return sql, list(params)
-    return sql, [user.pk if p == _STAND_IN else p for p in params]
+def fill(params: tuple[Any, ...], user: Any) -> list[Any]:
+    """A compiled condition's parameters with the searcher's id put in."""
+    pk = user.pk if _authenticated(user) else None
+    return [pk if p is USER else p for p in params]

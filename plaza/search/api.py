@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
+from ninja.responses import NinjaJSONEncoder
 
 from plaza.core import ratelimit
 from plaza.core.auth import optional
@@ -26,6 +27,19 @@ def rate_limit(request: HttpRequest, user: Any) -> None:
         ratelimit.hit("search-ip", ratelimit.client_ip(request), limit=SEARCH_LIMIT, window=60)
 
 
+# ninja's JSON renderer is ``json.dumps(data, cls=NinjaJSONEncoder)``; the page is built in
+# its schema's shape and rendered with one encoder, skipping the per-item validation (about
+# a third of a search's CPU, measured with ``plaza bench``, G9); ``response=`` still
+# documents the route and the tests read it through the schema's fields.
+_ENCODER = NinjaJSONEncoder()
+
+
+def author_out(user: Any) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.name, "handle": user.handle, "avatar_url": user.avatar_url}
+
+
 def hit_out(hit: queries.Hit) -> dict[str, Any]:
     doc = hit.doc
     return {
@@ -36,7 +50,7 @@ def hit_out(hit: queries.Hit) -> dict[str, Any]:
         "space": doc.space.slug if doc.space_id else None,
         "url": hit.url,
         "created_at": doc.created,
-        "author": doc.author,
+        "author": author_out(doc.author),
     }
 
 
@@ -50,7 +64,7 @@ def search(
     date_to: date | None = Query(None, alias="to"),  # noqa: B008
     cursor: str | None = None,
     limit: int | None = None,
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Search posts, comments, blogs, announcements, events, polls, products, cases, mail,
     discussion-group messages, people, spaces and topics: only what the caller may open
     now, newest first. ``q`` in Chinese and/or English (the last word matches as a prefix);
@@ -62,4 +76,5 @@ def search(
     hits, next_cursor = queries.search(
         request.auth, q=text, kinds=kinds, space=space or None, date_from=date_from, date_to=date_to, cursor=cursor, limit=limit
     )
-    return {"items": [hit_out(h) for h in hits], "next_cursor": next_cursor}
+    data = {"items": [hit_out(h) for h in hits], "next_cursor": next_cursor}
+    return HttpResponse(_ENCODER.encode(data), content_type="application/json; charset=utf-8")

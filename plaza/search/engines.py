@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from django.db import connection
-from django.db.models import QuerySet
 
 PREFIX_INDEX = 3  # FTS5 keeps prefix indexes of 1, 2 and 3 characters
 
@@ -54,9 +53,15 @@ POSTGRES_UNINSTALL = [
 
 
 class Engine(Protocol):
-    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
-        """``qs`` (documents) narrowed to those having every word, newest first (by id: the
-        index is written in creation order), below the id ``before`` when given."""
+    # Whether the engine's matches are read first and checked for access by a second query
+    # (PostgreSQL: see PostgresEngine), rather than in one statement with the access check.
+    two_step: bool
+
+    def match(self, words: list[str], prefix: bool) -> tuple[str, list[str], list[Any], str]:
+        """The documents having every word (the last one as a prefix when ``prefix``), as
+        SQL on ``"search_document"``: tables to add to ``FROM`` (text starting with a comma,
+        or empty), conditions, their parameters, and the column to order by, newest first
+        (the index is written in creation order)."""
         ...
 
     def size_bytes(self) -> int | None:
@@ -69,7 +74,9 @@ class SQLiteEngine:
     """FTS5 drives the query: it yields the matching rowids newest first and stops as soon as
     the page is full (the document table and the access checks are visited per match)."""
 
-    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
+    two_step = False
+
+    def match(self, words: list[str], prefix: bool) -> tuple[str, list[str], list[Any], str]:
         terms = [f'"{w}"' for w in words]  # words are letters and digits only: quoting is enough
         where = ['search_fts.rowid = "search_document"."id"', "search_fts MATCH %s"]
         params: list[Any] = []
@@ -84,12 +91,7 @@ class SQLiteEngine:
                 where.append('(\' \' || "search_document"."terms") LIKE %s')
                 params.append(f"% {last}%")
         params.insert(0, " ".join(terms))
-        if before is not None:
-            where.append("search_fts.rowid < %s")
-            params.append(before)
-        return qs.extra(tables=["search_fts"], where=where, params=params, select={"fts_rowid": "search_fts.rowid"}).order_by(
-            "-fts_rowid"
-        )
+        return ", search_fts", where, params, "search_fts.rowid"
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:
@@ -102,17 +104,25 @@ class SQLiteEngine:
 
 
 class PostgresEngine:
-    """The GIN index finds rare words; for common ones the planner walks the primary key
-    backwards and checks the stored ``tsvector`` of each row until the page is full."""
+    """The planner picks the GIN index for rare words; for common ones it walks the primary
+    key backwards and checks the stored ``tsvector`` of each row until the page is full. That
+    choice needs the words in hand when the statement is planned, while planning the access
+    check (a hundred subqueries) cost more than running it: so the matches are read by a
+    small statement planned each time, and the access check is a prepared statement planned
+    once per connection (``search.queries``)."""
 
-    def matching(self, qs: QuerySet[Any], words: list[str], prefix: bool, *, before: int | None) -> QuerySet[Any]:
+    two_step = True
+
+    def match(self, words: list[str], prefix: bool) -> tuple[str, list[str], list[Any], str]:
         terms = list(words)  # letters and digits only: no tsquery operator can get in
         if prefix:
             terms[-1] += ":*"
-        qs = qs.extra(where=['"search_document"."vector" @@ to_tsquery(\'simple\'::regconfig, %s)'], params=[" & ".join(terms)])
-        if before is not None:
-            qs = qs.filter(pk__lt=before)
-        return qs.order_by("-pk")
+        return (
+            "",
+            ['"search_document"."vector" @@ to_tsquery(\'simple\'::regconfig, %s)'],
+            [" & ".join(terms)],
+            '"search_document"."id"',
+        )
 
     def size_bytes(self) -> int | None:
         with connection.cursor() as cursor:

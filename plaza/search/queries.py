@@ -11,41 +11,27 @@ from typing import Any
 from urllib.parse import quote
 
 import nh3
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.core import fastsql
 from plaza.core.errors import Invalid
 from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor
-from plaza.search.access import visible_documents_q, visible_documents_sql
+from plaza.search.access import compiled_condition, fill, knowable_documents_q, visible_documents_q
 from plaza.search.engines import get_engine
 from plaza.search.models import KIND_LABELS, Document, Kind
 from plaza.search.segment import prefix_last, query_words
+from plaza.spaces.models import Space
 
 MAX_QUERY = 200  # characters
-# What a result shows: the index's words (``terms``) and the rest of the rows stay unread.
-SHOWN = (
-    "kind",
-    "object_id",
-    "space_id",
-    "team_id",
-    "author_id",
-    "ref",
-    "title",
-    "text",
-    "created",
-    "space__slug",
-    "space__name",
-    "author__name",
-    "author__handle",
-    "author__avatar",
-)
 SNIPPET = 160  # characters of text around the first match
 
 
 @dataclass
 class Hit:
-    doc: Document
+    doc: Found
     snippet: str
     url: str
 
@@ -95,10 +81,13 @@ def search(
     limit: int | None = None,
 ) -> tuple[list[Hit], str | None]:
     """The newest documents ``user`` may open now that have every word of ``q`` (the last
-    one as a prefix while it is being typed), one page of them. One query.
+    one as a prefix while it is being typed), one page of them.
 
     Newest is the index's order, the order things were created in (``do_reindex`` writes
     in that order too); the cursor names the last document's id.
+
+    One query on SQLite; on PostgreSQL two (the matches, then the page of those the person
+    may open), more only when most matches are refused (see :func:`_two_step`).
 
     ``q`` must have passed :func:`check_query`. A query with no searchable word (only
     punctuation or emoji) finds nothing.
@@ -108,27 +97,217 @@ def search(
         return [], None
     size = clamp_limit(limit)
     before = decode_cursor(cursor)[1] if cursor else None
-    access = visible_documents_sql(user, kinds)
-    if access is None:
-        qs = Document.objects.filter(visible_documents_q(user, kinds))
+    engine = get_engine()
+    tables, where, params = engine.match(words, prefix_last(q))[:3]
+    filters, filter_params = _filters(kinds, space, date_from, date_to)
+    where, params = where + filters, params + filter_params
+    if engine.two_step:
+        rows = _two_step(user, kinds, where, params, before, size + 1)
     else:
-        qs = Document.objects.extra(where=[access[0]], params=access[1])
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    if space:
-        qs = qs.filter(space__slug=space)
-    if date_from:
-        qs = qs.filter(created__gte=_day_start(date_from))
-    if date_to:
-        qs = qs.filter(created__lt=_day_start(date_to + timedelta(days=1)))
-    qs = qs.select_related("space", "author").only(*SHOWN)
-    qs = get_engine().matching(qs, words, prefix_last(q), before=before)
-    rows = list(qs[: size + 1])
+        access, access_params = _condition(user, kinds)
+        order = engine.match(words, False)[3]
+        if before is not None:
+            where, params = [*where, f"{order} < %s"], [*params, before]
+        sql = f"{_select(connection.vendor)[0]}{tables} WHERE {' AND '.join(where)} AND ({access}) ORDER BY {order} DESC LIMIT %s"
+        rows = fastsql.fetch_all(sql, [*params, *access_params, size + 1])
+    docs = [_document(row) for row in rows]
     next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_cursor = encode_cursor(rows[-1].created, rows[-1].pk)
-    return [Hit(doc, make_snippet(doc, words), result_url(doc)) for doc in rows], next_cursor
+    if len(docs) > size:
+        docs = docs[:size]
+        next_cursor = encode_cursor(docs[-1].created, docs[-1].pk)
+    return [Hit(doc, make_snippet(doc, words), result_url(doc)) for doc in docs], next_cursor
+
+
+def _condition(user: Any, kinds: list[str] | None, *, necessary_only: bool = False) -> tuple[str, list[Any]]:
+    """``search.access``'s condition for ``user`` as SQL and parameters (built once per
+    shape; built on the spot when a rule cannot be reused)."""
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    shape = tuple(sorted(kinds)) if kinds else None
+    compiled = compiled_condition(connection.vendor, authenticated, shape, necessary_only=necessary_only)
+    if compiled is not None:
+        return compiled[0], fill(compiled[1], user)
+    condition = knowable_documents_q(user) if necessary_only else visible_documents_q(user, kinds)
+    query = Document.objects.filter(condition).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, list(params)
+
+
+def _filters(
+    kinds: list[str] | None, space: str | None, date_from: date | None, date_to: date | None
+) -> tuple[list[str], list[Any]]:
+    doc = fastsql.table(Document)
+    where: list[str] = []
+    params: list[Any] = []
+    if kinds:
+        where.append(f"{fastsql.column(Document, 'kind', doc)} IN ({', '.join(['%s'] * len(kinds))})")
+        params += kinds
+    if space:
+        where.append(
+            f"{fastsql.column(Document, 'space', doc)} = (SELECT s.{fastsql.column(Space, 'id')} FROM {fastsql.table(Space)} s"
+            f" WHERE s.{fastsql.column(Space, 'slug')} = %s)"
+        )
+        params.append(space)
+    if date_from:
+        where.append(f"{fastsql.column(Document, 'created', doc)} >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(_day_start(date_from)))
+    if date_to:
+        where.append(f"{fastsql.column(Document, 'created', doc)} < %s")
+        params.append(connection.ops.adapt_datetimefield_value(_day_start(date_to + timedelta(days=1))))
+    return where, params
+
+
+# What a result shows, read with Django's converters into partial model instances (the
+# index's words, ``terms``, stay unread).
+_DOCUMENT = ("id", "kind", "object_id", "space", "team", "author", "ref", "title", "text", "created")
+_SPACE = ("id", "slug", "name")
+_AUTHOR = ("id", "name", "handle", "avatar")
+
+
+@functools.cache
+def _select(vendor: str) -> tuple[str, list[fastsql.Converter]]:
+    """``SELECT`` … ``FROM`` the documents with their space and author (built once)."""
+    from plaza.accounts.models import User
+
+    doc = fastsql.table(Document)
+    parts = [
+        fastsql.columns(Document, doc, _DOCUMENT),
+        fastsql.columns(Space, "search_space", _SPACE),
+        fastsql.columns(User, "search_author", _AUTHOR),
+    ]
+    sql = (
+        f"SELECT {', '.join(p.sql for p in parts)} FROM {doc}"
+        f" LEFT OUTER JOIN {fastsql.table(Space)} search_space"
+        f" ON search_space.{fastsql.column(Space, 'id')} = {fastsql.column(Document, 'space', doc)}"
+        f" LEFT OUTER JOIN {fastsql.table(User)} search_author"
+        f" ON search_author.{fastsql.column(User, 'id')} = {fastsql.column(Document, 'author', doc)}"
+    )
+    return sql, [c for p in parts for c in p.converters]
+
+
+@dataclass(slots=True)
+class FoundSpace:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(slots=True)
+class FoundAuthor:
+    id: int
+    name: str
+    handle: str
+    avatar_url: str | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(slots=True)
+class Found:
+    """One document as a result shows it (plain values: building three model instances per
+    result cost more than the search's query, measured with ``plaza bench``, G9)."""
+
+    id: int
+    kind: str
+    object_id: int
+    space_id: int | None
+    team_id: int | None
+    author_id: int | None
+    ref: str
+    title: str
+    text: str
+    created: datetime
+    space: FoundSpace | None
+    author: FoundAuthor | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def _document(row: Any) -> Found:
+    values = fastsql.convert(row, _select(connection.vendor)[1])
+    n, m = len(_DOCUMENT), len(_DOCUMENT) + len(_SPACE)
+    space = FoundSpace(*values[n:m]) if values[n] is not None else None
+    author = None
+    if values[m] is not None:
+        avatar = values[m + 3]
+        author = FoundAuthor(values[m], values[m + 1], values[m + 2], _avatar_storage().url(avatar) if avatar else None)
+    return Found(*values[:n], space=space, author=author)  # type: ignore[misc]
+
+
+@functools.cache
+def _avatar_storage() -> Any:
+    from plaza.accounts.models import User
+
+    return User._meta.get_field("avatar").storage
+
+
+def _two_step(
+    user: Any, kinds: list[str] | None, where: list[str], params: list[Any], before: int | None, need: int
+) -> list[Any]:
+    """PostgreSQL: the newest matches in spaces the person may know (a small statement,
+    planned for these words: the GIN index for rare ones, the primary key backwards for
+    common ones), then those of them the person may open, by the prepared access check.
+    While the check refuses too many, the next, larger batch of matches is read."""
+    doc = fastsql.table(Document)
+    pk = fastsql.column(Document, "id", doc)
+    necessary, necessary_params = _condition(user, kinds, necessary_only=True)
+    candidates_sql = f"SELECT {pk} FROM {doc} WHERE {' AND '.join(where)} AND ({necessary}){{before}} ORDER BY {pk} DESC LIMIT %s"
+    batch = max(2 * need, 40)
+    rows: list[Any] = []
+    while True:
+        sql = candidates_sql.format(before="" if before is None else f" AND {pk} < %s")
+        extra = [] if before is None else [before]
+        ids = [r[0] for r in fastsql.fetch_all(sql, [*params, *necessary_params, *extra, batch])]
+        if ids:
+            rows += _visible_rows(user, kinds, ids)
+        if len(rows) >= need or len(ids) < batch:
+            return rows[:need]
+        before, batch = ids[-1], min(batch * 4, 5000)
+
+
+# Prepared access checks, per database connection: {(connection, backend pid): names}.
+_prepared: dict[tuple[int, int], set[str]] = {}
+_statement_names: dict[tuple[Any, ...], str] = {}
+
+
+def _visible_rows(user: Any, kinds: list[str] | None, ids: list[int]) -> list[Any]:
+    """The rows of documents ``ids`` that ``user`` may open now, newest first: one
+    ``EXECUTE`` of a statement prepared once per connection and shape (signed in or out,
+    kinds), so PostgreSQL plans the hundred subqueries of the access check once (~90 ms on
+    a loaded machine) rather than on every search; their parameters are the searcher's."""
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    shape = tuple(sorted(kinds)) if kinds else None
+    compiled = compiled_condition(connection.vendor, authenticated, shape)
+    doc = fastsql.table(Document)
+    pk = fastsql.column(Document, "id", doc)
+    select = _select(connection.vendor)[0]
+    if compiled is None:  # a rule that cannot be reused: planned every time
+        access, access_params = _condition(user, kinds)
+        sql = f"{select} WHERE {pk} = ANY(%s) AND ({access}) ORDER BY {pk} DESC"
+        return fastsql.fetch_all(sql, [ids, *access_params])
+    key = (authenticated, shape)
+    name = _statement_names.setdefault(key, f"plaza_search_{len(_statement_names)}")
+    connection.ensure_connection()
+    raw = connection.connection
+    conn_key = (id(raw), raw.info.backend_pid)
+    done = _prepared.setdefault(conn_key, set())
+    if name not in done:
+        access = compiled[0]
+        numbered = iter(range(2, 10_000))
+        access = re.sub(r"%s", lambda _m: f"${next(numbered)}", access).replace("%%", "%")
+        with connection.cursor() as cur:
+            cur.execute(f"PREPARE {name} (bigint[]) AS {select} WHERE {pk} = ANY($1) AND ({access}) ORDER BY {pk} DESC")
+            # PostgreSQL would plan the first five executions again (custom plans, ~100 ms
+            # each on the full data set) and keep doing so while their estimate beats the
+            # generic plan's. This connection prepares no other statement (Django binds
+            # parameters on the client), so the setting reaches only these.
+            cur.execute("SET plan_cache_mode = force_generic_plan")
+        done.add(name)
+    values = [ids, *fill(compiled[1], user)]
+    return fastsql.fetch_all(f"EXECUTE {name}({', '.join(['%s'] * len(values))})", values)
 
 
 # Each kind's address, as (URL name, which argument) pairs: filled in by string, because
@@ -154,7 +333,7 @@ def _url_template(name: str, with_slug: bool) -> str:
     return reverse(name, args=args)
 
 
-def result_url(doc: Document) -> str:
+def result_url(doc: Found) -> str:
     k = Kind(doc.kind)
     if k in _ROUTES:
         name, arg, anchor = _ROUTES[k]
@@ -173,7 +352,7 @@ def _lowered(text: str) -> str:
     return low if len(low) == len(text) else "".join((c.lower() or c)[0] for c in text)
 
 
-def make_snippet(doc: Document, words: list[str]) -> str:
+def make_snippet(doc: Found, words: list[str]) -> str:
     """Safe HTML: a piece of the text around the first matched word, every word in <mark>."""
     text = re.sub(r"\s+", " ", doc.text).strip()
     low = _lowered(text)
