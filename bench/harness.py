@@ -448,6 +448,7 @@ def run_profile(
     finally:
         for proc in reversed(procs):
             proc.stop()
+    (logdir / f"{preset.name}-{profile}-raw.json").write_text(json.dumps(result, default=str))  # kept if summarizing fails
     result["summary"] = summarize(result, preset)
     result["problems"] = problems(result)
     return result
@@ -481,7 +482,7 @@ def problems(result: dict[str, Any]) -> list[str]:
     if result["feed_queries"].get("status") != 200:
         found.append("feed page did not answer 200 in the query count")
     search = result.get("search_queries", {})
-    if not SKIP_SEARCH and search.get("status") != 200 or search.get("items") != 20:
+    if not SKIP_SEARCH and (search.get("status") != 200 or search.get("items") != 20):
         found.append(f"search page: status {search.get('status')}, {search.get('items')} items (expected 200, 20)")
     return found
 
@@ -577,7 +578,7 @@ def summarize(result: dict[str, Any], preset: Preset) -> dict[str, Any]:
             f"{s['G10_feed_cpu_over_B_q_cpu']:.2f}× ({where}: feed {fm['total_cpu_ms']:.2f} ms, B_q {bm['total_cpu_ms']:.2f} ms"
             + (f"; heavy reader {s['G10_heavy_feed_cpu_over_B_q_cpu']:.2f}×" if s["G10_heavy_feed_cpu_over_B_q_cpu"] else "")
             + ")", s["G10_feed_cpu_over_B_q_cpu"] <= 3)
-    if "G9_search_over_B_q" in s:
+    if s.get("G9_search_over_B_q") is not None:
         size = s["G9_index_bytes"]
         goals["G9"] = (
             f"{s['G9_search_over_B_q']:.0%} of B_q (CPU {s['G9_cpu_ratio']:.0%}), p99 {s['G9_p99_ms']:.0f} ms, "
