@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from plaza.accounts import tokencache
 from plaza.core import ratelimit
 from plaza.core.testing import Api, World, build_world
 
@@ -12,8 +13,10 @@ from plaza.core.testing import Api, World, build_world
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
+    tokencache.cache.clear()
     yield
     cache.clear()
+    tokencache.cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -38,6 +38,7 @@ FILLER = (
     "the next meetup. 本周五下午三点在会议室举行品酒会，欢迎大家参加。"
 )
 SEARCH_PATH = "/api/v1/search?q=tasting&limit=20"  # G9: a word every post has, 20 hits a page
+HEAVY_STRIDE = 7  # a heavy reader liked every 7th post back from the newest (all spaces)
 CHAT_GROUP_SIZES = (10, 100, 1_000)  # discussion groups in bench-1 (G6 measures the largest)
 MARK_TABLE = "bench_meta"
 WRITE_TABLE = "bench_write"  # the B_w baseline inserts here
@@ -120,6 +121,18 @@ class Shape:
         self.likes_per_post = max(preset.likes // max(preset.posts, 1), 0)
         self.comments_per_post = max(preset.comments // max(preset.posts, 1), 0)
         self.step = YEAR / max(preset.posts, 1)
+        # Heavy readers: the last ``h`` people each liked the same ``heavy_likes`` posts, every
+        # HEAVY_STRIDE-th post back from the newest, in every space (G1 for a heavy reader).
+        self.h = min(preset.heavy_readers, max(self.n - 2, 0))
+        self.heavy_likes = min(preset.heavy_likes, preset.posts // HEAVY_STRIDE) if self.h else 0
+        self.heavy_from = preset.posts - HEAVY_STRIDE * (self.heavy_likes - 1)
+
+    def heavy_liked(self, p: int) -> bool:
+        return self.heavy_likes > 0 and p >= self.heavy_from and (self.p.posts - p) % HEAVY_STRIDE == 0
+
+    def heavy_people(self) -> range:
+        """The heavy readers (the last people)."""
+        return range(self.n - self.h + 1, self.n + 1)
 
     def post_space(self, p: int) -> int:
         return 1 if p % 10 == 0 or self.s == 1 else 2 + p % (self.s - 1)
@@ -135,15 +148,21 @@ class Shape:
     def post_created(self, p: int) -> datetime:
         return EPOCH - YEAR + self.step * p
 
-    def like_count(self, p: int) -> int:
+    def base_like_count(self, p: int) -> int:
         return p % (2 * self.likes_per_post + 1) if self.likes_per_post else 0
+
+    def like_count(self, p: int) -> int:
+        return self.base_like_count(p) + (self.h if self.heavy_liked(p) else 0)
 
     def comment_count(self, p: int) -> int:
         return p % (2 * self.comments_per_post + 1) if self.comments_per_post else 0
 
     def like_users(self, p: int) -> list[int]:
-        step = max(self.n // 7, 1)
-        return [(p * 31 + j * step) % self.n + 1 for j in range(self.like_count(p))]
+        # Everyone but the heavy readers, whose likes follow (so no (post, person) repeats).
+        people = self.n - self.h
+        step = max(people // 7, 1)
+        return [(p * 31 + j * step) % people + 1 for j in range(self.base_like_count(p))] + (
+            list(self.heavy_people()) if self.heavy_liked(p) else [])
 
     def other_space(self, i: int) -> int:
         """The one space besides bench-1 that person ``i`` belongs to."""
@@ -281,6 +300,9 @@ def _posts_sql(shape: Shape) -> str:
     space = "1" if s == 1 else f"(CASE WHEN p % 10 = 0 THEN 1 ELSE 2 + p % {s - 1} END)"
     team = "NULL" if t == 0 else f"(CASE WHEN p % 5 <> 1 THEN NULL ELSE ({space} - 1) * {t} + (p / 5) % {t} + 1 END)"
     likes = f"p % {2 * lpp + 1}" if lpp else "0"
+    if shape.heavy_likes:
+        likes = (f"{likes} + CASE WHEN p >= {shape.heavy_from} AND ({shape.p.posts} - p) % {HEAVY_STRIDE} = 0 "
+                 f"THEN {shape.h} ELSE 0 END")
     comments = f"p % {2 * cpp + 1}" if cpp else "0"
     epoch = (EPOCH - YEAR).isoformat()
     step_us = YEAR / timedelta(microseconds=1) / max(shape.p.posts, 1)
@@ -364,8 +386,10 @@ def seeded_with(preset: Preset) -> bool:
 
 def _signature(preset: Preset) -> str:
     p = preset
-    # v2: discussion groups (chat_group, chat_groupmember); older bench databases are re-seeded.
-    return f"v2:{p.people}:{p.spaces}:{p.teams_per_space}:{p.posts}:{p.likes}:{p.comments}:{p.notifications}"
+    # v2: discussion groups (chat_group, chat_groupmember); v3: heavy readers. Older bench
+    # databases are re-seeded.
+    return (f"v3:{p.people}:{p.spaces}:{p.teams_per_space}:{p.posts}:{p.likes}:{p.comments}:{p.notifications}:"
+            f"{p.heavy_readers}:{p.heavy_likes}")
 
 
 def _reset_sequences(tables: Iterable[str]) -> None:

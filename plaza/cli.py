@@ -15,7 +15,7 @@ def _setup() -> None:
 
 
 PLAZA_COMMANDS = [
-    ("serve", "migrate, then serve pages, API and WebSocket (--host, --port)"),
+    ("serve", "migrate, then serve pages, API and WebSocket (--host, --port, --workers)"),
     ("demo", "migrate, load the demo data once, print the demo sign-ins and serve (--host, --port)"),
     ("worker", "run background tasks and scheduled jobs from the database queue (--once)"),
     ("createadmin", "create a server administrator (--email, --password)"),
@@ -47,8 +47,38 @@ def default_base_url(host: str, port: int) -> None:
     os.environ["PLAZA_BASE_URL"] = f"http://{host}:{port}"
 
 
-def serve(host: str, port: int) -> None:
-    """Apply migrations, then serve pages, API and WebSocket with uvicorn."""
+def default_workers() -> int:
+    """Server processes when ``--workers`` is not given: one per core in the production profile
+    (``DATABASE_URL`` and ``REDIS_URL`` set), else one.
+
+    The embedded profile stays one process: its in-memory channel layer and its task worker
+    thread reach one process only. Without Redis the sockets of several processes could not
+    hear each other's events, so ``DATABASE_URL`` alone keeps one process too.
+    """
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return os.cpu_count() or 1
+    return 1
+
+
+def check_workers(workers: int) -> None:
+    if workers < 1:
+        raise SystemExit("plaza serve: --workers must be 1 or more.")
+    if workers > 1 and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        raise SystemExit(
+            "plaza serve: several server processes need DATABASE_URL and REDIS_URL (the embedded profile's "
+            "SQLite, in-memory channel layer and task worker serve one process)."
+        )
+
+
+def serve(host: str, port: int, workers: int | None = None) -> None:
+    """Apply migrations, then serve pages, API and WebSocket with uvicorn.
+
+    With ``workers`` > 1 uvicorn runs that many server processes on one listening socket (the
+    kernel spreads connections over them); each has its own database pool, and their
+    WebSockets share events through the Redis channel layer.
+    """
+    workers = default_workers() if workers is None else workers
+    check_workers(workers)
     default_base_url(host, port)
     _setup()
     from django.core.management import call_command
@@ -62,16 +92,16 @@ def serve(host: str, port: int) -> None:
 
         start_embedded_worker()
         print("Background tasks run inside this process (PLAZA_EMBEDDED_WORKER=on).", flush=True)
-    print(f"Plaza is serving on http://{host}:{port}/", flush=True)
+    print(f"Plaza is serving on http://{host}:{port}/ ({workers} process{'es' if workers > 1 else ''})", flush=True)
     # No permessage-deflate: live events are small JSON, and the compressor of each open socket
     # doubled the server's memory per idle WebSocket (73 KB -> 39 KB, plaza bench, goal G7).
     uvicorn.run(
         "plaza.asgi:application", host=host, port=port, lifespan="off", log_level="info", ws="websockets-sansio",
-        ws_per_message_deflate=False,
+        ws_per_message_deflate=False, workers=workers if workers > 1 else None,
     )
 
 
-def demo(host: str, port: int) -> None:
+def demo(host: str, port: int, workers: int | None = None) -> None:
     """Migrate, load the demo data once (only into an empty database), print sign-ins, serve."""
     default_base_url(host, port)
     _setup()
@@ -88,7 +118,7 @@ def demo(host: str, port: int) -> None:
     for email, name, _handle, note in DEMO_PEOPLE:
         print(f"  {email:<32} {name:<16} {note}")
     print()
-    serve(host, port)
+    serve(host, port, workers)
 
 
 def createadmin(email: str | None, password: str | None) -> None:
@@ -180,6 +210,10 @@ def main(argv: list[str] | None = None) -> None:
         if argv[0] in ("serve", "demo"):
             parser.add_argument("--host", default="127.0.0.1")
             parser.add_argument("--port", type=int, default=8000)
+            parser.add_argument(
+                "--workers", type=int, default=None,
+                help="server processes (default: the number of cores with DATABASE_URL and REDIS_URL, else 1)",
+            )
         if argv[0] == "createadmin":
             parser.add_argument("--email")
             parser.add_argument("--password")
@@ -191,9 +225,9 @@ def main(argv: list[str] | None = None) -> None:
             parser.add_argument("--force", action="store_true", help="replace a database and media folder that hold data")
         args = parser.parse_args(argv[1:])
         if argv[0] == "serve":
-            serve(args.host, args.port)
+            serve(args.host, args.port, args.workers)
         elif argv[0] == "demo":
-            demo(args.host, args.port)
+            demo(args.host, args.port, args.workers)
         elif argv[0] == "createadmin":
             createadmin(args.email, args.password)
         elif argv[0] == "backup":

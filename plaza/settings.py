@@ -151,6 +151,11 @@ if env.str("DATABASE_URL", default=""):
         # died in a PostgreSQL restart or pg_terminate_backend are replaced instead of failing
         # one request each.
         _db["CONN_HEALTH_CHECKS"] = True
+        # Server-side binding lets psycopg prepare a statement run five times on a connection
+        # (the pool keeps them), so PostgreSQL stops planning the hot queries on every request.
+        # Measured with plaza bench (docs/benchmarks.md, issue 17): off unless it is turned on.
+        if env.bool("PLAZA_DB_SERVER_SIDE_BINDING", default=False):
+            _db["OPTIONS"]["server_side_binding"] = True
         _db["TEST"] = {"TEMPLATE": "template0", "CHARSET": "UTF8"}
     DATABASES = {"default": _db}
 else:

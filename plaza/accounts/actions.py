@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.accounts import tokencache
 from plaza.accounts.handles import is_valid_handle
 from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
 from plaza.accounts.queries import hash_token
@@ -101,7 +102,15 @@ def do_revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        tokencache.forget(tokens=[token.key_hash])
         revoke_sockets_on_commit(token.user_id, token_id=token.pk)
+
+
+def forget_token_checks(user_ids: Any) -> None:
+    """Inside a transaction that changes these people's rows outside this module (their
+    unread count): the token checks cached by every process carry the row
+    (``accounts.tokencache``), so they are dropped."""
+    tokencache.forget(users=user_ids)
 
 
 PROFILE_FIELDS = ["name", "handle", "language", "timezone"]
@@ -126,6 +135,7 @@ def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **chang
         image = clean_image(avatar, field="avatar")
         user.avatar.save(image.name, image, save=False)  # type: ignore[arg-type]
     user.save()
+    tokencache.forget(users=[user.pk])
     search.index_user(user)
     return user
 
@@ -137,6 +147,7 @@ def do_deactivate_account(user: User) -> None:
     user.save(update_fields=["is_active"])
     search.unindex(search.Kind.USER, user.pk)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    tokencache.forget(users=[user.pk])
     audit.record(space=None, actor=user, action="account.deactivate", target=user)
     revoke_sockets_on_commit(user.pk)
 
@@ -156,6 +167,7 @@ def do_change_password(user: User, password: str, *, keep_tokens: bool = False) 
     revoked = 0
     if not keep_tokens:
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        tokencache.forget(users=[user.pk])
     audit.record(space=None, actor=user, action="account.password", target=user, after={"tokens_revoked": revoked})
     recheck_sockets_on_commit(user.pk)
     return revoked

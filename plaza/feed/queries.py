@@ -235,7 +235,7 @@ def _space_feed_sql(
     post_cols = fastsql.columns(Post, "p", _POST_COLUMNS)
     author_cols = fastsql.columns(User, "u", _USER_COLUMNS)
     where = ["{p.space} = %(space)s", "{p.deleted} = %(no)s"]
-    joins = ["INNER JOIN {u} u ON {u.id} = {p.author}"]
+    joins: list[str] = []
     # Which posts of the space the caller sees: the one rule (spaces.access), as SQL.
     seen, reads_team = scope_sql(audience, team_column=fastsql.column(Post, "team", "p"), team_alias="t")
     if reads_team:
@@ -252,7 +252,24 @@ def _space_feed_sql(
         where.append("{tp.key} = %(topic)s")
     if cursor:
         where.append("({p.created} < %(created)s OR ({p.created} = %(created)s AND {p.id} < %(pk)s))")
-    liked = "EXISTS (SELECT 1 FROM {l} l WHERE {l.post} = {p.id} AND {l.user} = %(user)s)" if authenticated else "1 = 0"
+    # The per-viewer and per-post parts (liked-by-me, topics, mentions) are computed in the
+    # outer query, over the page's rows only: the inner query picks the page (filters, order,
+    # LIMIT) and reads nothing else. With liked-by-me's EXISTS beside the filters, PostgreSQL
+    # chose a hashed subplan over *all* the reader's likes in any space (3,001 rows, ~7 ms per
+    # page for a reader of 3,000 posts, issue 17); over the ~21 rows of the page it is one probe
+    # of the (post, user) index per post. ``tests/test_feed_heavy.py`` pins it with EXPLAIN ANALYZE.
+    # On PostgreSQL a LATERAL subquery with LIMIT 1: the planner may still hash an EXISTS over
+    # all the reader's likes when it thinks that cheaper (it did in the tests, over 21 rows), but
+    # a LATERAL reference is a parameterized probe per row. SQLite runs EXISTS per row.
+    liked_join = ""
+    if not authenticated:
+        liked = "1 = 0"
+    elif vendor == "postgresql":
+        liked = "lk.liked IS NOT NULL"
+        liked_join = (" LEFT JOIN LATERAL (SELECT 1 AS liked FROM {l} l WHERE {l.post} = {p.id} AND {l.user} = %(user)s"
+                      " LIMIT 1) lk ON TRUE")
+    else:
+        liked = "EXISTS (SELECT 1 FROM {l} l WHERE {l.post} = {p.id} AND {l.user} = %(user)s)"
     # Each post's topics and mentions as a JSON array of [row id, ...] (sorted by row id in
     # Python: SQLite before 3.44 cannot order inside an aggregate). In the page query rather
     # than a query of their own: under 16 concurrent requests every query costs the server
@@ -263,11 +280,17 @@ def _space_feed_sql(
     array, aggregate = ("json_build_array", "json_agg") if vendor == "postgresql" else ("json_array", "json_group_array")
     topics = f"(SELECT {aggregate}({array}({{pt.id}}, {{tp.name}})) {topics_from})"
     mentions = f"(SELECT {aggregate}({array}({{m.id}}, {{mu.id}}, {{mu.name}}, {{mu.handle}}, {{mu.avatar}})) {mentions_from})"
+    page = (
+        f"SELECT {{p.id}} AS page_id FROM {{p}} p {' '.join(joins)}"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY {p.created} DESC, {p.id} DESC LIMIT %(limit)s"
+    )
     sql = fastsql.render(
         f"SELECT {{post_cols}}, {{author_cols}}, {liked}, {topics}, {mentions}"
-        f" FROM {{p}} p {' '.join(joins)}"
-        f" WHERE {' AND '.join(where)}"
-        " ORDER BY {p.created} DESC, {p.id} DESC LIMIT %(limit)s",
+        f" FROM ({page}) page INNER JOIN {{p}} p ON {{p.id}} = page.page_id"
+        " INNER JOIN {u} u ON {u.id} = {p.author}"
+        f"{liked_join}"
+        " ORDER BY {p.created} DESC, {p.id} DESC",
         _ALIASES,
         post_cols=post_cols.sql,
         author_cols=author_cols.sql,

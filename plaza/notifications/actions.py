@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.accounts.actions import forget_token_checks
 from plaza.accounts.models import User
 from plaza.core.errors import Invalid
 from plaza.core.realtime import publish_on_commit
@@ -111,6 +112,7 @@ def notify(
         ]
     )
     User.objects.filter(pk__in=list(users)).update(unread_notifications=F("unread_notifications") + 1)
+    forget_token_checks(users)  # the cached token checks carry the unread count
     modes = _mode_for(list(users), kind, default_mode)
     for row in rows:
         if modes[row.recipient_id] == Mode.IMMEDIATE:
@@ -134,6 +136,7 @@ def do_mark_read(user: User, *, ids: list[int] | None = None, all: bool = False)
     # Recount rather than subtract, so a concurrent notification is never lost.
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     User.objects.filter(pk=user.pk).update(unread_notifications=count)
+    forget_token_checks([user.pk])  # the cached token checks carry the unread count
     publish_on_commit([user.pk], {"type": "notification.count", "count": count})
     return count
 
