@@ -47,6 +47,7 @@ def list_groups(acc: SpaceAccess) -> list[Group]:
             space=acc.space,
             group=OuterRef("pk"),
             deleted_at__isnull=True,
+            hidden_at__isnull=True,  # hidden by moderators: by others, so never shown to the caller
             # OuterRef here is the message: its group's marker for the caller.
             pk__gt=Subquery(
                 GroupMember.objects.filter(group=OuterRef("group"), user=acc.user).values("last_read_message_id")[:1]
@@ -78,7 +79,7 @@ def list_groups(acc: SpaceAccess) -> list[Group]:
 def count_unread(member: GroupMember) -> int:
     return (
         Message.objects.filter(space_id=member.space_id, group_id=member.group_id, deleted_at__isnull=True,
-                               pk__gt=member.last_read_message_id)
+                               hidden_at__isnull=True, pk__gt=member.last_read_message_id)
         .exclude(author_id=member.user_id)
         .count()
     )

@@ -78,7 +78,11 @@ def test_nothing_about_a_hidden_post_is_pushed_to_other_members():
 
 def test_a_hidden_chat_message_leaves_the_other_members_pages_live():
     world, carol = _world_with_carol()
-    group = Api(world.alice).post("spaces/acme/groups", {"name": "Chat", "member_ids": [world.bob.user.pk, carol.user.pk]}).json_body["id"]
+    group = (
+        Api(world.alice)
+        .post("spaces/acme/groups", {"name": "Chat", "member_ids": [world.bob.user.pk, carol.user.pk]})
+        .json_body["id"]
+    )
     message = Api(world.bob).post(f"groups/{group}/messages", {"body": "rude words"}).json_body["id"]
     report = Api(carol).post("reports", {"type": "message", "id": message, "reason": "harassment"}).json_body["id"]
 
@@ -97,7 +101,9 @@ def test_a_hidden_chat_message_leaves_the_other_members_pages_live():
         assert len(edited) == 1 and edited[0]["message"]["hidden"] is True  # the author sees the mark
         assert not [m for m in bob_got if m["type"] == "chat.message_deleted"]
         # The author edits the hidden message: nobody else hears of it.
-        edit = await database_sync_to_async(_call)(world.bob, "patch", f"groups/{group}/messages/{message}", {"body": "still rude"})
+        edit = await database_sync_to_async(_call)(
+            world.bob, "patch", f"groups/{group}/messages/{message}", {"body": "still rude"}
+        )
         assert edit.status_code == 200
         assert (await _until(bob_socket, "chat.message_edited"))[-1]["message"]["body"] == "still rude"
         assert [m for m in await settle(carol_socket) if m["type"].startswith("chat.")] == []
