@@ -26,6 +26,7 @@ from plaza.events.api import router as events_router
 from plaza.exports.api import router as exports_router
 from plaza.feed.api import router as feed_router
 from plaza.mail.api import router as mail_router
+from plaza.moderation.api import router as moderation_router
 from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.search.api import router as search_router
@@ -203,4 +204,5 @@ api.add_router("/", events_router)
 api.add_router("/", calendars_router)
 api.add_router("/", search_router)
 api.add_router("/", webhooks_router)
+api.add_router("/", moderation_router)
 api.add_router("/", exports_router)

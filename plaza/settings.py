@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "plaza.announcements",
     "plaza.search",
     "plaza.webhooks",
+    "plaza.moderation",
     "plaza.exports",
 ]
 

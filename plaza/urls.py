@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("plaza.announcements.urls")),
     path("", include("plaza.search.urls")),
     path("", include("plaza.webhooks.urls")),
+    path("", include("plaza.moderation.urls")),
     path("", include("plaza.exports.urls")),
     path("", include("plaza.spaces.urls")),
 ]

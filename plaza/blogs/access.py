@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from plaza.blogs.models import Blog, BlogStatus, Headline
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, admin_spaces_q, scope_q, space_access_for, visible_q
+from plaza.spaces.access import SpaceAccess, admin_spaces_q, scope_q, space_access_for, unhidden_q, unhidden_visible_q, visible_q
 from plaza.spaces.models import Membership
 
 
@@ -23,7 +23,7 @@ def _authenticated(user: Any) -> bool:
 
 def space_blogs_q(acc: SpaceAccess) -> Q:
     """The blogs of ``acc.space`` the caller may see, as a condition on Blog."""
-    published = Q(status=BlogStatus.PUBLISHED) & scope_q(acc)
+    published = Q(status=BlogStatus.PUBLISHED) & scope_q(acc) & unhidden_q(acc)
     if not _authenticated(acc.user) or not acc.role:
         return published
     drafts = Q(space=acc.space, status=BlogStatus.DRAFT, author=acc.user)
@@ -96,7 +96,7 @@ def visible_blogs_q(user: Any) -> Q:
     """The blogs anywhere that ``user`` may see (:func:`space_blogs_q` across spaces), as a
     condition on Blog: published ones with a post's audience, drafts for their author (in a
     space they are in) and, written as the space, for its admins."""
-    published = Q(status=BlogStatus.PUBLISHED) & visible_q(user)
+    published = Q(status=BlogStatus.PUBLISHED) & visible_q(user) & unhidden_visible_q(user)
     if not _authenticated(user):
         return published
     joined = Membership.objects.filter(user=user).values("space_id")

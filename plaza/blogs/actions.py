@@ -296,3 +296,20 @@ def do_remove_headline(acc: SpaceAccess, headline: Headline) -> None:
 def do_count_headline_view(headline: Headline) -> None:
     """One more view, counted in the database so concurrent views are never lost."""
     Headline.objects.filter(pk=headline.pk).update(view_count=F("view_count") + 1)
+
+
+@transaction.atomic
+def do_set_blog_hidden(acc: SpaceAccess, blog: Blog, *, hidden: bool) -> None:
+    """Hide the blog for moderation (space admins), or show it again: hidden, it is gone for
+    everyone but the space's admins and its author (``spaces.access.unhidden_*``)."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (blog.hidden_at is not None) == hidden:
+        return
+    blog.hidden_at = timezone.now() if hidden else None
+    Blog.objects.filter(pk=blog.pk).update(hidden_at=blog.hidden_at)
+    if blog.post_id is not None:
+        # The feed post that announces the blog (and holds its comments) goes with it.
+        post = blog.post
+        if post is not None:
+            feed_actions.do_set_post_hidden(acc, post, hidden=hidden)

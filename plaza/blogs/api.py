@@ -141,7 +141,7 @@ def blog_comments(request: HttpRequest, blog_id: int, cursor: str | None = None,
     acc, blog = access_blog(request.auth, blog_id)
     if blog.post_id is None:
         return {"items": [], "next_cursor": None}
-    rows, next_cursor = feed_queries.list_comments(_post_of(acc, blog), cursor=cursor, limit=limit)
+    rows, next_cursor = feed_queries.list_comments(_post_of(acc, blog), acc=acc, cursor=cursor, limit=limit)
     return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
 
 

@@ -40,6 +40,8 @@ class Blog(models.Model):
     created = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("blog")

@@ -12,7 +12,7 @@ from plaza.blogs.access import access_blog, space_blogs_q
 from plaza.blogs.models import Blog, BlogStatus, Headline, HeadlineKind
 from plaza.core.markdown import plain_text
 from plaza.core.pagination import keyset_page
-from plaza.spaces.access import SpaceAccess, scope_q
+from plaza.spaces.access import SpaceAccess, scope_q, unhidden_q
 
 Page = tuple[list[Blog], str | None]
 
@@ -75,7 +75,7 @@ def _post_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:
 
     if not ids:
         return {}
-    return {p.pk: p for p in feed_queryset(acc.user).filter(scope_q(acc), pk__in=ids)}
+    return {p.pk: p for p in feed_queryset(acc.user).filter(scope_q(acc), unhidden_q(acc), pk__in=ids)}
 
 
 def _announcement_items(acc: SpaceAccess, ids: list[int]) -> dict[int, Any]:

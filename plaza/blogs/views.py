@@ -119,7 +119,7 @@ def blog_detail(request: HttpRequest, blog_id: int) -> HttpResponse:
     if request.method == "POST":
         return _blog_action(request, acc, blog)
     post = queries.get_blog_post(acc, blog)
-    comments = feed_queries.list_comments(post, limit=50)[0] if post is not None else []
+    comments = feed_queries.list_comments(post, acc=acc, limit=50)[0] if post is not None else []
     context = space_context(
         acc, "blogs", blog=blog, post=post, comments=comments,
         can_edit=can_edit_blog(acc, blog), can_delete=can_delete_blog(acc, blog),

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from plaza.chat.models import Group, GroupMember, Message
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
-from plaza.spaces.access import SpaceAccess, space_access_for
+from plaza.spaces.access import SpaceAccess, space_access_for, unhidden_visible_q
 from plaza.spaces.models import Membership, Role, Space
 
 
@@ -65,7 +65,7 @@ def access_message(group: Group, message_id: int, *, user: Any, for_write: bool 
         )
         .first()
     )
-    if message is None:
+    if message is None or (message.hidden_at is not None and message.author_id != getattr(user, "pk", None)):
         raise NotFound()
     if for_write and (message.author_id != user.pk or message.is_call_record):
         raise Forbidden()
@@ -82,4 +82,4 @@ def visible_messages_q(user: Any) -> Q:
     joined = Membership.objects.filter(user=user).values("space_id")
     admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
     in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
-    return Q(group_id__in=groups, deleted_at__isnull=True) & in_space
+    return Q(group_id__in=groups, deleted_at__isnull=True) & in_space & unhidden_visible_q(user)

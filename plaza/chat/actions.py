@@ -83,6 +83,7 @@ def message_json(message: Message) -> dict[str, Any]:
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "call_record": message.is_call_record,
         "attachments": message.attachment_data,
+        "hidden": message.hidden_at is not None,
     }
 
 
@@ -252,7 +253,12 @@ def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: s
     if new:
         notify(recipients=new, kind="chat_mention", actor=user, space=acc.space, target_type="chat_message",
                target_id=message.pk, data={"group": group.name, "group_id": group.pk})
-    _publish(group, {"type": "chat.message_edited", "message": message_json(message)})
+    if message.hidden_at is not None:
+        # Hidden by moderators: only its author (and the space's admins, on their pages) sees it.
+        _publish(group, {"type": "chat.message_edited", "message": message_json(message)},
+                 exclude=list_member_ids(group) - {user.pk})
+    else:
+        _publish(group, {"type": "chat.message_edited", "message": message_json(message)})
     return message
 
 
@@ -260,7 +266,7 @@ def do_edit_message(acc: SpaceAccess, group: Group, message: Message, *, body: s
 def do_delete_message(acc: SpaceAccess, group: Group, message: Message) -> None:
     """Delete your own message: its text is dropped, and open pages remove it."""
     user = _require_user(acc)
-    if message.author_id != user.pk or message.is_call_record:
+    if message.is_call_record or not (message.author_id == user.pk or acc.is_admin):
         raise Forbidden(_("Only the author deletes a message."))
     Message.objects.filter(pk=message.pk).update(deleted_at=timezone.now(), body="", html="", attachment_data=[])
     search.unindex(search.Kind.MESSAGE, message.pk)
@@ -291,3 +297,24 @@ def do_post_call_record(group: Group, *, author: Any, body: str) -> Message:
     _publish(group, {"type": "chat.message", "message": message_json(message)})
     return message
 
+
+
+@transaction.atomic
+def do_set_message_hidden(acc: SpaceAccess, message: Message, *, hidden: bool) -> None:
+    """Hide a message for moderation (space admins), or show it again. Hidden, it leaves the
+    open pages of everyone but its author at once (``chat.message_deleted``); shown again,
+    it comes back to them as a new message."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (message.hidden_at is not None) == hidden:
+        return
+    message.hidden_at = timezone.now() if hidden else None
+    Message.objects.filter(pk=message.pk).update(hidden_at=message.hidden_at)
+    group = message.group
+    others = list_member_ids(group) - {message.author_id}
+    # The author's pages show the "hidden by moderators" mark come and go.
+    _publish(group, {"type": "chat.message_edited", "message": message_json(message)}, exclude=others)
+    if hidden:
+        _publish(group, {"type": "chat.message_deleted", "message_id": message.pk}, exclude={message.author_id})
+    else:
+        _publish(group, {"type": "chat.message", "message": message_json(message)}, exclude={message.author_id})

@@ -90,8 +90,8 @@ def send_message(request: HttpRequest, group_id: int, payload: schemas.MessageIn
 
 @router.get("/groups/{int:group_id}/messages", response={200: schemas.MessageList, **errors(401, 404, 422)})
 def history(request: HttpRequest, group_id: int, before: Int64 | None = None, limit: int | None = None) -> dict[str, Any]:
-    _acc, group, _member = access_group_by_id(request.auth, group_id)
-    rows, next_cursor = queries.list_messages(group, before=before, limit=limit)
+    acc, group, _member = access_group_by_id(request.auth, group_id)
+    rows, next_cursor = queries.list_messages(group, acc=acc, before=before, limit=limit)
     return {"items": [actions.message_json(m) for m in rows], "next_cursor": next_cursor}
 
 

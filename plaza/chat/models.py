@@ -69,6 +69,8 @@ class Message(models.Model):
     # What the message shows of its files ({id, name, size, content_type, is_image, url}),
     # copied when they are attached (they never change), so a history page needs no query.
     attachment_data = models.JSONField(default=list, blank=True)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # History pages and unread counts walk the group's messages by id.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from plaza.chat.models import Group, GroupMember, Message
 from plaza.core.errors import Invalid
 from plaza.core.pagination import clamp_limit
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import SpaceAccess, unhidden_q
 from plaza.spaces.models import Membership
 
 
@@ -47,6 +47,7 @@ def list_groups(acc: SpaceAccess) -> list[Group]:
             space=acc.space,
             group=OuterRef("pk"),
             deleted_at__isnull=True,
+            hidden_at__isnull=True,  # hidden by moderators: by others, so never shown to the caller
             # OuterRef here is the message: its group's marker for the caller.
             pk__gt=Subquery(
                 GroupMember.objects.filter(group=OuterRef("group"), user=acc.user).values("last_read_message_id")[:1]
@@ -78,21 +79,26 @@ def list_groups(acc: SpaceAccess) -> list[Group]:
 def count_unread(member: GroupMember) -> int:
     return (
         Message.objects.filter(space_id=member.space_id, group_id=member.group_id, deleted_at__isnull=True,
-                               pk__gt=member.last_read_message_id)
+                               hidden_at__isnull=True, pk__gt=member.last_read_message_id)
         .exclude(author_id=member.user_id)
         .count()
     )
 
 
-def list_messages(group: Group, *, before: int | None = None, limit: int | None = None) -> tuple[list[Message], str | None]:
+def list_messages(
+    group: Group, *, acc: SpaceAccess | None = None, before: int | None = None, limit: int | None = None
+) -> tuple[list[Message], str | None]:
     """One page of history, newest first: messages older than ``before`` (a message id).
 
     ``next_cursor`` is the id to pass as ``before`` for the next, older page (or None).
+    Messages hidden by moderators are left out unless ``acc`` (the reader) is their author
+    or an admin of the space (without ``acc``: left out).
     """
     size = clamp_limit(limit)
     if before is not None and before < 1:
         raise Invalid(_("Give the id of a message."), field="before")
     qs = Message.objects.filter(space_id=group.space_id, group=group, deleted_at__isnull=True).select_related("author")
+    qs = qs.filter(unhidden_q(acc)) if acc is not None else qs.filter(hidden_at__isnull=True)
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs.order_by("-pk")[: size + 1])
@@ -135,6 +141,7 @@ def list_visible_message_ids(user: Any, ids: Iterable[int]) -> set[int]:
         Message.objects.filter(
             Q(pk__in=ids),
             deleted_at__isnull=True,
+            hidden_at__isnull=True,
             group__members__user=user,
             space_id__in=Membership.objects.filter(user=user).values("space_id"),
         ).values_list("pk", flat=True)

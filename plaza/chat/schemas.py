@@ -82,6 +82,7 @@ class MessageOut(Schema):
     edited_at: datetime | None
     call_record: bool
     attachments: list[MessageAttachmentOut]
+    hidden: bool = Field(False, description="Hidden by moderators: only the space's admins and the author see it.")
 
 
 class MessageList(Schema):

@@ -51,7 +51,7 @@ def chat(request: HttpRequest, group_id: int) -> HttpResponse:
     acc, group, member = access_group_by_id(request.user, group_id)
     if request.method == "POST":
         return _chat_post(request, group_id)
-    rows, next_cursor = queries.list_messages(group, limit=PAGE)
+    rows, next_cursor = queries.list_messages(group, acc=acc, limit=PAGE)
     members = list(queries.current_members(group))
     in_group = {m.user_id for m in members}
     context = space_context(

@@ -14,7 +14,15 @@ from django.db.models import Q
 
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.events.models import Event
-from plaza.spaces.access import SpaceAccess, can_see_scoped, list_people_who_see, space_access_for, visible_q
+from plaza.spaces.access import (
+    SpaceAccess,
+    can_see_hidden,
+    can_see_scoped,
+    list_people_who_see,
+    space_access_for,
+    unhidden_visible_q,
+    visible_q,
+)
 from plaza.spaces.models import Space, Team, TeamMembership, Visibility
 
 
@@ -24,8 +32,9 @@ def _authenticated(user: Any) -> bool:
 
 def visible_events_q(user: Any) -> Q:
     """The events anywhere that ``user`` may see, as one condition (no extra query): the one
-    rule of team-scoped content (``spaces.access.visible_q``)."""
-    return visible_q(user)
+    rule of team-scoped content (``spaces.access.visible_q``), less those hidden by
+    moderators from ``user`` (``spaces.access.unhidden_visible_q``)."""
+    return visible_q(user) & unhidden_visible_q(user, author_field="organiser")
 
 
 def space_events_q(acc: SpaceAccess) -> Q:
@@ -50,6 +59,8 @@ def can_see_event(acc: SpaceAccess, event: Event) -> bool:
     """Events are seen like posts (``spaces.access.can_see_scoped``); space-wide events of a
     public space by anyone, signed out too."""
     if event.space_id != acc.space.pk:
+        return False
+    if not can_see_hidden(acc, event.hidden_at, event.organiser_id):
         return False
     if event.team_id is None and acc.space.visibility == Visibility.PUBLIC:
         return True  # space-wide content of a public space is public (visitors, signed out too)

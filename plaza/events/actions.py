@@ -489,3 +489,15 @@ def do_send_due_reminders(now: datetime | None = None) -> int:
                        data={"title": event.title, "when": kind})
             sent += len(claimed)
     return sent
+
+
+@transaction.atomic
+def do_set_event_hidden(acc: SpaceAccess, event: Event, *, hidden: bool) -> None:
+    """Hide the event for moderation (space admins), or show it again: hidden, it is gone for
+    everyone but the space's admins and its author (``spaces.access.unhidden_*``)."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (event.hidden_at is not None) == hidden:
+        return
+    event.hidden_at = timezone.now() if hidden else None
+    Event.objects.filter(pk=event.pk).update(hidden_at=event.hidden_at)

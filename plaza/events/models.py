@@ -53,6 +53,8 @@ class Event(models.Model):
     state = models.CharField(max_length=10, choices=EventState.choices, default=EventState.SCHEDULED)
     created = models.DateTimeField(default=dj_timezone.now)
     updated = models.DateTimeField(default=dj_timezone.now)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")

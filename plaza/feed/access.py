@@ -18,7 +18,15 @@ from django.db.models import Model, Q
 from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.models import Post
-from plaza.spaces.access import SpaceAccess, can_see_scoped, scope_params, space_access_for, visible_sql
+from plaza.spaces.access import (
+    SpaceAccess,
+    can_see_hidden,
+    can_see_scoped,
+    scope_params,
+    space_access_for,
+    unhidden_visible_sql,
+    visible_sql,
+)
 from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership
 
 
@@ -28,8 +36,9 @@ def _authenticated(user: Any) -> bool:
 
 def visible_posts_sql(authenticated: bool) -> str:
     """``spaces.access.visible_sql`` on the aliases ``sp`` (the post), ``ss`` its space,
-    ``ssp`` that space's parent and ``st`` its team (``queries._originals_sql``)."""
-    return visible_sql(
+    ``ssp`` that space's parent and ``st`` its team (``queries._originals_sql``), less the
+    posts hidden by moderators from the caller (``spaces.access.unhidden_visible_sql``)."""
+    visible = visible_sql(
         authenticated,
         space_column=fastsql.column(Post, "space", "sp"),
         team_column=fastsql.column(Post, "team", "sp"),
@@ -37,6 +46,15 @@ def visible_posts_sql(authenticated: bool) -> str:
         parent_alias="ssp",
         team_alias="st",
     )
+    unhidden = unhidden_visible_sql(
+        authenticated,
+        hidden_column=fastsql.column(Post, "hidden_at", "sp"),
+        author_column=fastsql.column(Post, "author", "sp"),
+        space_column=fastsql.column(Post, "space", "sp"),
+        space_alias="ss",
+        parent_alias="ssp",
+    )
+    return f"{visible} AND {unhidden}"
 
 
 def list_visible_post_ids(user: Any, ids: Iterable[int]) -> set[int]:
@@ -77,6 +95,8 @@ def can_see_post(acc: SpaceAccess, post: Post, *, team_membership: Any = _UNKNOW
     """``team_membership``: the caller's membership of the post's team when already read
     (None: not a member); by default it is read here when needed."""
     if post.space_id != acc.space.pk or post.deleted:
+        return False
+    if not can_see_hidden(acc, post.hidden_at, post.author_id):
         return False
     if post.team_id is not None and team_membership is _UNKNOWN:
         team_membership = None

@@ -379,3 +379,50 @@ def do_unfollow(user: Any, person_id: int) -> None:
     Follow.objects.filter(follower=user, followee_id=person_id).delete()
 
 
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_set_post_hidden(acc: SpaceAccess, post: Post, *, hidden: bool) -> None:
+    """Hide a post for moderation (space admins), or show it again. Hidden, it is gone for
+    everyone but the space's admins and its author: feeds, its page, search, notifications
+    and the originals of its shares (the queries ask ``spaces.access.unhidden_*``)."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (post.hidden_at is not None) == hidden:
+        return
+    post.hidden_at = timezone.now() if hidden else None
+    Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
+
+
+@transaction.atomic
+def do_set_comment_hidden(acc: SpaceAccess, comment: Comment, *, hidden: bool) -> None:
+    """Hide a comment for moderation (space admins), or show it again; the post's comment
+    count leaves it out while it is hidden."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (comment.hidden_at is not None) == hidden:
+        return
+    comment.hidden_at = timezone.now() if hidden else None
+    Comment.objects.filter(pk=comment.pk).update(hidden_at=comment.hidden_at)
+    if hidden:
+        Post.objects.filter(pk=comment.post_id, comment_count__gt=0).update(comment_count=F("comment_count") - 1)
+    else:
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+
+
+@transaction.atomic
+def do_delete_comment(acc: SpaceAccess, comment: Comment) -> None:
+    """Delete a comment: its author, or a space admin (moderation, audited)."""
+    user = _require_user(acc)
+    if not (comment.author_id == user.pk or acc.is_admin):
+        raise Forbidden(_("Only the author or an admin can delete a comment."))
+    if comment.hidden_at is None:
+        Post.objects.filter(pk=comment.post_id, comment_count__gt=0).update(comment_count=F("comment_count") - 1)
+    search.unindex(search.Kind.COMMENT, comment.pk)
+    if comment.author_id != user.pk:
+        audit.record(space=acc.space, actor=user, action="comment.delete", target=comment,
+                     before={"author": comment.author_id, "body": comment.body[:200]})
+    Comment.objects.filter(pk=comment.pk).delete()

@@ -91,6 +91,7 @@ def post_out(post: Post) -> dict[str, Any]:
         "shared_post": _shared_out(post),
         "is_share": post.shared_post_id is not None,
         "attachments": attachments_out(post),
+        "hidden": post.hidden_at is not None,
     }
 
 
@@ -102,6 +103,7 @@ def comment_out(comment: Comment) -> dict[str, Any]:
         "author": comment.author,
         "created_at": comment.created,
         "reply_to": comment.reply_to_id,
+        "hidden": comment.hidden_at is not None,
     }
 
 
@@ -186,8 +188,8 @@ def comment(request: HttpRequest, post_id: int, payload: CommentIn) -> Status:
 
 @router.get("/posts/{int:post_id}/comments", auth=optional, response={200: CommentList, **errors(404, 422)})
 def comments(request: HttpRequest, post_id: int, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
-    _acc, post = access_post(request.auth, post_id)
-    rows, next_cursor = queries.list_comments(post, cursor=cursor, limit=limit)
+    acc, post = access_post(request.auth, post_id)
+    rows, next_cursor = queries.list_comments(post, acc=acc, cursor=cursor, limit=limit)
     return {"items": [comment_out(c) for c in rows], "next_cursor": next_cursor}
 
 

@@ -35,6 +35,8 @@ class Post(models.Model):
     # What a feed item shows of its attachments ({id, name, size, content_type, is_image}),
     # copied when they are attached (they never change), so a feed page needs no query.
     attachment_data = models.JSONField(default=list, blank=True)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("post")
@@ -75,6 +77,8 @@ class Comment(models.Model):
     html = models.TextField(blank=True)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
     created = models.DateTimeField(default=timezone.now)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["post", "-created", "-id"], name="comment_post_created")]

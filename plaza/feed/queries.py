@@ -30,6 +30,9 @@ from plaza.spaces.access import (
     scope_params,
     scope_q,
     scope_sql,
+    unhidden_q,
+    unhidden_sql,
+    unhidden_visible_q,
     visible_q,
 )
 from plaza.spaces.models import Membership, Space, Team, TeamMembership, Visibility
@@ -52,7 +55,14 @@ def feed_queryset(viewer: Any) -> QuerySet[Post]:
         )
         .annotate(
             shared_visible=Case(
-                When(Q(shared_post__deleted=False) & visible_q(viewer, space_field="shared_post__space", team_field="shared_post__team"), then=Value(True)),
+                When(
+                    Q(shared_post__deleted=False)
+                    & visible_q(viewer, space_field="shared_post__space", team_field="shared_post__team")
+                    & unhidden_visible_q(
+                        viewer, space_field="shared_post__space", author_field="shared_post__author", hidden_field="shared_post__hidden_at"
+                    ),
+                    then=Value(True),
+                ),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -89,7 +99,7 @@ def list_space_feed(
     number of queries and nothing about hidden teams leaks.
     """
     _check_readable(acc)
-    qs = feed_queryset(acc.user).filter(scope_q(acc))
+    qs = feed_queryset(acc.user).filter(scope_q(acc), unhidden_q(acc))
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     if topic:
@@ -105,7 +115,7 @@ def list_pinned(acc: SpaceAccess, *, team_id: int | None = None) -> list[Post]:
     """Pinned posts of the space feed, most recently pinned first (for the first page)."""
     if not acc.role and acc.space.visibility != Visibility.PUBLIC:
         return []
-    qs = feed_queryset(acc.user).filter(scope_q(acc), pinned_at__isnull=False)
+    qs = feed_queryset(acc.user).filter(scope_q(acc), unhidden_q(acc), pinned_at__isnull=False)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     return list(qs.order_by("-pinned_at", "-pk")[:5])
@@ -116,7 +126,7 @@ def list_following_feed(user: Any, *, cursor: str | None = None, limit: int | No
     if not _authenticated(user):
         raise NotAuthenticated()
     followees = Follow.objects.filter(follower=user).values("followee_id")
-    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_q(user))
+    qs = feed_queryset(user).filter(author_id__in=followees).filter(visible_q(user), unhidden_visible_q(user))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -132,7 +142,7 @@ def get_person(viewer: Any, handle: str) -> User:
 
 def list_person_feed(viewer: Any, person: User, *, cursor: str | None = None, limit: int | None = None) -> Page:
     """``person``'s posts that ``viewer`` may see, across spaces."""
-    qs = feed_queryset(viewer).filter(author=person).filter(visible_q(viewer))
+    qs = feed_queryset(viewer).filter(author=person).filter(visible_q(viewer), unhidden_visible_q(viewer))
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -146,9 +156,13 @@ def get_post(acc_or_user: Any, post_id: int) -> tuple[SpaceAccess, Post]:
     return acc, feed_queryset(acc.user).get(pk=post.pk)
 
 
-def list_comments(post: Post, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Comment], str | None]:
-    """Comments of a post the caller was given through ``access_post``, newest first."""
+def list_comments(
+    post: Post, *, acc: SpaceAccess | None = None, cursor: str | None = None, limit: int | None = None
+) -> tuple[list[Comment], str | None]:
+    """Comments of a post the caller (``acc``) was given through ``access_post``, newest
+    first; those hidden by moderators only for the space's admins and their authors."""
     qs = Comment.objects.filter(space=post.space_id, post=post).select_related("author", "reply_to__author")
+    qs = qs.filter(unhidden_q(acc)) if acc is not None else qs.filter(hidden_at__isnull=True)
     return keyset_page(qs, cursor=cursor, limit=limit)
 
 
@@ -206,7 +220,7 @@ def list_mention_candidates(acc: SpaceAccess, *, q: str, team_id: int | None = N
 
 _POST_COLUMNS = (
     "id", "body", "html", "created", "edited_at", "pinned_at", "like_count", "comment_count", "share_count",
-    "team_id", "shared_post_id", "attachment_data",
+    "team_id", "shared_post_id", "attachment_data", "hidden_at",
 )
 _ORIGINAL_COLUMNS = (
     "id", "body", "html", "created", "edited_at", "like_count", "comment_count", "share_count", "team_id",
@@ -242,6 +256,8 @@ def _space_feed_sql(
         joins.append("LEFT OUTER JOIN {t} t ON {t.id} = {p.team}")
     if audience is not Audience.ADMIN:
         where.append("{seen}")
+        # Hidden by moderators: only for the space's admins and the post's author.
+        where.append(unhidden_sql(audience, hidden_column="{p.hidden_at}", author_column="{p.author}"))
     if team:
         where.append("{p.team} = %(team)s")
     if one:
@@ -403,7 +419,7 @@ def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
     originals = _originals(acc, {r[10] for r in rows if r[10] is not None})
     items: list[dict[str, Any]] = []
     for r in rows:
-        (pk, body, html, created, edited_at, pinned_at, likes, comments, shares, team, shared_id, attachments,
+        (pk, body, html, created, edited_at, pinned_at, likes, comments, shares, team, shared_id, attachments, hidden_at,
          a_id, a_name, a_handle, a_avatar, liked, topics, mentions) = r
         shared = originals.get(shared_id) if shared_id is not None else None
         item = {
@@ -413,7 +429,7 @@ def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:
             "comment_count": comments, "share_count": shares, "liked_by_me": bool(liked),
             "topics": [name for _row, name in _rows(topics)],
             "mentions": [_person(*person) for _row, *person in _rows(mentions)], "shared_post": shared, "is_share": shared_id is not None,
-            "attachments": _attachments(attachments),
+            "attachments": _attachments(attachments), "hidden": hidden_at is not None,
         }
         items.append(item)
     return items

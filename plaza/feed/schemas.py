@@ -66,6 +66,7 @@ class PostOut(Schema):
     )
     is_share: bool
     attachments: list[UploadOut]
+    hidden: bool = Field(False, description="Hidden by moderators: only the space's admins and the author see it.")
 
 
 class PostList(Schema):
@@ -90,6 +91,7 @@ class CommentOut(Schema):
     author: UserOut
     created_at: datetime
     reply_to: int | None
+    hidden: bool = Field(False, description="Hidden by moderators: only the space's admins and the author see it.")
 
 
 class CommentList(Schema):

@@ -148,7 +148,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.method == "POST":
         return _post_action(request, acc, post)
     cursor = request.GET.get("cursor") or None
-    comments, next_cursor = queries.list_comments(post, cursor=cursor)
+    comments, next_cursor = queries.list_comments(post, acc=acc, cursor=cursor)
     _acc, shown = queries.get_post(acc, post.pk)
     user_pk = getattr(request.user, "pk", None)
     context = {

@@ -14,7 +14,15 @@ from django.urls import reverse
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.access import can_post_in
 from plaza.polls.models import Ballot, Poll, Results
-from plaza.spaces.access import SpaceAccess, access_row, can_see_scoped, list_people_who_see, visible_q
+from plaza.spaces.access import (
+    SpaceAccess,
+    access_row,
+    can_see_hidden,
+    can_see_scoped,
+    list_people_who_see,
+    unhidden_visible_q,
+    visible_q,
+)
 from plaza.spaces.models import TeamMembership
 
 __all__ = ["can_post_in", "list_people_who_see"]
@@ -26,7 +34,7 @@ def _authenticated(user: Any) -> bool:
 
 def can_see_poll(acc: SpaceAccess, poll: Poll) -> bool:
     """A poll is seen like a post (``spaces.access.can_see_scoped``)."""
-    if poll.space_id != acc.space.pk:
+    if poll.space_id != acc.space.pk or not can_see_hidden(acc, poll.hidden_at, poll.author_id):
         return False
     tm = None
     if poll.team_id is not None and _authenticated(acc.user) and acc.role:
@@ -64,7 +72,7 @@ def list_visible_poll_ids(user: Any, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    return set(Poll.objects.filter(pk__in=ids).filter(visible_q(user)).values_list("pk", flat=True))
+    return set(Poll.objects.filter(pk__in=ids).filter(visible_q(user) & unhidden_visible_q(user)).values_list("pk", flat=True))
 
 
 def option_image_url(option: Any) -> str | None:

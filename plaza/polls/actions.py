@@ -217,3 +217,15 @@ def do_delete_poll(acc: SpaceAccess, poll: Poll) -> None:
     release_uploads(kind=UPLOAD_KIND, obj_id=locked.pk)
     search.unindex(search.Kind.POLL, locked.pk)
     locked.delete()
+
+
+@transaction.atomic
+def do_set_poll_hidden(acc: SpaceAccess, poll: Poll, *, hidden: bool) -> None:
+    """Hide the poll for moderation (space admins), or show it again: hidden, it is gone for
+    everyone but the space's admins and its author (``spaces.access.unhidden_*``)."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (poll.hidden_at is not None) == hidden:
+        return
+    poll.hidden_at = timezone.now() if hidden else None
+    Poll.objects.filter(pk=poll.pk).update(hidden_at=poll.hidden_at)

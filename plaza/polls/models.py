@@ -53,6 +53,8 @@ class Poll(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     voter_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    # Hidden by the space's moderators (``moderation``): seen only by the space's admins and its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

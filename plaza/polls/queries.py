@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from plaza.core.pagination import keyset_page
 from plaza.polls.models import Ballot, Poll, PollOption, Vote, Voter
-from plaza.spaces.access import SpaceAccess, scope_q
+from plaza.spaces.access import SpaceAccess, scope_q, unhidden_q
 
 
 def _authenticated(user: Any) -> bool:
@@ -34,7 +34,7 @@ def _with_options() -> Prefetch:
 
 
 def page_polls(acc: SpaceAccess, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Poll], str | None]:
-    qs = Poll.objects.filter(scope_q(acc)).select_related("author", "team").prefetch_related(_with_options())
+    qs = Poll.objects.filter(scope_q(acc), unhidden_q(acc)).select_related("author", "team").prefetch_related(_with_options())
     rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit)
     attach_my_votes(acc.user, rows)
     return rows, next_cursor

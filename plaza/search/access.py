@@ -33,7 +33,7 @@ from plaza.polls.models import Poll
 from plaza.search.models import Kind
 from plaza.showcase.access import visible_products_q
 from plaza.showcase.models import Product
-from plaza.spaces.access import knowable_spaces_q, visible_q
+from plaza.spaces.access import knowable_spaces_q, unhidden_visible_q, visible_q
 from plaza.spaces.models import Space
 
 
@@ -52,18 +52,26 @@ def kind_conditions(user: Any) -> dict[str, Any]:
     are left out for them rather than asked.
     """
     conditions: dict[str, Any] = {
-        Kind.POST: _exists(Post, visible_q(user), deleted=False),
-        Kind.COMMENT: _exists(Comment, visible_q(user, space_field="post__space", team_field="post__team"), post__deleted=False),
+        # Hidden by moderators: only the space's admins and the author find it.
+        Kind.POST: _exists(Post, visible_q(user) & unhidden_visible_q(user), deleted=False),
+        Kind.COMMENT: _exists(
+            Comment,
+            visible_q(user, space_field="post__space", team_field="post__team")
+            & unhidden_visible_q(user)
+            & unhidden_visible_q(user, space_field="post__space", author_field="post__author", hidden_field="post__hidden_at"),
+            post__deleted=False,
+        ),
         Kind.BLOG: _exists(Blog, visible_blogs_q(user)),
         Kind.EVENT: _exists(Event, openable_events_q(user)),
         # Polls have a post's audience: polls.access.list_visible_poll_ids asks the same.
-        Kind.POLL: _exists(Poll, visible_q(user)),
+        Kind.POLL: _exists(Poll, visible_q(user) & unhidden_visible_q(user)),
         Kind.PRODUCT: _exists(Product, visible_products_q(user)),
         Kind.SPACE: _exists(Space, knowable_spaces_q(user)),
         # A topic is known to whoever sees a live post carrying it.
         Kind.TOPIC: Exists(
             PostTopic.objects.filter(
                 visible_q(user, space_field="post__space", team_field="post__team"),
+                unhidden_visible_q(user, space_field="post__space", author_field="post__author", hidden_field="post__hidden_at"),
                 topic_id=OuterRef("object_id"),
                 post__deleted=False,
             )

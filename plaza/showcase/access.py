@@ -60,7 +60,7 @@ def access_exhibitor(user: Any, exhibitor_id: int, *, for_manage: bool = False) 
 
 def _visible_syndication_space(user: Any, product: Product) -> SpaceAccess | None:
     """The access to a space the published product is syndicated into, that the user sees."""
-    if product.status != ProductStatus.PUBLISHED:
+    if product.status != ProductStatus.PUBLISHED or product.hidden_at is not None:
         return None
     for syn in Syndication.objects.filter(product=product).select_related("space__parent__parent"):
         try:
@@ -91,7 +91,13 @@ def access_product(user: Any, product_id: int, *, for_manage: bool = False) -> t
     except NotFound:
         acc = None
     manager = acc is not None and is_manager(acc, product.exhibitor)
-    own_view = acc is not None and can_see_catalogue(acc) and (product.status == ProductStatus.PUBLISHED or manager)
+    own_view = (
+        acc is not None
+        and can_see_catalogue(acc)
+        and (product.status == ProductStatus.PUBLISHED or manager)
+        # Hidden by moderators: only the space's admins and the exhibitor's managers.
+        and (product.hidden_at is None or manager or acc.is_admin)
+    )
     if not own_view:
         via = _visible_syndication_space(user, product)
         if via is None:
@@ -109,7 +115,13 @@ def access_product(user: Any, product_id: int, *, for_manage: bool = False) -> t
 def catalogue_q(acc: SpaceAccess) -> Q:
     """Published products of ``acc.space`` and those syndicated into it, as a condition."""
     syndicated = Syndication.objects.filter(space=acc.space).values("product_id")
-    return Q(status=ProductStatus.PUBLISHED) & (Q(space=acc.space) | Q(pk__in=syndicated))
+    shown = Q(status=ProductStatus.PUBLISHED) & (Q(space=acc.space) | Q(pk__in=syndicated))
+    if acc.is_admin:
+        return shown & (Q(hidden_at__isnull=True) | Q(space=acc.space))
+    unhidden = Q(hidden_at__isnull=True)
+    if _authenticated(acc.user):
+        unhidden |= Q(exhibitor_id__in=Exhibitor.managers.through.objects.filter(user=acc.user).values("exhibitor_id"))
+    return shown & unhidden
 
 
 def check_syndication_target(product: Product, target: Space) -> None:
@@ -285,7 +297,7 @@ def visible_products_q(user: Any) -> Q:
     one, and drafts for the exhibitor's managers and the space's admins."""
     in_catalogue = catalogue_spaces_q(user, "space__")
     syndicated = Syndication.objects.filter(space__in=Space.objects.filter(catalogue_spaces_q(user)).values("pk"))
-    published = Q(status=ProductStatus.PUBLISHED) & (in_catalogue | Q(pk__in=syndicated.values("product_id")))
+    published = Q(status=ProductStatus.PUBLISHED, hidden_at__isnull=True) & (in_catalogue | Q(pk__in=syndicated.values("product_id")))
     if not _authenticated(user):
         return published
     admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")

@@ -345,3 +345,15 @@ def do_follow_up_inquiry(user: Any, inquiry: Inquiry, *, body: str) -> InquiryMe
            target_type="exhibitor", target_id=locked.exhibitor_id,
            data={"product": locked.product.name, "exhibitor_id": locked.exhibitor_id})
     return message
+
+
+@transaction.atomic
+def do_set_product_hidden(acc: SpaceAccess, product: Product, *, hidden: bool) -> None:
+    """Hide the product for moderation (space admins), or show it again: hidden, it is gone for
+    everyone but the space's admins and its author (``spaces.access.unhidden_*``)."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if (product.hidden_at is not None) == hidden:
+        return
+    product.hidden_at = timezone.now() if hidden else None
+    Product.objects.filter(pk=product.pk).update(hidden_at=product.hidden_at)

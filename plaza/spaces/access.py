@@ -536,3 +536,66 @@ def visible_sql(
             who = given[0] if len(given) == 1 else "(" + " OR ".join(given) + ")"
             shown.append(f"({who} AND {_part_sql(part, team_column, team_alias, None)})")
     return "(" + " OR ".join(shown) + ")"
+
+
+# --- content hidden by moderators -----------------------------------------------------------
+#
+# A reported thing that a space's admins hide (``moderation``) stays in its table with
+# ``hidden_at`` set. It is seen by the space's admins (of the space or one above) and by its
+# author, marked "hidden by moderators"; everyone else sees nothing of it, as if deleted.
+# These are the forms of that one rule: per space (``acc``), anywhere (``user``), one row,
+# and SQL for the fast paths.
+
+
+def can_see_hidden(acc: SpaceAccess, hidden_at: Any, author_id: int | None) -> bool:
+    """Whether the caller sees a row of ``acc.space`` with this ``hidden_at`` and author."""
+    if hidden_at is None or acc.is_admin:
+        return True
+    return bool(getattr(acc.user, "is_authenticated", False)) and author_id is not None and author_id == acc.user.pk
+
+
+def unhidden_q(acc: SpaceAccess, *, author_field: str = "author", hidden_field: str = "hidden_at") -> Q:
+    """The rows of ``acc.space`` not hidden from the caller (no condition for admins)."""
+    if acc.is_admin:
+        return Q()
+    shown = Q(**{f"{hidden_field}__isnull": True})
+    if getattr(acc.user, "is_authenticated", False):
+        shown |= Q(**{author_field: acc.user.pk})
+    return shown
+
+
+def unhidden_visible_q(
+    user: Any, *, space_field: str = "space", author_field: str = "author", hidden_field: str = "hidden_at"
+) -> Q:
+    """The rows anywhere not hidden from ``user``: not hidden, their own, or of a space they
+    administer (:func:`admin_spaces_q`). And it with :func:`visible_q`."""
+    shown = Q(**{f"{hidden_field}__isnull": True})
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(**{author_field: user.pk}) | admin_spaces_q(user, space_field=space_field)
+    return shown
+
+
+def unhidden_sql(audience: Audience, *, hidden_column: str, author_column: str) -> str:
+    """:func:`unhidden_q` as SQL (``%(user)s`` is the caller, NULL signed out)."""
+    if audience is Audience.ADMIN:
+        return "1 = 1"
+    return f"({hidden_column} IS NULL OR {author_column} = %(user)s)"
+
+
+def unhidden_visible_sql(
+    authenticated: bool, *, hidden_column: str, author_column: str, space_column: str, space_alias: str, parent_alias: str
+) -> str:
+    """:func:`unhidden_visible_q` as SQL, on the aliases of :func:`visible_sql`."""
+    if not authenticated:
+        return f"{hidden_column} IS NULL"
+    membership = fastsql.table(Membership)
+    space_col, user_col, role_col = (fastsql.column(Membership, f) for f in ("space", "user", "role"))
+    admin_of = (
+        f"SELECT m.{space_col} FROM {membership} m WHERE m.{user_col} = %(user)s"
+        f" AND m.{role_col} IN ({_roles_sql(_ROLES_OF[Audience.ADMIN])})"
+    )
+    parent = fastsql.column(Space, "parent")
+    return (
+        f"({hidden_column} IS NULL OR {author_column} = %(user)s OR {space_column} IN ({admin_of})"
+        f" OR {space_alias}.{parent} IN ({admin_of}) OR {parent_alias}.{parent} IN ({admin_of}))"
+    )

@@ -40,6 +40,7 @@ from plaza.spaces.models import (
     Membership,
     Role,
     Space,
+    SpaceBan,
     Team,
     TeamMembership,
     TeamRole,
@@ -193,7 +194,18 @@ def _owner_count(space: Space) -> int:
     return Membership.objects.filter(space=space, role=Role.OWNER).count()
 
 
+def is_banned(space: Space, user_id: int) -> bool:
+    return SpaceBan.objects.filter(space=space, user_id=user_id).exists()
+
+
+def _check_not_banned(space: Space, user_id: int) -> None:
+    if is_banned(space, user_id):
+        raise Forbidden(_("You are banned from this space."))
+
+
 def _add_member(space: Space, user: User, role: str, actor: Any, how: str) -> Membership:
+    # A banned person never joins, whichever way in (link, request, invitation, import).
+    _check_not_banned(space, user.pk)
     membership = Membership.objects.create(space=space, user=user, role=role)
     audit.record(space=space, actor=actor, action=f"member.{how}", target=user, after={"role": role})
     access_changed_on_commit([user.pk], join=[space_group(space.pk)])
@@ -397,6 +409,7 @@ def do_join_space(acc: SpaceAccess, *, message: str = "") -> str:
         except IntegrityError:
             pass  # a concurrent join of the same person
         return "joined"
+    _check_not_banned(space, user.pk)
     if space.join_policy == JoinPolicy.REQUEST:
         message = check_text(message, "message", max_len=500, required=False)
         if not JoinRequest.objects.filter(space=space, user=user, status=JoinRequestStatus.PENDING).exists():
@@ -455,6 +468,8 @@ def _import_row(acc: SpaceAccess, email: str, name: str, role: str) -> str:
     if user is not None:
         if Membership.objects.filter(space=acc.space, user=user).exists():
             return "already_member"
+        if is_banned(acc.space, user.pk):
+            raise Invalid(_("This person is banned from the space."))
         _add_member(acc.space, user, role, acc.user, "import")
         return "added"
     do_create_invitation(acc, email=email, role=role)
@@ -613,3 +628,44 @@ def do_remove_team_member(acc: SpaceAccess, team: Team, tm: TeamMembership) -> N
 
 def role_rank(role: str) -> int:
     return ROLE_RANK[Role(role)]
+
+
+# --- bans (moderation) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_ban_member(acc: SpaceAccess, user_id: int, *, reason: str = "") -> SpaceBan:
+    """Ban a person from the space (admins): their membership, if any, ends now and they
+    cannot join again until :func:`do_unban_member`. Owners are not banned; admins only by owners."""
+    if not acc.is_admin:
+        raise Forbidden()
+    if user_id == acc.user.pk:
+        raise Invalid(_("You cannot ban yourself."), field="user_id")
+    reason = check_text(reason, "reason", max_len=500, required=False)
+    membership = Membership.objects.select_related("user").filter(space=acc.space, user_id=user_id).first()
+    if membership is not None:
+        if membership.role == Role.OWNER:
+            raise Forbidden(_("An owner cannot be banned."))
+        if membership.role == Role.ADMIN and not (acc.is_owner or acc.inherited):
+            raise Forbidden(_("Only an owner can ban an admin."))
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Invalid(_("No such person."), field="user_id")
+    ban, created = SpaceBan.objects.get_or_create(space=acc.space, user=user, defaults={"banned_by": acc.user, "reason": reason})
+    if membership is not None:
+        do_remove_member(acc, membership)
+    JoinRequest.objects.filter(space=acc.space, user=user, status=JoinRequestStatus.PENDING).update(
+        status=JoinRequestStatus.REJECTED, decided_by=acc.user, decided_at=timezone.now()
+    )
+    if created:
+        audit.record(space=acc.space, actor=acc.user, action="member.ban", target=user, after={"reason": reason})
+    return ban
+
+
+@transaction.atomic
+def do_unban_member(acc: SpaceAccess, ban: SpaceBan) -> None:
+    """Lift a ban (admins): the person may join again the usual ways."""
+    if not acc.is_admin:
+        raise Forbidden()
+    audit.record(space=acc.space, actor=acc.user, action="member.unban", target=ban.user, before={"reason": ban.reason})
+    SpaceBan.objects.filter(pk=ban.pk).delete()

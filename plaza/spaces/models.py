@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 3
@@ -178,3 +179,18 @@ class MemberImport(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["space", "-created", "-id"], name="import_space_created")]
+
+
+class SpaceBan(models.Model):
+    """A person banned from a space by its moderators: they cannot join it again, by link,
+    request, invitation or import, until an admin lifts the ban."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="bans")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    banned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["space", "user"], name="spaceban_space_user")]
+        indexes = [models.Index(fields=["space", "-created", "-id"], name="spaceban_space_created")]

@@ -28,6 +28,7 @@ from plaza.chat.tests import policy as chat_policy
 from plaza.core.testing import PASSWORD, World
 from plaza.events.tests import policy as events_policy
 from plaza.exports.tests import policy as exports_policy
+from plaza.moderation.tests import policy as moderation_policy
 from plaza.spaces.access import space_access_for
 from plaza.spaces.actions import do_add_team_member, do_create_invitation, do_create_team, do_import_members
 from plaza.spaces.models import JoinRequest
@@ -435,6 +436,11 @@ POLICY: dict[tuple[str, str], Case] = {
     ("POST", "me/export"): Case(signed_in(202)),
     ("GET", "exports/<int:export_id>"): Case(row(200, 404, 404, 404, 401), params=exports_policy.acme_export),
     ("GET", "exports/<int:export_id>/download"): Case(row(200, 404, 404, 404, 401), params=exports_policy.acme_export),
+    # --- moderation: anyone reports what they see (not their own); acme's admins decide -----
+    ("POST", "reports"): Case(row(201, 201, 403, 404, 401), body=moderation_policy.report_body),
+    ("GET", "spaces/<slug>/reports"): Case(ADMIN, params=acme),
+    ("POST", "reports/<int:report_id>/resolve"): Case(ADMIN, params=moderation_policy.bobs_report,
+                                                      body=lambda f: {"action": "dismiss"}),
 }
 
 
