@@ -36,6 +36,7 @@ SHOWN = (
     "created",
     "space__slug",
     "space__name",
+    "space__logo",
     "author__name",
     "author__handle",
     "author__avatar",
