@@ -6,9 +6,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from plaza.core.avatars import avatar_html
+from plaza.core.avatars import avatar_data, avatar_html
 
 register = template.Library()
 
@@ -46,6 +47,17 @@ def exhibitor_logo(exhibitor: Any, size: Any = 48, label: bool = False) -> SafeS
 def attachment_url(upload_id: Any) -> str:
     """``/files/<id>/`` of an upload (product photos)."""
     return reverse("attachment", args=[upload_id])
+
+
+@register.simple_tag
+def avatar_attrs(person: Any, size: Any = 24) -> SafeString:
+    """``data-avatar-src``/``-text``/``-class`` attributes for an element that stands for a
+    person in a script's list (a picker's ``<option>``): the script draws the face as
+    ``core.avatars.avatar_data`` describes it."""
+    data = avatar_data(person, size)
+    return format_html(
+        'data-avatar-src="{}" data-avatar-text="{}" data-avatar-class="{}"', data["src"] or "", data["text"], data["class"]
+    )
 
 
 @register.simple_tag
