@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.accounts.models import LANGUAGE_CHOICES, FieldVisibility
 
@@ -50,7 +51,7 @@ class ProfileForm(forms.Form):
     remove_avatar = forms.BooleanField(label=_("Remove the photo"), required=False)
     name = forms.CharField(label=_("Name"), max_length=100)
     handle = forms.CharField(label=_("Handle"), max_length=30)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False, help_text=_("Your job or role, e.g. Sales manager."))
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False, help_text=_("Your job or role, e.g. Sales manager."))
     organization = forms.CharField(label=_("Organisation"), max_length=100, required=False)
     bio = forms.CharField(label=_("About you"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     email_visibility = forms.ChoiceField(required=False, label=_("Who sees your email address"), choices=FieldVisibility.choices)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.accounts.handles import handle_candidates
 
@@ -62,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     # The person page (feed.views.person): shown to everyone who may see the person.
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     organization = models.CharField(_("organisation"), max_length=100, blank=True)
     bio = models.CharField(_("bio"), max_length=500, blank=True)
     # Contact details, each shown to the people its visibility names (CONTACT_FIELDS).
