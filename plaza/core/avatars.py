@@ -62,22 +62,19 @@ def _is_cjk(ch: str) -> bool:
 def initials(name: str, fallback: str = "") -> str:
     """What a generated avatar shows for ``name``.
 
-    A Chinese name gives its last two Chinese characters (王小明 → 小明, 李四 → 李四);
+    A name with Chinese characters gives its last two (王小明 → 小明, 李四 → 李四, 李静 Li Jing →
+    李静);
     a Latin name the first letters of its first and last word, upper-cased (Ada Lovelace → AL,
     Ada → A). An empty name falls back to ``fallback`` (the handle), then "?".
     """
     name = unicodedata.normalize("NFC", (name or "").strip()) or (fallback or "").strip().lstrip("@")
     if not name:
         return "?"
-    words = name.split()
-    last = words[-1]
-    cjk = [ch for ch in last if _is_cjk(ch)]
+    cjk = [ch for ch in name if _is_cjk(ch)]
     if cjk:
-        if len(words) == 1 or len(cjk) >= 2:
-            return "".join(cjk[-2:])
-        # "张 三": a family name written apart from the given name.
-        before = [ch for ch in words[-2] if _is_cjk(ch)]
-        return "".join((before + cjk)[-2:])
+        # Chinese characters anywhere win: "李静 Li Jing" → 李静, "张 三" → 张三.
+        return "".join(cjk[-2:])
+    words = name.split()
     firsts = [w[0] for w in words if w[0].isalnum()] or [words[0][0]]
     if len(firsts) == 1:
         return firsts[0].upper()

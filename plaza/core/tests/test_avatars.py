@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
         ("欧阳娜娜", "娜娜"),
         ("张 三", "张三"),
         ("Lucy 王小明", "小明"),
+    ("李静 Li Jing", "李静"),
     ],
 )
 def test_initials_latin_first_and_last_word_chinese_last_two(name, expected):
