@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from typing import Any
@@ -16,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from plaza.accounts import tokencache
 from plaza.accounts.handles import is_valid_handle
-from plaza.accounts.models import LANGUAGE_CHOICES, ApiToken, User
+from plaza.accounts.models import CONTACT_FIELDS, LANGUAGE_CHOICES, ApiToken, FieldVisibility, User
 from plaza.accounts.queries import hash_token
 from plaza.core import audit
+from plaza.core.avatars import clean_square_image, delete_with_variants
 from plaza.core.errors import Invalid
 from plaza.core.realtime import recheck_sockets_on_commit, revoke_sockets_on_commit
-from plaza.core.uploads import clean_image
+from plaza.core.validation import check_text
 from plaza.search import actions as search
 
 
@@ -114,11 +116,31 @@ def forget_token_checks(user_ids: Any) -> None:
 
 
 PROFILE_FIELDS = ["name", "handle", "language", "timezone"]
+# The person page's fields: (field, longest length).
+ABOUT_FIELDS = {"title": 100, "organization": 100, "bio": 500, "phone": 40, "location": 100}
+VISIBILITY_FIELDS = [f"{field}_visibility" for field in CONTACT_FIELDS]
+PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,40}$")
+
+
+def check_phone(phone: str) -> str:
+    """A phone number as people write one: digits, spaces, ``+ ( ) - . /``; "" clears it."""
+    phone = check_text(phone, field="phone", max_len=40)
+    if phone and (not PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 3):
+        raise Invalid(_("Write a phone number with digits, spaces and + ( ) - only."), field="phone")
+    return phone
 
 
 @transaction.atomic
-def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **changes: Any) -> User:
-    """Change name, handle, language, time zone and avatar, each validated first."""
+def do_update_profile(user: User, *, avatar: UploadedFile | None = None, remove_avatar: bool = False, **changes: Any) -> User:
+    """Change the profile, each field validated first (422 naming it; nothing is saved then).
+
+    ``changes`` may hold name, handle, language, timezone, title, organization, bio, phone,
+    location and ``<email|phone|location>_visibility``. ``avatar`` is a new photo (sniffed,
+    re-encoded and cropped square); ``remove_avatar`` goes back to the generated avatar.
+    """
+    unknown = set(changes) - set(PROFILE_FIELDS) - set(ABOUT_FIELDS) - set(VISIBILITY_FIELDS)
+    if unknown:
+        raise Invalid(_("Unknown field."), field=sorted(unknown)[0])
     if "name" in changes:
         user.name = check_name(changes["name"])
     if "handle" in changes:
@@ -131,11 +153,27 @@ def do_update_profile(user: User, *, avatar: UploadedFile | None = None, **chang
         if changes["timezone"] not in zoneinfo.available_timezones():
             raise Invalid(_("Unknown time zone."), field="timezone")
         user.timezone = changes["timezone"]
+    for field, max_len in ABOUT_FIELDS.items():
+        if field in changes:
+            value = changes[field] or ""
+            setattr(user, field, check_phone(value) if field == "phone" else check_text(value, field=field, max_len=max_len))
+    for field in VISIBILITY_FIELDS:
+        if field in changes:
+            if changes[field] not in FieldVisibility.values:
+                raise Invalid(_("Choose who sees it: %(choices)s.") % {"choices": ", ".join(FieldVisibility.values)}, field=field)
+            setattr(user, field, changes[field])
+    old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
-        image = clean_image(avatar, field="avatar")
-        user.avatar.save(image.name, image, save=False)  # type: ignore[arg-type]
+        image = clean_square_image(avatar, field="avatar")
+        user.avatar.save(image.name or "avatar.png", image, save=False)
+    elif remove_avatar:
+        user.avatar = None
     user.save()
     tokencache.forget(users=[user.pk])
+    if old_avatar and old_avatar != (user.avatar.name if user.avatar else ""):
+        # The old photo's files go once the new state is committed (a rollback keeps them).
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: delete_with_variants(storage, old_avatar))
     search.index_user(user)
     return user
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from plaza.accounts import actions, queries
 from plaza.accounts.models import ApiToken
@@ -111,7 +112,22 @@ def me(request: HttpRequest) -> Any:
 
 @router.patch("/me", response={200: MeOut, **errors(401, 403, 422)})
 def update_me(request: HttpRequest, payload: MePatch) -> Any:
-    return actions.do_update_profile(request.auth, **payload.dict(exclude_unset=True, exclude_none=True))
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    for field, value in (changes.pop("visibility", None) or {}).items():
+        changes[f"{field}_visibility"] = value
+    return actions.do_update_profile(request.auth, **changes)
+
+
+@router.post("/me/avatar", response={200: MeOut, **errors(401, 413, 415, 422)})
+def upload_avatar(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """A new photo: sniffed, re-encoded without metadata and cropped square."""
+    return actions.do_update_profile(request.auth, avatar=file)
+
+
+@router.delete("/me/avatar", response={200: MeOut, **errors(401)})
+def remove_avatar(request: HttpRequest) -> Any:
+    """Back to the generated avatar (initials on a colour from the handle)."""
+    return actions.do_update_profile(request.auth, remove_avatar=True)
 
 
 @router.post("/me/deactivate", response={204: None, **errors(401, 403, 422)})

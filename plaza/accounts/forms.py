@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from plaza.accounts.models import LANGUAGE_CHOICES
+from plaza.accounts.models import LANGUAGE_CHOICES, FieldVisibility
 
 
 class SignupForm(forms.Form):
@@ -39,11 +40,27 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
+    """The profile page. Lengths and formats are checked by ``do_update_profile`` (the API's
+    checks), whose errors come back on their fields."""
+
+    avatar = forms.FileField(
+        label=_("Photo"), required=False,
+        help_text=_("JPEG, PNG, GIF or WebP; cropped to a square. Without a photo, your initials are shown."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove_avatar = forms.BooleanField(label=_("Remove the photo"), required=False)
     name = forms.CharField(label=_("Name"), max_length=100)
     handle = forms.CharField(label=_("Handle"), max_length=30)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=100, required=False, help_text=_("Your job or role, e.g. Sales manager."))
+    organization = forms.CharField(label=_("Organisation"), max_length=100, required=False)
+    bio = forms.CharField(label=_("About you"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    email_visibility = forms.ChoiceField(required=False, label=_("Who sees your email address"), choices=FieldVisibility.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone_visibility = forms.ChoiceField(required=False, label=_("Who sees your phone"), choices=FieldVisibility.choices)
+    location = forms.CharField(label=_("Location"), max_length=100, required=False, help_text=_("City, office or desk."))
+    location_visibility = forms.ChoiceField(required=False, label=_("Who sees your location"), choices=FieldVisibility.choices)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=[])
-    avatar = forms.ImageField(label=_("Avatar"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

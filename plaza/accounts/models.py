@@ -10,10 +10,22 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.accounts.handles import handle_candidates
 
 LANGUAGE_CHOICES = [("en", "English"), ("zh-hans", "简体中文")]
+
+
+class FieldVisibility(models.TextChoices):
+    """Who sees one contact detail on the person page and in ``GET /users/{id}``."""
+
+    SHARED = "shared", _("Everyone who shares a space with me")
+    PRIVATE = "private", _("Only me")
+
+
+# The contact details that carry their own visibility, each with its ``<field>_visibility``.
+CONTACT_FIELDS = ("email", "phone", "location")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -50,6 +62,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # The person page (feed.views.person): shown to everyone who may see the person.
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
+    organization = models.CharField(_("organisation"), max_length=100, blank=True)
+    bio = models.CharField(_("bio"), max_length=500, blank=True)
+    # Contact details, each shown to the people its visibility names (CONTACT_FIELDS).
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    email_visibility = models.CharField(max_length=10, choices=FieldVisibility.choices, default=FieldVisibility.PRIVATE)
+    phone_visibility = models.CharField(max_length=10, choices=FieldVisibility.choices, default=FieldVisibility.PRIVATE)
+    location_visibility = models.CharField(max_length=10, choices=FieldVisibility.choices, default=FieldVisibility.SHARED)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
@@ -79,6 +101,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def avatar_url(self) -> str | None:
         return self.avatar.url if self.avatar else None
+
+    def contact_for(self, viewer_pk: int | None) -> dict[str, str]:
+        """The contact details ``viewer_pk`` may read. The caller has checked already that
+        the viewer may see this person at all (shares a space with them)."""
+        mine = viewer_pk == self.pk
+        return {
+            field: getattr(self, field)
+            for field in CONTACT_FIELDS
+            if getattr(self, field) and (mine or getattr(self, f"{field}_visibility") == FieldVisibility.SHARED)
+        }
 
 
 class ApiToken(models.Model):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -32,6 +33,15 @@ class TokenOut(Schema):
     token: str
 
 
+Visibility = Literal["shared", "private"]
+
+
+class VisibilityOut(Schema):
+    email: str = Field(alias="email_visibility")
+    phone: str = Field(alias="phone_visibility")
+    location: str = Field(alias="location_visibility")
+
+
 class MeOut(Schema):
     id: int
     email: str
@@ -40,13 +50,35 @@ class MeOut(Schema):
     language: str
     timezone: str
     avatar_url: str | None = None
+    title: str = ""
+    organization: str = ""
+    bio: str = ""
+    phone: str = ""
+    location: str = ""
+    visibility: VisibilityOut = Field(description="Who sees each contact detail: shared (everyone who shares a space with you) or private (only you).")
+
+    @staticmethod
+    def resolve_visibility(obj: Any) -> Any:
+        return obj
+
+
+class VisibilityPatch(Schema):
+    email: Visibility | None = None
+    phone: Visibility | None = None
+    location: Visibility | None = None
 
 
 class MePatch(Schema):
-    name: str | None = None
-    handle: str | None = None
-    language: str | None = None
-    timezone: str | None = None
+    name: str | None = Field(default=None, max_length=100)
+    handle: str | None = Field(default=None, max_length=30)
+    language: str | None = Field(default=None, max_length=10)
+    timezone: str | None = Field(default=None, max_length=64)
+    title: str | None = Field(default=None, max_length=100)
+    organization: str | None = Field(default=None, max_length=100)
+    bio: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
+    location: str | None = Field(default=None, max_length=100)
+    visibility: VisibilityPatch | None = None
 
 
 class ApiTokenOut(Schema):

@@ -29,13 +29,16 @@ def _add_error(form: ProfileForm | TokenForm | DeactivateForm, exc: PlazaError) 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"name": user.name, "handle": user.handle, "language": user.language, "timezone": user.timezone}
+    initial = {name: getattr(user, name) for name in ProfileForm.base_fields if name not in ("avatar", "remove_avatar")}
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        avatar = data.pop("avatar", None)
+        avatar = data.pop("avatar", None) or None
+        remove = bool(data.pop("remove_avatar", False))
+        # A visibility left out of the form keeps its current value.
+        data = {key: value for key, value in data.items() if value or not key.endswith("_visibility")}
         try:
-            actions.do_update_profile(user, avatar=avatar, **data)
+            actions.do_update_profile(user, avatar=avatar, remove_avatar=remove, **data)
         except PlazaError as exc:
             if exc.field is None:
                 raise

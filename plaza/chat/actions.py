@@ -21,6 +21,7 @@ from plaza.accounts.models import User
 from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Attachment, Group, GroupMember, GroupRole, Message
 from plaza.chat.queries import list_member_ids
 from plaza.core import markdown
+from plaza.core.avatars import avatar_data
 from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
 from plaza.core.validation import check_text
@@ -67,7 +68,7 @@ def _require_user(acc: SpaceAccess) -> Any:
 
 
 def user_json(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.name, "handle": user.handle, "avatar_url": user.avatar_url}
+    return {"id": user.pk, "name": user.name, "handle": user.handle, "avatar_url": user.avatar_url, "avatar": avatar_data(user, 32)}
 
 
 def message_json(message: Message) -> dict[str, Any]:

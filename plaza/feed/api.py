@@ -20,6 +20,7 @@ from plaza.feed.schemas import (
     CommentOut,
     FollowOut,
     LikeOut,
+    PersonOut,
     PostIn,
     PostList,
     PostOut,
@@ -219,6 +220,13 @@ def unpin(request: HttpRequest, post_id: int) -> Status:
 
 
 # --- follows ------------------------------------------------------------------------------
+
+
+@router.get("/users/{int:user_id}", response={200: PersonOut, **errors(401, 404)})
+def person(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    """A person's profile, for people who share a space with them (guests: a team); anyone
+    else gets 404. Contact details appear as their owner chose (shared or only me)."""
+    return queries.get_profile(request.auth, queries.get_person_by_id(request.auth, user_id))
 
 
 @router.post("/users/{int:user_id}/follow", response={200: FollowOut, **errors(401, 404, 422)})

@@ -36,6 +36,7 @@ from plaza.spaces.access import (
     visible_q,
 )
 from plaza.spaces.models import Membership, Space, Team, TeamMembership, Visibility
+from plaza.spaces.queries import list_shared_spaces
 
 Page = tuple[list[Post], str | None]
 
@@ -138,6 +139,31 @@ def get_person(viewer: Any, handle: str) -> User:
     if person is None:
         raise NotFound()
     return person
+
+
+def get_person_by_id(viewer: Any, person_id: int) -> User:
+    """``get_person`` by id: the same people, the same 404 for everyone else."""
+    if not _authenticated(viewer):
+        raise NotAuthenticated()
+    person = User.objects.filter(share_people_q(viewer), pk=person_id, is_active=True).distinct().first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def get_profile(viewer: Any, person: User) -> dict[str, Any]:
+    """What ``viewer`` reads of ``person``'s profile (page and ``GET /users/{id}``): the
+    public fields, the contact details their visibility allows, the spaces both belong to
+    (only ones the viewer is in) and whether the viewer follows them. ``person`` came from
+    ``get_person``/``get_person_by_id``."""
+    return {
+        "id": person.pk, "name": person.name, "handle": person.handle, "avatar_url": person.avatar_url,
+        "title": person.title, "organization": person.organization, "bio": person.bio,
+        "contact": person.contact_for(getattr(viewer, "pk", None)),
+        "shared_spaces": list_shared_spaces(viewer, person) if viewer.pk != person.pk else [],
+        "following": is_following(viewer, person),
+        "is_me": viewer.pk == person.pk,
+    }
 
 
 def list_person_feed(viewer: Any, person: User, *, cursor: str | None = None, limit: int | None = None) -> Page:

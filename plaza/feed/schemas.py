@@ -99,6 +99,30 @@ class CommentList(Schema):
     next_cursor: str | None
 
 
+class SharedSpaceOut(Schema):
+    slug: str
+    name: str
+
+
+class ContactOut(Schema):
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    handle: str
+    avatar_url: str | None = None
+    title: str
+    organization: str
+    bio: str
+    contact: ContactOut = Field(description="Only the details the person shows to the caller; the others are left out.")
+    shared_spaces: list[SharedSpaceOut] = Field(description="Spaces both the caller and the person belong to.")
+    following: bool
+
+
 class FollowOut(Schema):
     user: UserOut
     following: bool

@@ -133,9 +133,8 @@ def person(request: HttpRequest, handle: str) -> HttpResponse:
         return redirect("person", someone.handle)
     cursor = request.GET.get("cursor") or None
     rows, next_cursor = queries.list_person_feed(request.user, someone, cursor=cursor)
-    context = _feed_context(
-        None, rows, next_cursor, person=someone, following=queries.is_following(request.user, someone),
-    )
+    context = _feed_context(None, rows, next_cursor, person=someone, profile=queries.get_profile(request.user, someone))
+    context["following"] = context["profile"]["following"]
     return render_page(request, "feed/person.html", context, partial="items" if cursor else None)
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from plaza.accounts.models import User
 from plaza.core import audit
+from plaza.core.avatars import clean_square_image
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound
 from plaza.core.realtime import access_changed_on_commit, space_group
 from plaza.core.tasks import enqueue
-from plaza.core.uploads import clean_image
 from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.notifications.actions import notify
 from plaza.search import actions as search
@@ -155,7 +155,7 @@ def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **cha
     if "join_policy" in changes:
         space.join_policy = check_choice(changes["join_policy"], JoinPolicy, "join_policy")
     if logo is not None:
-        image = clean_image(logo, field="logo")
+        image = clean_square_image(logo, field="logo")
         space.logo.save(image.name, image, save=False)  # type: ignore[arg-type]
     space.save()
     after = audit.snapshot(space, SPACE_FIELDS)

@@ -23,6 +23,15 @@ from plaza.spaces.models import (
 )
 
 
+def list_shared_spaces(user: Any, other: Any) -> list[Space]:
+    """The spaces both ``user`` and ``other`` belong to, by name: only spaces ``user`` is
+    in, so only spaces ``user`` knows. Empty for a signed-out ``user``."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = Membership.objects.filter(user=user).values("space_id")
+    return list(Space.objects.filter(pk__in=mine, memberships__user=other).distinct().order_by("name", "pk"))
+
+
 def list_my_memberships(user: Any) -> QuerySet[Membership]:
     """The caller's memberships with their spaces, by space name."""
     if not getattr(user, "is_authenticated", False):

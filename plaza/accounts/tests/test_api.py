@@ -194,6 +194,8 @@ def test_get_me(api, world):
     assert body == {
         "id": world.gina.user.pk, "email": "gina@example.com", "name": "Gina", "handle": "gina",
         "language": "en", "timezone": "UTC", "avatar_url": None,
+        "title": "", "organization": "", "bio": "", "phone": "", "location": "",
+        "visibility": {"email": "private", "phone": "private", "location": "shared"},
     }
 
 

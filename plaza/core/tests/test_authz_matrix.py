@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from plaza.accounts.actions import do_create_token
 from plaza.blogs.tests import policy as blogs_policy
 from plaza.chat.tests import policy as chat_policy
-from plaza.core.testing import PASSWORD, World
+from plaza.core.testing import PASSWORD, World, png_bytes
 from plaza.events.tests import policy as events_policy
 from plaza.exports.tests import policy as exports_policy
 from plaza.moderation.tests import policy as moderation_policy
@@ -192,6 +192,8 @@ POLICY: dict[tuple[str, str], Case] = {
     ("GET", "me"): Case(signed_in(200)),
     ("PATCH", "me"): Case(signed_in(200), body=lambda f: {"name": "Renamed"}),
     ("POST", "me/deactivate"): Case(signed_in(204), body=lambda f: {"password": PASSWORD}),
+    ("POST", "me/avatar"): Case(signed_in(200), multipart=True, upload=lambda: SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")),
+    ("DELETE", "me/avatar"): Case(signed_in(200)),
     ("GET", "me/tokens"): Case(signed_in(200)),
     ("POST", "me/tokens"): Case(signed_in(201), body=lambda f: {"name": "laptop"}),
     # alice's second token: only alice may revoke it; to others it does not exist.
@@ -366,6 +368,8 @@ POLICY: dict[tuple[str, str], Case] = {
     ("DELETE", "posts/<int:post_id>/pin"): Case(ADMIN_204, params=sales_post),
     # Following carol, a member of acme: mallory shares no space with her, and gina, a
     # guest, knows only the people of her teams.
+    # carol is a member of acme: its members see her; gina (a guest) shares no team with her.
+    ("GET", "users/<int:user_id>"): Case(row(200, 200, 404, 404, 401), params=acme_member),
     ("POST", "users/<int:user_id>/follow"): Case(row(200, 200, 404, 404, 401), params=acme_member),
     ("DELETE", "users/<int:user_id>/follow"): Case(row(204, 204, 404, 404, 401), params=acme_member),
     # Anyone signed in may upload (a CSV here); downloads are checked against the post.

@@ -65,6 +65,25 @@
     return b;
   }
 
+  // The author's face, as core/avatars.py avatar_data describes it (decorative: the name follows).
+  function face(author) {
+    var data = author.avatar;
+    if (!data) return document.createTextNode("");
+    var el;
+    if (data.src) {
+      el = document.createElement("img");
+      el.src = data.src;
+      el.alt = "";
+      el.width = el.height = 32;
+    } else {
+      el = document.createElement("span");
+      el.textContent = data.text;
+      el.setAttribute("aria-hidden", "true");
+    }
+    el.className = data["class"];
+    return el;
+  }
+
   function build(message) {
     var li = document.createElement("li");
     li.className = "chat-msg" + (message.author.id === me ? " mine" : "") + (message.call_record ? " call-record" : "");
@@ -79,7 +98,7 @@
     var when = document.createElement("time");
     when.dateTime = message.created_at;
     when.textContent = time(message.created_at);
-    meta.append(who, " ", when);
+    meta.append(face(message.author), " ", who, " ", when);
     var body = document.createElement("div");
     body.className = "chat-body";
     if (message.call_record) {
