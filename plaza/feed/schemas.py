@@ -100,3 +100,8 @@ class CommentList(Schema):
 class FollowOut(Schema):
     user: UserOut
     following: bool
+
+
+class PeopleList(Schema):
+    items: list[UserOut]
+    next_cursor: str | None = Field(None, description="Always null: ask with a longer ?q= instead.")
