@@ -51,7 +51,7 @@ def test_the_offline_page_speaks_both_languages_and_names_nobody(world):
     assert "Alice" not in english and "alice" not in chinese  # kept in a cache: nobody's page
 
 
-def test_every_page_links_the_manifest_and_registers_the_worker(client):
+def test_every_page_links_the_manifest_and_registers_the_worker(client, db):
     html = client.get("/accounts/login/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest?lang=' in html
     assert "/static/pwa.js" in html and '<meta name="theme-color"' in html
