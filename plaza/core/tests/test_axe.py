@@ -36,6 +36,9 @@ def crawl_with_axe(browser_session: BrowserSession, email: str, locale: str) -> 
     axe = Axe()
     desk = browser_session.sign_in(email, "plaza-demo-2026", locale=locale, timezone_id="Asia/Shanghai")
     phone = browser_session.sign_in(email, "plaza-demo-2026", locale=locale, timezone_id="Asia/Shanghai", viewport=PHONE_VIEWPORT)
+    for page in (desk, phone):
+        # Hundreds of page views in a row: one slow page on a loaded machine must not end the audit.
+        page.set_default_timeout(60_000)
     origin = browser_session.base_url
     found: dict[str, dict[str, Any]] = {}
     queue: deque[str] = deque(["/"])
@@ -44,7 +47,7 @@ def crawl_with_axe(browser_session: BrowserSession, email: str, locale: str) -> 
     while queue and visited < MAX_PAGES:
         path = queue.popleft()
         for page, width in ((desk, 1280), (phone, 375)):
-            response = page.goto(path, wait_until="load")
+            response = page.goto(path, wait_until="domcontentloaded")
             if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
                 break
             for violation in audit(axe, page):
@@ -66,7 +69,10 @@ def crawl_with_axe(browser_session: BrowserSession, email: str, locale: str) -> 
                         seen.add(nxt)
                         queue.append(nxt)
         visited += 1
-        print(f"axe: {email} {visited} {path} rules={sorted(found)}", flush=True)
+        here = {
+            rule: targets for rule, e in found.items() for where, targets in e["where"].items() if where.startswith(f"{path} @")
+        }
+        print(f"axe: {email} {visited} {path} violations={here}", flush=True)
     return visited, found
 
 
