@@ -6,12 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from plaza.api import api
+from plaza.core import pwa
 from plaza.core import views as core_views
 from plaza.core.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("offline/", pwa.offline, name="pwa_offline"),
     path("media/<str:folder>/<str:name>", core_views.media, name="media"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

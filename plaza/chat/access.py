@@ -14,7 +14,7 @@ from django.db.models import Q
 from plaza.chat.models import Group, GroupMember, Message
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.spaces.access import SpaceAccess, space_access_for, unhidden_visible_q
-from plaza.spaces.models import Membership, Role, Space
+from plaza.spaces.models import Membership, Role, Space, TeamMembership
 
 
 def access_group(acc: SpaceAccess, group_id: int, *, for_write: bool = False) -> tuple[Group, GroupMember]:
@@ -83,3 +83,24 @@ def visible_messages_q(user: Any) -> Q:
     admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
     in_space = Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
     return Q(group_id__in=groups, deleted_at__isnull=True) & in_space & unhidden_visible_q(user)
+
+
+def list_direct_chat_space_ids(user: Any, other_id: int) -> list[int]:
+    """The spaces where ``user`` may chat one-to-one with ``other_id``, oldest first: both
+    are members, and ``user`` may know the other there (the rule mail follows, see
+    ``mail.access.knowable_people_q``): a full member knows everyone of the space, a guest
+    the people of their own teams."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    full = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN, Role.MEMBER]).values("space_id")
+    my_teams = TeamMembership.objects.filter(user=user).values("team_id")
+    team_spaces = TeamMembership.objects.filter(user_id=other_id, team_id__in=my_teams).values("space_id")
+    return list(
+        Membership.objects.filter(
+            Q(space_id__in=full) | Q(space_id__in=team_spaces),
+            user_id=other_id,
+            user__is_active=True,
+        )
+        .order_by("space_id")
+        .values_list("space_id", flat=True)
+    )

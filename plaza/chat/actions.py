@@ -12,17 +12,29 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.accounts.models import User
-from plaza.chat.models import MAX_MEMBERS, MAX_MESSAGE, MAX_NAME, Attachment, Group, GroupMember, GroupRole, Message
+from plaza.chat.access import list_direct_chat_space_ids
+from plaza.chat.models import (
+    MAX_MEMBERS,
+    MAX_MESSAGE,
+    MAX_NAME,
+    Attachment,
+    Group,
+    GroupKind,
+    GroupMember,
+    GroupRole,
+    Message,
+)
 from plaza.chat.queries import list_member_ids
 from plaza.core import markdown
 from plaza.core.avatars import avatar_data
-from plaza.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from plaza.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
 from plaza.core.realtime import access_changed_on_commit, chat_group, publish_to_chat_group_on_commit
 from plaza.core.validation import check_text
 from plaza.notifications.actions import notify
@@ -137,9 +149,56 @@ def do_create_group(acc: SpaceAccess, *, name: str, member_ids: list[int]) -> Gr
     return group
 
 
+def direct_key(a: int, b: int) -> str:
+    return f"{min(a, b)}:{max(a, b)}"
+
+
+@transaction.atomic
+def do_open_direct_chat(user: Any, *, user_id: int) -> tuple[Group, bool]:
+    """The direct chat of ``user`` and ``user_id`` — the existing one, or a new one — and
+    whether it was created.
+
+    Only people who share a space (where ``user`` may know the other) chat directly; anyone
+    else is 404. The chat lives in a shared space: an existing one in a space both are still
+    in is returned (the most recently active), else a new one is made in the oldest shared
+    space. So there is one direct chat per pair while they share its space; when one of them
+    leaves it, the other keeps the history, and a new chat starts in another shared space.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    if user_id == user.pk:
+        raise Invalid(_("Choose someone other than yourself."), field="user_id")
+    space_ids = list_direct_chat_space_ids(user, user_id)
+    if not space_ids:
+        raise NotFound()
+    key = direct_key(user.pk, user_id)
+    existing = (
+        Group.objects.filter(kind=GroupKind.DIRECT, direct_key=key, space_id__in=space_ids)
+        .annotate(last=Max("messages__pk"))
+        .order_by(F("last").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    other = User.objects.get(pk=user_id)
+    name = f"{user.name} · {other.name}"[:MAX_NAME]
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(space_id=space_ids[0], name=name, kind=GroupKind.DIRECT, direct_key=key,
+                                         created_by=user)
+    except IntegrityError:  # started by the other person at the same moment
+        return Group.objects.get(space_id=space_ids[0], direct_key=key), False
+    GroupMember.objects.bulk_create(
+        [GroupMember(space_id=group.space_id, group=group, user_id=uid) for uid in (user.pk, user_id)]
+    )
+    access_changed_on_commit([user.pk, user_id], join=[chat_group(group.pk)])
+    _publish(group, {"type": "chat.group_changed"})
+    return group, True
+
+
 @transaction.atomic
 def do_rename_group(acc: SpaceAccess, group: Group, member: GroupMember, *, name: str) -> Group:
-    if not member.manages:
+    if not member.manages or group.is_direct:
         raise Forbidden(_("Only the group's creator and admins rename it."))
     group.name = check_name(name)
     group.save(update_fields=["name"])
@@ -150,7 +209,7 @@ def do_rename_group(acc: SpaceAccess, group: Group, member: GroupMember, *, name
 @transaction.atomic
 def do_add_group_member(acc: SpaceAccess, group: Group, member: GroupMember, *, user_id: int, role: str = GroupRole.MEMBER) -> GroupMember:
     """Add a person of the space (the creator or a group admin). Idempotent."""
-    if not member.manages:
+    if not member.manages or group.is_direct:
         raise Forbidden(_("Only the group's creator and admins add members."))
     if role not in (GroupRole.MEMBER, GroupRole.ADMIN):
         raise Invalid(_("Choose member or admin."), field="role")
@@ -171,6 +230,8 @@ def do_remove_group_member(acc: SpaceAccess, group: Group, member: GroupMember, 
     Nobody removes the creator; when the creator leaves, the longest-standing remaining
     member becomes the creator so that someone still manages the group.
     """
+    if group.is_direct:
+        raise Forbidden(_("A direct chat always has its two people."))
     leaving = user_id == member.user_id
     target = member if leaving else GroupMember.objects.filter(space=acc.space, group=group, user_id=user_id).first()
     if target is None:
@@ -220,6 +281,10 @@ def do_send_message(
     """Post a message (text, files or both); mentioned members are notified, every member's
     sockets get it."""
     user = _require_user(acc)
+    if group.is_direct and len(list_member_ids(group)) < 2:
+        # The other person left the space the chat lives in: the history stays readable
+        # (as WeCom keeps a chat with someone who left the company), nothing more is sent.
+        raise Conflict(_("This person is no longer in %(space)s.") % {"space": acc.space.name})
     uploads = check_uploads(user, attachment_ids)
     body = check_body(body, required=not uploads)
     html, mentioned = _render(group, body)

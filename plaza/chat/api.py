@@ -13,6 +13,8 @@ from plaza.chat.models import Group, GroupMember
 from plaza.core.schemas import Int64, errors
 from plaza.spaces.access import access_space
 
+PREVIEW = 120
+
 router = Router(tags=["groups"])
 
 
@@ -20,6 +22,7 @@ def group_out(group: Group, member: GroupMember) -> dict[str, Any]:
     return {
         "id": group.pk,
         "name": group.name,
+        "kind": group.kind,
         "space": group.space.slug,
         "members": [{"user": m.user, "role": m.role} for m in queries.current_members(group)],
         "my_role": member.role,
@@ -38,6 +41,41 @@ def summary_out(group: Group) -> dict[str, Any]:
         "last_message_id": group.last_message_id or None,
         "created_at": group.created,
     }
+
+
+def conversation_out(group: Group) -> dict[str, Any]:
+    """One row of the inbox (``queries.list_conversations``)."""
+    last = group.last
+    return {
+        "id": group.pk,
+        "kind": group.kind,
+        "name": group.other.name if group.is_direct and group.other else group.name,
+        "other": group.other if group.is_direct else None,
+        "space": {"slug": group.space.slug, "name": group.space.name},
+        "unread": group.unread,
+        "last_message": None if last is None else {
+            "id": last.pk, "author": last.author, "preview": last.body[:PREVIEW], "created_at": last.created,
+            "call_record": last.is_call_record, "attachment_count": len(last.attachment_data),
+        },
+        "activity_at": group.activity,
+        "url": f"/groups/{group.pk}/",
+    }
+
+
+@router.get("/conversations", response={200: schemas.ConversationList, **errors(401, 422)})
+def conversations(request: HttpRequest, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """My direct chats and discussion groups across all my spaces, newest activity first."""
+    rows, next_cursor = queries.list_conversations(request.auth, cursor=cursor, limit=limit)
+    return {"items": [conversation_out(g) for g in rows], "next_cursor": next_cursor}
+
+
+@router.post("/direct-chats", response={200: schemas.GroupOut, 201: schemas.GroupOut, **errors(401, 404, 422)})
+def open_direct_chat(request: HttpRequest, payload: schemas.DirectChatIn) -> Status:
+    """The direct chat with someone who shares a space with you: 201 when it was started
+    now, 200 when it existed (one per pair). Anyone else is 404."""
+    group, created = actions.do_open_direct_chat(request.auth, user_id=payload.user_id)
+    _acc, group, member = access_group_by_id(request.auth, group.pk)
+    return Status(201 if created else 200, group_out(group, member))
 
 
 @router.post("/spaces/{slug}/groups", response={201: schemas.GroupOut, **errors(401, 403, 404, 422)})
@@ -81,7 +119,7 @@ def remove_member(request: HttpRequest, group_id: int, user_id: int) -> Status:
     return Status(204, None)
 
 
-@router.post("/groups/{int:group_id}/messages", response={201: schemas.MessageOut, **errors(401, 404, 422)})
+@router.post("/groups/{int:group_id}/messages", response={201: schemas.MessageOut, **errors(401, 404, 409, 422)})
 def send_message(request: HttpRequest, group_id: int, payload: schemas.MessageIn) -> Status:
     acc, group, member = access_group_by_id(request.auth, group_id)
     message = actions.do_send_message(acc, group, member, body=payload.body, attachment_ids=payload.attachment_ids)

@@ -16,9 +16,23 @@ MAX_MESSAGE = 4000
 MAX_MEMBERS = 2000  # like WeCom's internal groups; the bench measures a group of 1,000
 
 
+class GroupKind(models.TextChoices):
+    GROUP = "group", _("Discussion group")
+    DIRECT = "direct", _("Direct chat")
+
+
 class Group(models.Model):
+    """A discussion group, or a direct (one-to-one) chat: a group of exactly two people.
+
+    A direct chat lives in a space both people share (the one it was started in) and reuses
+    everything of groups: messages, files, read markers, sockets and calls. ``direct_key``
+    ("<lower id>:<higher id>") makes it one per pair in a space; its members never change.
+    """
+
     space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=MAX_NAME)
+    kind = models.CharField(max_length=10, choices=GroupKind.choices, default=GroupKind.GROUP)
+    direct_key = models.CharField(max_length=41, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(default=timezone.now)
 
@@ -26,9 +40,16 @@ class Group(models.Model):
         verbose_name = _("discussion group")
         verbose_name_plural = _("discussion groups")
         indexes = [models.Index(fields=["space", "-created", "-id"], name="chatgroup_space_created")]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "direct_key"], name="chatgroup_one_direct_per_pair"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == GroupKind.DIRECT
 
 
 class GroupRole(models.TextChoices):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from plaza.chat.models import Group, GroupMember, Message
+from plaza.chat.models import Group, GroupKind, GroupMember, Message
 from plaza.core.errors import Invalid
 from plaza.core.pagination import clamp_limit
 from plaza.spaces.access import SpaceAccess, unhidden_q
@@ -61,7 +61,7 @@ def list_groups(acc: SpaceAccess) -> list[Group]:
     )
     last = Message.objects.filter(space=acc.space, group=OuterRef("pk"), deleted_at__isnull=True).order_by("-pk").values("pk")[:1]
     return list(
-        Group.objects.filter(space=acc.space, members__user=acc.user)
+        Group.objects.filter(space=acc.space, members__user=acc.user, kind=GroupKind.GROUP)
         .annotate(
             unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
             last_message_id=Coalesce(Subquery(last, output_field=IntegerField()), 0),
@@ -159,3 +159,77 @@ def get_attachment(user: Any, attachment_id: int) -> Any:
         raise NotFound()
     access_group_by_id(user, found.message.group_id)
     return found
+
+
+# --- the inbox: conversations across spaces -------------------------------------------------
+
+
+def _in_my_spaces(user: Any) -> Q:
+    """Groups (as a condition on Group) in spaces ``user`` is in now, or administers from a
+    parent space: the spaces where ``access.access_group`` lets them in."""
+    from plaza.spaces.models import Role
+
+    joined = Membership.objects.filter(user=user).values("space_id")
+    admin_of = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.ADMIN]).values("space_id")
+    return Q(space_id__in=joined) | Q(space__parent_id__in=admin_of) | Q(space__parent__parent_id__in=admin_of)
+
+
+def list_conversations(user: Any, *, cursor: str | None = None, limit: int | None = None) -> tuple[list[Any], str | None]:
+    """The caller's direct chats and discussion groups across all their spaces, newest
+    activity first (keyset pages on ``(activity, id)``), in three queries whatever the page size.
+
+    Each group carries ``unread`` (messages by others after the read marker), ``activity``
+    (its last live message's time, else its creation), ``last`` (that message, with its
+    author, or None) and, for a direct chat, ``other`` (the other person).
+    """
+    from django.db.models import DateTimeField
+
+    from plaza.core.pagination import keyset_page
+
+    marker = GroupMember.objects.filter(group=OuterRef("group"), user=user).values("last_read_message_id")[:1]
+    unread = (
+        Message.objects.filter(space_id=OuterRef("space_id"), group=OuterRef("pk"), deleted_at__isnull=True,
+                               pk__gt=Subquery(marker))
+        .exclude(author=user)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    live = Message.objects.filter(space_id=OuterRef("space_id"), group=OuterRef("pk"), deleted_at__isnull=True).order_by("-pk")
+    qs = (
+        Group.objects.filter(_in_my_spaces(user), members__user=user)
+        .select_related("space")
+        .annotate(
+            unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+            last_message_id=Subquery(live.values("pk")[:1], output_field=IntegerField()),
+            activity=Coalesce(Subquery(live.values("created")[:1], output_field=DateTimeField()), "created"),
+        )
+    )
+    rows: list[Any]
+    rows, next_cursor = keyset_page(qs, cursor=cursor, limit=limit, created_field="activity")
+    last_ids = [g.last_message_id for g in rows if g.last_message_id]
+    direct_ids = [g.pk for g in rows if g.is_direct]
+    # One more query for both: the last messages (with authors) and the other person of
+    # each direct chat, as GroupMember rows joined to their user.
+    lasts = {m.pk: m for m in Message.objects.filter(pk__in=last_ids).select_related("author")} if last_ids else {}
+    others = (
+        {gm.group_id: gm.user for gm in GroupMember.objects.filter(group_id__in=direct_ids).exclude(user=user).select_related("user")}
+        if direct_ids
+        else {}
+    )
+    for g in rows:
+        g.last = lasts.get(g.last_message_id or 0)
+        g.other = others.get(g.pk)
+    return rows, next_cursor
+
+
+def count_unread_conversations(user: Any) -> int:
+    """Unread messages by others over all the caller's conversations (one query)."""
+    mine = GroupMember.objects.filter(user=user).filter(group__in=Group.objects.filter(_in_my_spaces(user)))
+    return (
+        Message.objects.filter(deleted_at__isnull=True, group__members__in=mine,
+                               pk__gt=F("group__members__last_read_message_id"))
+        .exclude(author=user)
+        .count()
+    )

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from plaza.chat.models import MAX_MESSAGE
-from plaza.core.schemas import UserOut
+from plaza.core.schemas import Int64, UserOut
 
 
 class GroupIn(Schema):
@@ -31,6 +31,7 @@ class GroupMemberOut(Schema):
 class GroupOut(Schema):
     id: int
     name: str
+    kind: str = Field(description="group (a discussion group) or direct (a one-to-one chat).")
     space: str = Field(description="The space's slug.")
     members: list[GroupMemberOut]
     my_role: str
@@ -97,3 +98,38 @@ class GroupReadIn(Schema):
 class GroupReadOut(Schema):
     last_read_message_id: int
     unread: int
+
+
+class DirectChatIn(Schema):
+    user_id: Int64 = Field(description="Someone who shares a space with you.")
+
+
+class ConversationSpaceOut(Schema):
+    slug: str
+    name: str
+
+
+class ConversationLastOut(Schema):
+    id: int
+    author: UserOut
+    preview: str = Field(description="The message's text, shortened; empty for files only.")
+    created_at: datetime
+    call_record: bool
+    attachment_count: int
+
+
+class ConversationOut(Schema):
+    id: int = Field(description="The group's id: its messages are at /groups/{id}/messages.")
+    kind: str = Field(description="direct or group")
+    name: str = Field(description="The group's name, or the other person's name for a direct chat.")
+    other: UserOut | None = Field(description="The other person of a direct chat.")
+    space: ConversationSpaceOut
+    unread: int
+    last_message: ConversationLastOut | None
+    activity_at: datetime = Field(description="The last message's time, or when the conversation began.")
+    url: str
+
+
+class ConversationList(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None

@@ -17,7 +17,8 @@ from plaza.chat.access import access_group_by_id, access_message
 from plaza.chat.models import MAX_MESSAGE
 from plaza.core.auth import bearer_or_session
 from plaza.core.errors import Invalid
-from plaza.core.pages import file_response, page_errors, parse_int, require_login, space_context
+from plaza.core.pages import file_response, page_errors, parse_int, render_page, require_login, space_context
+from plaza.mail.queries import count_unread as count_unread_mail
 from plaza.spaces.access import access_space
 from plaza.spaces.models import Role
 from plaza.spaces.queries import list_member_choices
@@ -46,6 +47,28 @@ def group_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @page_errors
+def inbox(request: HttpRequest) -> HttpResponse:
+    """One inbox: my direct chats and discussion groups across all my spaces, newest activity
+    first, with unread counts; mail is one tab away. ``chat/inbox.js`` refreshes the list
+    (the ``list`` partial) when a message arrives over the page socket."""
+    require_login(request)
+    cursor = request.GET.get("cursor") or None
+    rows, next_cursor = queries.list_conversations(request.user, cursor=cursor)
+    context = {"conversations": rows, "next_cursor": next_cursor, "mail_unread": count_unread_mail(request.user)}
+    return render_page(request, "chat/inbox.html", context, partial="list")
+
+
+@page_errors
+def direct_chat(request: HttpRequest) -> HttpResponse:
+    """Start (or reopen) the direct chat with ``user_id`` (the person page's "Message" button)."""
+    require_login(request)
+    if request.method != "POST":
+        return redirect("inbox")
+    group, _created = actions.do_open_direct_chat(request.user, user_id=parse_int(request.POST.get("user_id"), "user_id"))
+    return redirect("chat_group", group.pk)
+
+
+@page_errors
 def chat(request: HttpRequest, group_id: int) -> HttpResponse:
     require_login(request)
     acc, group, member = access_group_by_id(request.user, group_id)
@@ -54,8 +77,9 @@ def chat(request: HttpRequest, group_id: int) -> HttpResponse:
     rows, next_cursor = queries.list_messages(group, acc=acc, limit=PAGE)
     members = list(queries.current_members(group))
     in_group = {m.user_id for m in members}
+    other = next((m.user for m in members if m.user_id != request.user.pk), None) if group.is_direct else None
     context = space_context(
-        acc, "groups", group=group, member=member, chat_messages=list(reversed(rows)), next_cursor=next_cursor,
+        acc, "groups", group=group, member=member, other=other, chat_messages=list(reversed(rows)), next_cursor=next_cursor,
         members=members, max_body=MAX_MESSAGE,
         choices=[m for m in list_member_choices(acc) if m.user_id not in in_group] if member.manages else [],
     )

@@ -21,6 +21,7 @@ from plaza.feed.schemas import (
     FollowOut,
     LikeOut,
     PersonOut,
+    PeopleList,
     PostIn,
     PostList,
     PostOut,
@@ -217,6 +218,18 @@ def unpin(request: HttpRequest, post_id: int) -> Status:
     acc, post = access_post(request.auth, post_id)
     actions.do_unpin_post(acc, post)
     return Status(204, None)
+
+
+# --- people pickers -----------------------------------------------------------------------
+
+
+@router.get("/people", response={200: PeopleList, **errors(401, 403, 404, 422)})
+def people(request: HttpRequest, q: str = "", space: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """People the caller may pick, by name or handle (``q``, a prefix of the handle or part of
+    the name): with ``space``, its members (a group's, a team's or an announcement's people);
+    without, everyone who shares a space with the caller (mail). Not the caller."""
+    acc = access_space(request.auth, space) if space else None
+    return {"items": queries.list_pickable_people(request.auth, q=q, acc=acc, limit=limit), "next_cursor": None}
 
 
 # --- follows ------------------------------------------------------------------------------

@@ -513,3 +513,28 @@ def list_share_blind_spots(post: Post, spaces: list[Space]) -> list[dict[str, An
         if blind or visitors:
             out.append({"space": space, "blind": len(blind), "members": len(members), "visitors": visitors})
     return out
+
+
+def list_pickable_people(user: Any, *, q: str = "", acc: SpaceAccess | None = None, limit: int | None = None) -> list[User]:
+    """People ``user`` may choose in a people picker, by name, at most ``limit`` (one query).
+
+    With ``acc``: members of that space (any role, guests too) — the people a group, a team or
+    an announcement there may name — as far as the caller may know them (an admin governing
+    it from a parent space knows them all). Without: everyone the caller may know, the people
+    who share a space with them (whom mail may address). Never the caller.
+    """
+    if not _authenticated(user):
+        raise NotAuthenticated()
+    q = (q or "").strip().lstrip("@")[:50]
+    qs = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    if acc is None:
+        qs = qs.filter(share_people_q(user))
+    else:
+        if not (acc.joined or acc.is_admin):
+            raise Forbidden()
+        qs = qs.filter(pk__in=Membership.objects.filter(space=acc.space).values("user_id"))
+        if acc.joined and not acc.is_admin:
+            qs = qs.filter(pk__in=User.objects.filter(share_people_q(user)).values("pk"))
+    if q:
+        qs = qs.filter(Q(handle__istartswith=q) | Q(name__icontains=q))
+    return list(qs.distinct().order_by("name", "pk")[: clamp_limit(limit)])

@@ -126,3 +126,8 @@ class PersonOut(Schema):
 class FollowOut(Schema):
     user: UserOut
     following: bool
+
+
+class PeopleList(Schema):
+    items: list[UserOut]
+    next_cursor: str | None = Field(None, description="Always null: ask with a longer ?q= instead.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +49,19 @@ class MemberSearchForm(forms.Form):
 class TransferForm(forms.Form):
     user_id = forms.TypedChoiceField(label=_("New owner"), coerce=int)
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, picker_space: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
+        if picker_space:
+            # The type-ahead people picker (static/people-picker.js) over the space's members.
+            self.fields["user_id"].widget.attrs.update({
+                "data-people-picker": f"/api/v1/people?space={quote(picker_space)}",
+                "data-t-placeholder": _("Type a name or @handle"),
+                "data-t-remove": _("Remove %(name)s"),
+                "data-t-none": _("Nobody found"),
+                "data-t-found": _("%(n)s people found"),
+                "data-t-added": _("%(name)s added"),
+            })
 
 
 class ImportForm(forms.Form):
@@ -85,9 +96,19 @@ class TeamMemberForm(forms.Form):
     user_id = forms.TypedChoiceField(label=_("Person"), coerce=int)
     role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER)
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, picker_space: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
+        if picker_space:
+            # The type-ahead people picker (static/people-picker.js) over the space's members.
+            self.fields["user_id"].widget.attrs.update({
+                "data-people-picker": f"/api/v1/people?space={quote(picker_space)}",
+                "data-t-placeholder": _("Type a name or @handle"),
+                "data-t-remove": _("Remove %(name)s"),
+                "data-t-none": _("Nobody found"),
+                "data-t-found": _("%(n)s people found"),
+                "data-t-added": _("%(name)s added"),
+            })
 
 
 def add_plaza_error(form: forms.Form, exc: Any) -> None:

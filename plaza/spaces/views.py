@@ -378,7 +378,7 @@ def team(request: HttpRequest, slug: str, team_id: int) -> HttpResponse:
     if can_manage:
         in_team = queries.list_team_member_ids(team_obj)
         candidates = [(m.user_id, person_label(m)) for m in queries.list_member_choices(acc) if m.user_id not in in_team]
-        add_form = TeamMemberForm(candidates=candidates) if candidates else None
+        add_form = TeamMemberForm(candidates=candidates, picker_space=acc.space.slug) if candidates else None
         edit_form = TeamForm(
             initial={"name": team_obj.name, "description": team_obj.description, "visibility": team_obj.visibility}
         )

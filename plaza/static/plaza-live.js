@@ -14,8 +14,15 @@
       return false;
     }
   };
+  // Screen readers hear a new notification: the badge sits inside a labelled link, so a
+  // visually hidden live region says the new count in words.
+  var announcer = document.createElement("p");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  document.body.append(announcer);
   function setCount(count) {
-    badge.textContent = count > 99 ? "99+" : String(count);
+    var before = Number(badge.getAttribute("data-count") || 0);
+    if (count > before && badge.dataset.tUnread) announcer.textContent = badge.dataset.tUnread.replace("%(n)s", String(count));
     badge.hidden = count === 0;
     badge.setAttribute("data-count", String(count));
   }

@@ -59,3 +59,13 @@ def mail_to_bob(f: Any) -> dict[str, Any]:
 
 def mail_thread_to_bob(f: Any) -> dict[str, Any]:
     return {"thread_id": mail_to_bob(f)["message_id"]}
+
+
+def acme_newcomer(f: Any) -> dict[str, Any]:
+    """The body of a direct chat request: carol, a plain member of acme in no team."""
+    from plaza.core.testing import make_user
+    from plaza.spaces.models import Membership
+
+    carol = make_user("carol")
+    Membership.objects.create(space=f.world.acme, user=carol, role="member")
+    return {"user_id": carol.pk}

@@ -263,6 +263,11 @@ POLICY: dict[tuple[str, str], Case] = {
         row(201, 201, 403, 404, 401), params=acme, body=lambda f: {"name": "Ops", "member_ids": [f.world.gina.user.pk]}
     ),
     ("GET", "spaces/<slug>/groups"): Case(row(200, 200, 200, 404, 401), params=acme),
+    # The inbox (issue 14): my conversations anywhere; a direct chat with carol, a member of
+    # acme (gina, a guest, shares no team with her; mallory no space); acme's people pickers.
+    ("GET", "conversations"): Case(signed_in(200)),
+    ("POST", "direct-chats"): Case(row(201, 201, 404, 404, 401), body=chat_policy.acme_newcomer),
+    ("GET", "people"): Case(row(200, 200, 200, 404, 401), query={"space": "acme", "q": "b"}),
     ("GET", "groups/<int:group_id>"): Case(row(200, 200, 404, 404, 401), params=chat_policy.acme_group),
     ("PATCH", "groups/<int:group_id>"): Case(row(200, 403, 404, 404, 401), params=chat_policy.acme_group, body=lambda f: {"name": "New"}),
     ("POST", "groups/<int:group_id>/members"): Case(

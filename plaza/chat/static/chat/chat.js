@@ -160,12 +160,35 @@
     return last ? Number(last.dataset.id) : 0;
   }
 
+  var announcer = root.querySelector("[data-chat-announce]");
   function append(message) {
     if (document.getElementById("m" + message.id)) return;
     var stick = nearBottom() || message.author.id === me;
     list.append(build(message));
     if (stick) { toBottom(); markRead(message.id); } else { newButton.hidden = false; }
+    if (announcer && message.author.id !== me) {
+      // Screen readers hear who wrote and what (the list itself is not a live region).
+      announcer.textContent = announcer.dataset.tFrom.replace("%(name)s", message.author.name) + ": " + (message.body || "");
+    }
   }
+
+  // --- the phone: the composer stays above the on-screen keyboard ------------------------
+  // The page is as tall as the visual viewport (what the keyboard leaves visible), so the
+  // composer sits right above the keyboard and the newest message right above the composer.
+  var viewport = window.visualViewport;
+  var phone = window.matchMedia("(max-width: 480px)");
+  function fit() {
+    if (!viewport || !phone.matches) { root.style.height = ""; root.style.top = ""; return; }
+    var stick = nearBottom();
+    root.style.height = viewport.height + "px";
+    root.style.top = viewport.offsetTop + "px";
+    if (stick) toBottom();
+  }
+  if (viewport) {
+    viewport.addEventListener("resize", fit);
+    viewport.addEventListener("scroll", fit);
+  }
+  fit();
 
   // --- sending, editing, deleting ------------------------------------------------------
   var picker = composer.querySelector("[data-chat-files]");
