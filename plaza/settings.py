@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "plaza.search",
     "plaza.webhooks",
     "plaza.exports",
+    "plaza.home",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "plaza.spaces.middleware.SpaceAppMiddleware",
     "plaza.accounts.middleware.UserLanguageMiddleware",
     "plaza.core.middleware.TimezoneMiddleware",
     "plaza.core.guard.InputGuardMiddleware",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("plaza.search.urls")),
     path("", include("plaza.webhooks.urls")),
     path("", include("plaza.exports.urls")),
+    path("", include("plaza.home.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

@@ -18,7 +18,7 @@ from django.db.models import Model, Q
 from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.feed.models import Post
-from plaza.spaces.access import SpaceAccess, can_see_scoped, scope_params, space_access_for, visible_sql
+from plaza.spaces.access import SpaceAccess, can_see_scoped, check_serving_app, scope_params, space_access_for, visible_sql
 from plaza.spaces.models import Membership, Role, Space, Team, TeamMembership
 
 
@@ -106,6 +106,7 @@ def access_post(acc_or_user: SpaceAccess | Any, post_id: int, *, for_write: bool
         acc = given
         Post._meta.get_field("space").set_cached_value(post, acc.space)
     elif membership is not None:
+        check_serving_app(post.space)  # what space_access_for does, on this fast path
         acc = SpaceAccess(post.space, user, membership, membership.role)
     else:
         acc = space_access_for(user, post.space)  # not a member: admin of a parent, or a visitor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import nh3
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from plaza.search.access import visible_documents_q, visible_documents_sql
 from plaza.search.engines import get_engine
 from plaza.search.models import KIND_LABELS, Document, Kind
 from plaza.search.segment import prefix_last, query_words
+from plaza.spaces.access import app_off_q
 
 MAX_QUERY = 200  # characters
 # What a result shows: the index's words (``terms``) and the rest of the rows stay unread.
@@ -56,6 +59,19 @@ class Hit:
     @property
     def label(self) -> str:
         return str(KIND_LABELS[Kind(self.doc.kind)])
+
+
+# The space app each kind of result belongs to (spaces.access.APPS).
+KINDS_OF_APP: dict[str, list[str]] = {
+    "feed": [Kind.POST, Kind.COMMENT, Kind.TOPIC],
+    "blogs": [Kind.BLOG],
+    "announcements": [Kind.ANNOUNCEMENT],
+    "events": [Kind.EVENT],
+    "polls": [Kind.POLL],
+    "showcase": [Kind.PRODUCT],
+    "cases": [Kind.CASE],
+    "groups": [Kind.MESSAGE],
+}
 
 
 def check_query(q: str | None) -> str:
@@ -115,6 +131,8 @@ def search(
         qs = Document.objects.extra(where=[access[0]], params=access[1])
     if kinds:
         qs = qs.filter(kind__in=kinds)
+    # Nothing of an app its space turned off (spaces.access.app_enabled), as its pages are 404.
+    qs = qs.exclude(functools.reduce(operator.or_, (Q(kind__in=of_app) & app_off_q(app) for app, of_app in KINDS_OF_APP.items())))
     if space:
         qs = qs.filter(space__slug=space)
     if date_from:

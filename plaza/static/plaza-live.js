@@ -2,7 +2,9 @@
 // "plaza:event" DOM event for every message so each page can react to its own types.
 (function () {
   "use strict";
-  var badge = document.querySelector("[data-unread-badge]");
+  // The top bar's badge and the phone's bottom bar's: both show the same count.
+  var badges = document.querySelectorAll("[data-unread-badge]");
+  var badge = badges[0];
   if (!badge || !window.WebSocket) return;  // signed out: no socket
 
   var delay = 1000;
@@ -15,9 +17,11 @@
     }
   };
   function setCount(count) {
-    badge.textContent = count > 99 ? "99+" : String(count);
-    badge.hidden = count === 0;
-    badge.setAttribute("data-count", String(count));
+    Array.prototype.forEach.call(badges, function (b) {
+      b.textContent = count > 99 ? "99+" : String(count);
+      b.hidden = count === 0;
+      b.setAttribute("data-count", String(count));
+    });
   }
 
   function connect() {
