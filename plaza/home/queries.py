@@ -84,35 +84,35 @@ def list_home_stream(user: Any, spaces: list[Space], *, before: datetime | None 
         .filter(visible_q(user))
         .filter(blog__isnull=True)  # a blog's announcing post: the blog's own card stands for it
         .filter(older("created"))
-        .order_by("-created", "-pk")[:size]
+        .order_by("-created", "-pk")[: size + 1]
     )
     items += [StreamItem("post", p.created, p) for p in posts]
     announcements = (
         announcement_queryset(user)
         .filter(visible_announcements_q(user), status=AnnouncementStatus.PUBLISHED, space_id__in=_ids_with(spaces, "announcements"))
         .filter(older("created"))
-        .order_by("-created", "-pk")[:size]
+        .order_by("-created", "-pk")[: size + 1]
     )
     items += [StreamItem("announcement", a.created, a) for a in announcements]
     events = (
         events_queryset(user)
         .filter(visible_events_q(user), space_id__in=_ids_with(spaces, "events"))
         .filter(older("created"))
-        .order_by("-created", "-pk")[:size]
+        .order_by("-created", "-pk")[: size + 1]
     )
     items += [StreamItem("event", e.created, e) for e in events]
     polls = (
         Poll.objects.select_related("space", "team", "author")
         .filter(visible_q(user), space_id__in=_ids_with(spaces, "polls"))
         .filter(older("created"))
-        .order_by("-created", "-pk")[:size]
+        .order_by("-created", "-pk")[: size + 1]
     )
     items += [StreamItem("poll", p.created, p) for p in polls]
     blogs = (
         blog_queryset()
         .filter(visible_q(user), status=BlogStatus.PUBLISHED, space_id__in=_ids_with(spaces, "blogs"))
         .filter(older("published_at"))
-        .order_by("-published_at", "-pk")[:size]
+        .order_by("-published_at", "-pk")[: size + 1]
     )
     items += [StreamItem("blog", b.published_at or b.created, b) for b in blogs]
     items.sort(key=lambda item: (item.at, item.obj.pk), reverse=True)
