@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from plaza.announcements.actions import do_publish_announcement
 from plaza.blogs.actions import do_create_blog
+from plaza.core.testing import login
 from plaza.events.actions import do_create_event
 from plaza.feed.actions import do_publish_post
 from plaza.polls.actions import do_create_poll
 from plaza.spaces.access import access_space
 from plaza.spaces.actions import do_create_space, do_create_team
 from plaza.spaces.models import Membership, Role
-from plaza.core.testing import login
 
 pytestmark = pytest.mark.django_db
 
