@@ -127,6 +127,17 @@
     if (rect.right > document.documentElement.clientWidth) details.classList.add("menu-end");
   }, true);
 
+  // "/" focuses the search box (search.js, which runs after this file); on a phone the box
+  // first has to be opened from behind its icon.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+    var toggle = document.querySelector("details[data-search-toggle]");
+    if (toggle && !toggle.open && toggle.offsetParent !== null) toggle.open = true;
+  });
+
   // The phone's search icon opens the box and puts the cursor in it.
   document.addEventListener("toggle", function (event) {
     var details = event.target;
