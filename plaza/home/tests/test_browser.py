@@ -9,21 +9,29 @@ one tap away.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
 
 from plaza.core.browser import BrowserSession, horizontal_overflow
+from plaza.core.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _warm_server(browser_session: BrowserSession) -> None:
-    """One request before the browser's first: the live server's first answer (templates,
-    translations, the search dictionary) took over the browser's 10 s on a loaded machine."""
-    import urllib.request
-
-    with urllib.request.urlopen(browser_session.base_url + "/accounts/login/", timeout=180) as response:
-        assert response.status == 200
+def _sign_in(session: BrowserSession, email: str, **kwargs: Any) -> Page:
+    """``session.sign_in`` with a longer wait for each page: on a machine running several
+    suites at once (load 28 on 2 cores) a page's "load" took over the default 10 s."""
+    page = session.new_context(**kwargs).new_page()
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
+    page.wait_for_url(f"{session.base_url}/")
+    return page
 
 WIDTHS = [320, 375, 1280, 1920]
 
@@ -37,7 +45,7 @@ def _inside(page, locator) -> bool:
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_item_of_the_space_bar_is_reachable(world, browser_session: BrowserSession, width: int, locale: str) -> None:
-    page = browser_session.sign_in("alice@example.com", locale=locale, viewport={"width": width, "height": 800})
+    page = _sign_in(browser_session, "alice@example.com", locale=locale, viewport={"width": width, "height": 800})
     page.goto("/s/acme/")
     assert horizontal_overflow(page) <= 0
     tabs = page.locator("nav.space-bar .tabs a")
@@ -65,7 +73,7 @@ def test_every_item_of_the_space_bar_is_reachable(world, browser_session: Browse
 
 @pytest.mark.parametrize("width", [320, 375])
 def test_phone_has_a_bottom_bar_and_search_one_tap_away(world, browser_session: BrowserSession, width: int) -> None:
-    page = browser_session.sign_in("bob@example.com", viewport={"width": width, "height": 740})
+    page = _sign_in(browser_session, "bob@example.com", viewport={"width": width, "height": 740})
     bar = page.locator("nav.bottombar")
     assert bar.is_visible()
     assert bar.locator("a").count() == 5
@@ -82,6 +90,6 @@ def test_phone_has_a_bottom_bar_and_search_one_tap_away(world, browser_session: 
 
 
 def test_desktop_has_no_bottom_bar(world, browser_session: BrowserSession) -> None:
-    page = browser_session.sign_in("bob@example.com", viewport={"width": 1280, "height": 800})
+    page = _sign_in(browser_session, "bob@example.com", viewport={"width": 1280, "height": 800})
     assert not page.locator("nav.bottombar").is_visible()
     assert page.locator("#topbar-q").is_visible()
