@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -31,6 +33,7 @@ from plaza.notifications.api import router as notifications_router
 from plaza.polls.api import router as polls_router
 from plaza.search.api import router as search_router
 from plaza.showcase.api import router as showcase_router
+from plaza.spaces.access import app_of_route, serving_app
 from plaza.spaces.api import router as spaces_router
 from plaza.uploads.api import router as uploads_router
 from plaza.webhooks.api import router as webhooks_router
@@ -206,3 +209,28 @@ api.add_router("/", search_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", moderation_router)
 api.add_router("/", exports_router)
+
+
+def _serve_in_app(view_func: Callable[..., Any], app: str) -> Callable[..., Any]:
+    @functools.wraps(view_func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with serving_app(app):
+            return view_func(*args, **kwargs)
+
+    return wrapper
+
+
+def _declare_apps(routers: list[tuple[str, Router]]) -> None:
+    """Every operation of a space app's router runs inside its app (``spaces.access.serving_app``):
+    reaching a space where that app is off answers 404, as the pages do (``spaces.middleware``).
+    Done on the routers before the API binds them, so each bound copy calls the wrapper."""
+    for _prefix, router in routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                app = app_of_route(operation.view_func)
+                if app is not None and not getattr(operation.view_func, "_plaza_app", None):
+                    operation.view_func = _serve_in_app(operation.view_func, app)
+                    operation.view_func._plaza_app = app
+
+
+_declare_apps(api._routers)  # last: after every router is added

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "plaza.webhooks",
     "plaza.moderation",
     "plaza.exports",
+    "plaza.home",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "plaza.spaces.middleware.SpaceAppMiddleware",
     "plaza.accounts.middleware.UserLanguageMiddleware",
     "plaza.core.middleware.TimezoneMiddleware",
     "plaza.core.guard.InputGuardMiddleware",

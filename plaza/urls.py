@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("plaza.webhooks.urls")),
     path("", include("plaza.moderation.urls")),
     path("", include("plaza.exports.urls")),
+    path("", include("plaza.home.urls")),
     path("", include("plaza.spaces.urls")),
 ]
 

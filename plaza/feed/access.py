@@ -22,6 +22,7 @@ from plaza.spaces.access import (
     SpaceAccess,
     can_see_hidden,
     can_see_scoped,
+    check_serving_app,
     scope_params,
     space_access_for,
     unhidden_visible_sql,
@@ -126,6 +127,7 @@ def access_post(acc_or_user: SpaceAccess | Any, post_id: int, *, for_write: bool
         acc = given
         Post._meta.get_field("space").set_cached_value(post, acc.space)
     elif membership is not None:
+        check_serving_app(post.space)  # what space_access_for does, on this fast path
         acc = SpaceAccess(post.space, user, membership, membership.role)
     else:
         acc = space_access_for(user, post.space)  # not a member: admin of a parent, or a visitor

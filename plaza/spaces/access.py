@@ -6,15 +6,19 @@ a team it can see) but may not do what it asks.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
@@ -64,6 +68,109 @@ class SpaceAccess:
         return visible_parent(self.user, self.space)
 
 
+# --- the apps of a space ----------------------------------------------------------------------
+#
+# Each space turns its apps on and off (as HumHub's modules); ``Space.apps_off`` lists the ones
+# turned off. A turned-off app's pages and API routes answer 404 for that space, to everyone:
+# every route of an app declares its app (``ROUTE_APPS``, read by ``spaces.middleware`` for the
+# pages and by ``plaza.api`` for the API), and ``access_space``/``space_access_for`` — the one
+# way every route reaches a space — refuse a space whose app is off.
+
+APPS: dict[str, Promise] = {
+    "feed": _("Feed"),
+    "announcements": _("Announcements"),
+    "events": _("Events"),
+    "polls": _("Polls"),
+    "blogs": _("Blogs"),
+    "headlines": _("Headlines"),
+    "groups": _("Groups"),
+    "calls": _("Calls"),
+    "showcase": _("Showcase"),
+    "cases": _("Quick review"),
+}
+
+# The app of each route, by the module that holds the route; ``ROUTE_APP_EXCEPTIONS`` names
+# routes of those modules that belong to another app, or to none (they reach no one space).
+ROUTE_APPS: dict[str, str] = {
+    "plaza.feed": "feed",
+    "plaza.announcements": "announcements",
+    "plaza.events": "events",
+    "plaza.polls": "polls",
+    "plaza.blogs": "blogs",
+    "plaza.chat": "groups",
+    "plaza.calls": "calls",
+    "plaza.showcase": "showcase",
+    "plaza.cases": "cases",
+}
+ROUTE_APP_EXCEPTIONS: dict[str, str | None] = {
+    "plaza.blogs.views.headlines_admin": "headlines",
+    "plaza.blogs.views.headline_open": "headlines",
+    "plaza.blogs.views.headline_cover": "headlines",
+    "plaza.blogs.api.list_headlines": "headlines",
+    "plaza.blogs.api.add_headline": "headlines",
+    "plaza.blogs.api.remove_headline": "headlines",
+    "plaza.feed.views.person": None,
+    "plaza.feed.views.following_feed": None,
+    "plaza.feed.api.following_feed": None,
+}
+
+_serving_app: contextvars.ContextVar[str | None] = contextvars.ContextVar("plaza_serving_app", default=None)
+
+
+def app_enabled(space: Space, app: str) -> bool:
+    """Whether ``app`` (a key of ``APPS``) is on in ``space``."""
+    return app not in (space.apps_off or ())
+
+
+def app_off_q(app: str, *, space_field: str = "space") -> Q:
+    """Rows of spaces where ``app`` is off, as a condition (a subquery, no extra query): for
+    lists across spaces (search). ``icontains`` on the JSON text works on SQLite and PostgreSQL
+    alike, where ``contains`` on a JSON list does not; app keys never contain one another
+    with their quotes."""
+    off = Space.objects.filter(apps_off__icontains=f'"{app}"').values("pk")
+    return Q(**{f"{space_field}__in": off})
+
+
+def enabled_apps(space: Space) -> list[str]:
+    return [app for app in APPS if app_enabled(space, app)]
+
+
+def app_of_route(func: Callable[..., Any]) -> str | None:
+    """The app a page or API function belongs to (None: the space itself, or no space)."""
+    module = getattr(func, "__module__", "") or ""
+    name = f"{module}.{getattr(func, '__name__', '')}"
+    if name in ROUTE_APP_EXCEPTIONS:
+        return ROUTE_APP_EXCEPTIONS[name]
+    return ROUTE_APPS.get(module.rsplit(".", 1)[0])
+
+
+def set_serving_app(app: str | None) -> contextvars.Token[str | None]:
+    """Start serving a route of ``app``; ``reset_serving_app`` with the token ends it."""
+    return _serving_app.set(app)
+
+
+def reset_serving_app(token: contextvars.Token[str | None]) -> None:
+    _serving_app.reset(token)
+
+
+@contextmanager
+def serving_app(app: str | None) -> Iterator[None]:
+    """While a route of ``app`` runs: reaching a space where ``app`` is off is a 404."""
+    token = _serving_app.set(app)
+    try:
+        yield
+    finally:
+        _serving_app.reset(token)
+
+
+def check_serving_app(space: Space) -> None:
+    """404 when the route being served belongs to an app that is off in ``space``. Called by
+    every function that builds a ``SpaceAccess``; a fast path building one itself calls it too."""
+    app = _serving_app.get()
+    if app is not None and not app_enabled(space, app):
+        raise NotFound()
+
+
 def list_knowable_space_ids(user: Any, ids: Any) -> set[int]:
     """Among ``ids``, the spaces ``user`` may know exist (one query): listed and public ones,
     those they belong to and those under a space they administer."""
@@ -98,6 +205,7 @@ def _require(acc: SpaceAccess, role: str | None) -> SpaceAccess:
 
 def space_access_for(user: Any, space: Space, *, role: str | None = None) -> SpaceAccess:
     """Access to an already fetched ``space``; raises NotFound when the user may not know it."""
+    check_serving_app(space)
     if getattr(user, "is_authenticated", False):
         membership = _fetch_membership(space.pk, user.pk)
         if membership is not None:
@@ -198,6 +306,7 @@ def access_space(user: Any, slug: str, *, role: str | None = None) -> SpaceAcces
     space, membership = _fetch_space(slug, user.pk if authenticated else None)
     if space is None:
         raise NotFound()
+    check_serving_app(space)
     if membership is not None:
         return _require(_member_access(user, space, membership), role)
     return _access_without_membership(user, space, role)

@@ -28,7 +28,7 @@ from plaza.core.tasks import enqueue
 from plaza.core.validation import INT32_MAX, check_datetime
 from plaza.notifications.actions import notify
 from plaza.search import actions as search
-from plaza.spaces.access import SpaceAccess
+from plaza.spaces.access import APPS, SpaceAccess
 from plaza.spaces.models import (
     MAX_DEPTH,
     ROLE_RANK,
@@ -50,7 +50,7 @@ from plaza.spaces.models import (
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 RESERVED_SLUGS = {"directory", "new", "api", "admin", "static", "media", "ws", "join", "invitations"}
-SPACE_FIELDS = ["name", "slug", "description", "visibility", "join_policy", "parent", "logo"]
+SPACE_FIELDS = ["name", "slug", "description", "visibility", "join_policy", "parent", "logo", "apps_off"]
 TEAM_FIELDS = ["name", "description", "visibility"]
 
 
@@ -137,9 +137,20 @@ def do_create_space(
     return space
 
 
+def check_apps(apps: Any) -> set[str]:
+    """The apps to keep on: a list of ``APPS`` keys, each known."""
+    if not isinstance(apps, (list, tuple, set)) or not all(isinstance(a, str) for a in apps):
+        raise Invalid(_("A list of apps is expected."), field="apps")
+    unknown = [a for a in apps if a not in APPS]
+    if unknown:
+        raise Invalid(_("Unknown app: %(name)s.") % {"name": unknown[0]}, field="apps")
+    return set(apps)
+
+
 @transaction.atomic
 def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **changes: Any) -> Space:
-    """Change name, slug, description, visibility, join policy or logo (admins)."""
+    """Change name, slug, description, visibility, join policy, the apps that are on (``apps``:
+    the keys of ``spaces.access.APPS`` to keep on) or logo (admins)."""
     if not acc.is_admin:
         raise Forbidden()
     space = acc.space
@@ -154,6 +165,9 @@ def do_update_space(acc: SpaceAccess, *, logo: UploadedFile | None = None, **cha
         space.visibility = check_choice(changes["visibility"], Visibility, "visibility")
     if "join_policy" in changes:
         space.join_policy = check_choice(changes["join_policy"], JoinPolicy, "join_policy")
+    if "apps" in changes:
+        on = check_apps(changes["apps"])
+        space.apps_off = [app for app in APPS if app not in on]
     if logo is not None:
         image = clean_square_image(logo, field="logo")
         space.logo.save(image.name, image, save=False)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from plaza.spaces.access import (
     SpaceAccess,
     access_space,
     access_team_by_id,
+    enabled_apps,
     list_knowable_space_ids,
     space_access_for,
     visible_parent,
@@ -71,6 +72,7 @@ def space_out(space: Space, role: str | None, *, parent_visible: bool) -> dict[s
         "parent_id": parent.pk if parent is not None else None,
         "my_role": role,
         "logo_url": space.logo.url if space.logo else None,
+        "apps": enabled_apps(space),
     }
 
 

@@ -34,6 +34,19 @@ class SpaceSettingsForm(SpaceForm):
     logo = forms.ImageField(label=_("Logo"), required=False, help_text=_("A square PNG or JPEG works best."))
 
 
+class AppsForm(forms.Form):
+    """The apps of a space: one checkbox each (``spaces.access.APPS``), checked when on."""
+
+    apps = forms.MultipleChoiceField(
+        label=_("Apps that are on"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("A turned-off app disappears from the space bar, its pages and API answer 404, and its content is not shown on the home pages or found by search. Turning it on again brings everything back."),
+    )
+
+    def __init__(self, *args: Any, apps: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["apps"].choices = apps  # type: ignore[attr-defined]
+
+
 class DeleteSpaceForm(forms.Form):
     confirm = forms.CharField(label=_("Type the space's address to confirm"), max_length=64)
 

@@ -41,6 +41,9 @@ class Space(models.Model):
     join_policy = models.CharField(_("join policy"), max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.INVITE)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     depth = models.PositiveSmallIntegerField(default=1)
+    # The apps (``spaces.access.APPS`` keys) its admins turned off; every app is on by default,
+    # so an app added later is on in existing spaces too.
+    apps_off = models.JSONField(_("apps turned off"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
 

@@ -24,6 +24,7 @@ class SpacePatch(Schema):
     description: str | None = None
     visibility: str | None = None
     join_policy: str | None = None
+    apps: list[str] | None = Field(None, description="The apps to keep on (feed, announcements, events, polls, blogs, headlines, groups, calls, showcase, cases); the others are turned off.")
 
 
 class SpaceOut(Schema):
@@ -37,6 +38,7 @@ class SpaceOut(Schema):
     parent_id: int | None
     my_role: str | None
     logo_url: str | None = None
+    apps: list[str] = Field(default_factory=list, description="The apps that are on in the space.")
 
 
 class SpaceList(Schema):

@@ -24,8 +24,9 @@ from plaza.core import ratelimit
 from plaza.core.errors import Conflict, Forbidden, Invalid, NotFound, PlazaError
 from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
 from plaza.spaces import actions, queries
-from plaza.spaces.access import SpaceAccess, access_space, access_team
+from plaza.spaces.access import APPS, SpaceAccess, access_space, access_team, enabled_apps
 from plaza.spaces.forms import (
+    AppsForm,
     CreateSpaceForm,
     DeleteSpaceForm,
     ImportForm,
@@ -37,7 +38,7 @@ from plaza.spaces.forms import (
     TransferForm,
     add_plaza_error,
 )
-from plaza.spaces.models import Role, TeamRole, Visibility
+from plaza.spaces.models import Role, TeamRole
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -103,14 +104,6 @@ def person_label(membership: Any) -> str:
 
 
 @page_errors
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return render(request, "spaces/home.html", {"invitations": queries.list_pending_invitations(request.user)})
-    public_spaces = queries.list_directory(request.user).filter(visibility=Visibility.PUBLIC)[:12]
-    return render(request, "spaces/welcome.html", {"public_spaces": public_spaces, "signup_open": settings.SIGNUP == "open" and not settings.SSO_REQUIRED})
-
-
-@page_errors
 def directory(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(queries.list_directory(request.user, q=q), 24).get_page(request.GET.get("page"))
@@ -151,22 +144,6 @@ def create_space(request: HttpRequest) -> HttpResponse:
 
 
 # --- one space ----------------------------------------------------------------------------
-
-
-@page_errors
-def space_home(request: HttpRequest, slug: str) -> HttpResponse:
-    acc = access_space(request.user, slug)
-    sees_teams = acc.joined or acc.is_admin
-    context = space_context(
-        acc,
-        "home",
-        member_count=queries.count_members(acc.space),
-        teams=list(queries.list_teams(acc)[:50]) if sees_teams else [],
-        children=queries.list_children(acc),
-        pending_request=queries.has_pending_request(acc),
-        join_form=JoinForm(),
-    )
-    return render(request, "spaces/space_home.html", context)
 
 
 @page_errors
@@ -519,6 +496,19 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The settings were saved."))
             return redirect("space_settings", space.slug)
     return render(request, "spaces/settings.html", space_context(acc, "settings", form=form))
+
+
+@page_errors
+def apps_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Turn the space's apps on and off (admins)."""
+    acc = access_space(request.user, slug, role=Role.ADMIN)
+    choices = [(key, str(label)) for key, label in APPS.items()]
+    form = AppsForm(request.POST or None, apps=choices, initial={"apps": enabled_apps(acc.space)})
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_space(acc, apps=form.cleaned_data["apps"])
+        messages.success(request, _("The apps were saved."))
+        return redirect("space_apps", acc.space.slug)
+    return render(request, "spaces/apps.html", space_context(acc, "apps", form=form))
 
 
 @page_errors

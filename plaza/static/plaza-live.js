@@ -2,7 +2,9 @@
 // "plaza:event" DOM event for every message so each page can react to its own types.
 (function () {
   "use strict";
-  var badge = document.querySelector("[data-unread-badge]");
+  // The top bar's badge and the phone's bottom bar's: both show the same count.
+  var badges = document.querySelectorAll("[data-unread-badge]");
+  var badge = badges[0];
   if (!badge || !window.WebSocket) return;  // signed out: no socket
 
   var delay = 1000;
@@ -21,10 +23,13 @@
   announcer.setAttribute("aria-live", "polite");
   document.body.append(announcer);
   function setCount(count) {
-    var before = Number(badge.getAttribute("data-count") || 0);
-    if (count > before && badge.dataset.tUnread) announcer.textContent = badge.dataset.tUnread.replace("%(n)s", String(count));
-    badge.hidden = count === 0;
-    badge.setAttribute("data-count", String(count));
+    var before = Number(badges.length ? badges[0].getAttribute("data-count") || 0 : 0);
+    if (count > before && badges.length && badges[0].dataset.tUnread) announcer.textContent = badges[0].dataset.tUnread.replace("%(n)s", String(count));
+    Array.prototype.forEach.call(badges, function (b) {
+      b.textContent = count > 99 ? "99+" : String(count);
+      b.hidden = count === 0;
+      b.setAttribute("data-count", String(count));
+    });
   }
 
   function connect() {

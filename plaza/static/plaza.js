@@ -93,6 +93,59 @@
     });
   });
 
+  // A list that scrolls sideways in its own box ([data-scroll-hint], the space bar) says which
+  // side has more: a shadow on that edge (plaza.css), so no item looks cut off.
+  function updateHint(box) {
+    var list = box.firstElementChild || box;
+    var max = list.scrollWidth - list.clientWidth;
+    box.classList.toggle("more-start", list.scrollLeft > 2);
+    box.classList.toggle("more-end", max - list.scrollLeft > 2);
+  }
+  ready(function () {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (box) {
+      var list = box.firstElementChild || box;
+      var current = list.querySelector("[aria-current]");
+      // The current section in view, without scrolling the page itself.
+      if (current) list.scrollLeft = Math.max(0, current.offsetLeft - list.clientWidth / 2 + current.offsetWidth / 2);
+      updateHint(box);
+      list.addEventListener("scroll", function () { updateHint(box); }, { passive: true });
+    });
+  });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-scroll-hint]").forEach(updateHint);
+  });
+
+  // An open dropdown menu stays inside the viewport: it opens to the left of its button when
+  // it would run off the right edge, and never wider than the screen (plaza.css).
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details[data-keep-in-view]") || !details.open) return;
+    var menu = details.querySelector("ul");
+    if (!menu) return;
+    details.classList.remove("menu-end");
+    var rect = menu.getBoundingClientRect();
+    if (rect.right > document.documentElement.clientWidth) details.classList.add("menu-end");
+  }, true);
+
+  // "/" focuses the search box (search.js, which runs after this file); on a phone the box
+  // first has to be opened from behind its icon.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+    var toggle = document.querySelector("details[data-search-toggle]");
+    if (toggle && !toggle.open && toggle.offsetParent !== null) toggle.open = true;
+  });
+
+  // The phone's search icon opens the box and puts the cursor in it.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details[data-search-toggle]") || !details.open) return;
+    var input = document.getElementById("topbar-q");
+    if (input) input.focus();
+  }, true);
+
   ready(function () {
     // Select the shown-once token so it can be copied at once.
     var key = document.getElementById("new-token-key");
