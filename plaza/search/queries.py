@@ -138,6 +138,7 @@ def _filters(
     doc = fastsql.table(Document)
     where: list[str] = []
     params: list[Any] = []
+    where.append(_apps_on_sql())
     if kinds:
         where.append(f"{fastsql.column(Document, 'kind', doc)} IN ({', '.join(['%s'] * len(kinds))})")
         params += kinds
@@ -154,6 +155,34 @@ def _filters(
         where.append(f"{fastsql.column(Document, 'created', doc)} < %s")
         params.append(connection.ops.adapt_datetimefield_value(_day_start(date_to + timedelta(days=1))))
     return where, params
+
+
+# The app each kind belongs to: nothing of an app its space turned off is found
+# (spaces.access.app_enabled), as its pages answer 404.
+KINDS_OF_APP: dict[str, list[str]] = {
+    "feed": [Kind.POST, Kind.COMMENT, Kind.TOPIC],
+    "blogs": [Kind.BLOG],
+    "announcements": [Kind.ANNOUNCEMENT],
+    "events": [Kind.EVENT],
+    "polls": [Kind.POLL],
+    "showcase": [Kind.PRODUCT],
+    "cases": [Kind.CASE],
+    "groups": [Kind.MESSAGE],
+}
+
+
+@functools.cache
+def _apps_on_sql() -> str:
+    """No document of an app turned off in its space, as SQL built once from constants: the
+    space's ``apps_off`` list (JSON text) must not name the document's app."""
+    doc = fastsql.table(Document)
+    kind = fastsql.column(Document, "kind", doc)
+    app = " ".join(f"WHEN '{k}' THEN '\"{a}\"'" for a, ks in KINDS_OF_APP.items() for k in ks)
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {fastsql.table(Space)} off_s WHERE off_s.{fastsql.column(Space, 'id')} = "
+        f"{fastsql.column(Document, 'space', doc)} AND CAST(off_s.{fastsql.column(Space, 'apps_off')} AS TEXT)"
+        f" LIKE ('%%' || CASE {kind} {app} END || '%%'))"
+    )
 
 
 # What a result shows, read with Django's converters into partial model instances (the
