@@ -65,7 +65,7 @@ def test_a_member_reports_and_the_admin_hides(browser_session: BrowserSession, w
     alice = browser_session.sign_in(world.alice.user.email, locale=locale, viewport=viewport)
     alice.goto("/s/acme/moderation/")
     expect(alice.get_by_text("Cheap watches, write to me!")).to_be_visible()
-    alice.locator("details summary").first.click()
+    alice.locator(".moderation-entry details summary").first.click()
     assert horizontal_overflow(alice) == 0
     alice.screenshot(path=str(SHOTS / f"queue-{locale}-{width}.png"), full_page=True)
     alice.get_by_role("button", name=text["hide"], exact=True).click()

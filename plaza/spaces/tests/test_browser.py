@@ -92,7 +92,7 @@ def test_foundation_story(browser_session: BrowserSession, locale: str) -> None:
     expect_language(a, lang)
     sign_up(a, email=a_email, name=a_name, handle=a_handle)
     expect(a).to_have_url(f"{base}/")
-    expect(a.locator(".account-menu summary")).to_have_text(a_name)
+    expect(a.locator(".account-menu summary .account-name")).to_have_text(a_name)
 
     a.goto("/new/")
     expect_language(a, lang)
@@ -105,7 +105,10 @@ def test_foundation_story(browser_session: BrowserSession, locale: str) -> None:
     expect(a.get_by_role("heading", level=1)).to_have_text(space_name)
 
     # A makes an invite link on the invitations page and copies it.
-    a.get_by_role("navigation", name=t("Space sections")).get_by_role("link", name=t("Invitations")).click()
+    # Invitations sit in the space bar's Manage menu.
+    space_bar = a.get_by_role("navigation", name=t("Space sections"))
+    space_bar.locator(".manage-menu summary").click()
+    space_bar.get_by_role("link", name=t("Invitations")).click()
     expect(a).to_have_url(f"{base}/s/{slug}/invitations/")
     a.get_by_role("button", name=t("Create the invitation")).click()
     expect(a).to_have_url(f"{base}/s/{slug}/invitations/")
