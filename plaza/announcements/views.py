@@ -19,7 +19,7 @@ from plaza.announcements import actions, queries
 from plaza.announcements.access import access_announcement
 from plaza.announcements.models import MAX_BODY, MAX_TITLE, Announcement, AnnouncementStatus
 from plaza.core.errors import Forbidden, Invalid
-from plaza.core.pages import page_errors, parse_int, render_page, require_login, space_context
+from plaza.core.pages import page_errors, parse_ints, render_page, require_login, space_context
 from plaza.spaces.access import SpaceAccess, access_space
 from plaza.spaces.queries import list_teams
 
@@ -32,10 +32,6 @@ def _parse_datetime(value: str, field: str) -> datetime | None:
     except ValueError as exc:
         raise Invalid(_("Enter a valid date and time."), field=field) from exc
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
-def _ints(values: list[str], field: str) -> list[int]:
-    return [parse_int(v, field) for v in values if v]
 
 
 @page_errors
@@ -57,8 +53,8 @@ def announcement_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         made = actions.do_publish_announcement(
             acc, title=request.POST.get("title", ""), body=request.POST.get("body", ""),
-            category=request.POST.get("category", ""), team_ids=_ints(request.POST.getlist("team_ids"), "team_ids"),
-            user_ids=_ints(request.POST.getlist("user_ids"), "user_ids"),
+            category=request.POST.get("category", ""), team_ids=parse_ints(request.POST.getlist("team_ids"), "team_ids"),
+            user_ids=parse_ints(request.POST.getlist("user_ids"), "user_ids"),
             require_ack=request.POST.get("require_ack") == "on",
             pinned_until=_parse_datetime(request.POST.get("pinned_until", ""), "pinned_until"),
         )

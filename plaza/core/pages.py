@@ -82,6 +82,11 @@ def parse_int(value: Any, field: str) -> int:
         raise Invalid(_("Choose a valid entry."), field=field)
 
 
+def parse_ints(values: list[str], field: str) -> list[int]:
+    """The ids of a multiple choice (``request.POST.getlist``), empty entries left out."""
+    return [parse_int(v, field) for v in values if v]
+
+
 def space_context(acc: HasSpace, tab: str, **extra: Any) -> dict[str, Any]:
     return {"acc": acc, "space": acc.space, "tab": tab, **extra}
 

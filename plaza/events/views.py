@@ -16,13 +16,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.accounts.models import User
 from plaza.core.errors import Invalid, NotFound
-from plaza.core.pages import page_errors, parse_int, render_page, require_login
+from plaza.core.pages import page_errors, parse_int, parse_ints, render_page, require_login
 from plaza.events import actions, queries
 from plaza.events.access import access_event
 from plaza.events.models import AttendeeStatus, Enrollment, Event
 from plaza.spaces.access import SpaceAccess, access_space
-from plaza.spaces.queries import list_teams
+from plaza.spaces.queries import list_members, list_teams
 
 FORM_FIELDS = ["title", "description", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity",
                "enrollment", "registration_deadline", "team_id"]
@@ -60,7 +61,15 @@ def _form_values(request: HttpRequest) -> dict[str, Any]:
         "capacity": parse_int(capacity, "capacity") if capacity else None,
         "enrollment": post.get("enrollment", Enrollment.OPEN),
         "registration_deadline": _parse_local(post.get("registration_deadline", ""), "registration_deadline"),
+        "invitee_ids": parse_ints(post.getlist("invitee_ids"), "invitee_ids"),
     }
+
+
+def _invitee_choices(acc: SpaceAccess, picked: list[int]) -> list[Any]:
+    """The invitee list without JavaScript: the first members of the space (the type-ahead
+    picker asks /api/v1/people for anyone else), and whoever was picked before an error."""
+    members = [m.user for m in list_members(acc, limit=100)[0]] if acc.is_member else []
+    return [u for u in members if u.pk not in picked] + list(User.objects.filter(pk__in=picked))
 
 
 def _teams(acc: SpaceAccess) -> list[Any]:
@@ -93,20 +102,39 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "events/event_list.html", context, partial="items" if cursor else None)
 
 
+def _render_form(request: HttpRequest, acc: SpaceAccess, event: Event | None, values: dict[str, Any],
+                 error: Invalid | None = None) -> HttpResponse:
+    """The event form; after a refused post, with what was typed and the error by its field."""
+    picked = [int(v) for v in values.get("invitee_ids", []) if str(v).isdigit()]
+    context = {"acc": acc, "space": acc.space, "tab": "events", "event": event, "values": values,
+               "teams": [] if event else _teams(acc), "can_space_wide": acc.is_member or acc.is_admin,
+               "enrollments": Enrollment.choices, "invitees": _invitee_choices(acc, picked), "picked": picked,
+               "error": error.message() if error else "", "error_field": getattr(error, "field", None) or ""}
+    return render_page(request, "events/event_form.html", context, status=422 if error else 200)
+
+
+def _posted_values(request: HttpRequest) -> dict[str, Any]:
+    values: dict[str, Any] = {f: request.POST.get(f, "") for f in FORM_FIELDS}
+    values["all_day"] = request.POST.get("all_day") == "on"
+    values["invitee_ids"] = request.POST.getlist("invitee_ids")
+    return values
+
+
 @page_errors
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     require_login(request)
     acc = access_space(request.user, slug)
     if request.method == "POST":
         team_id = request.POST.get("team_id", "").strip()
-        event = actions.do_create_event(acc, **_form_values(request), team_id=parse_int(team_id, "team_id") if team_id else None)
+        try:
+            event = actions.do_create_event(acc, **_form_values(request),
+                                            team_id=parse_int(team_id, "team_id") if team_id else None)
+        except Invalid as exc:
+            return _render_form(request, acc, None, _posted_values(request), exc)
         messages.success(request, _("The event is created."))
         return redirect("event_detail", event_id=event.pk)
     tz = timezone.get_current_timezone_name()  # the person's (TimezoneMiddleware)
-    context = {"acc": acc, "space": acc.space, "tab": "events", "event": None, "teams": _teams(acc),
-               "can_space_wide": acc.is_member or acc.is_admin, "values": {"timezone": tz, "enrollment": "open"},
-               "enrollments": Enrollment.choices}
-    return render_page(request, "events/event_form.html", context)
+    return _render_form(request, acc, None, {"timezone": tz, "enrollment": "open"})
 
 
 @page_errors
@@ -114,16 +142,17 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     require_login(request)
     acc, event = access_event(request.user, event_id, for_write=True)
     if request.method == "POST":
-        actions.do_update_event(acc, event, **_form_values(request))
+        try:
+            actions.do_update_event(acc, event, **_form_values(request))
+        except Invalid as exc:
+            return _render_form(request, acc, event, _posted_values(request), exc)
         messages.success(request, _("The event is saved."))
         return redirect("event_detail", event_id=event.pk)
     values = {f: getattr(event, f, "") for f in FORM_FIELDS if hasattr(event, f)}
     for f in ("starts_at", "ends_at", "registration_deadline"):
         values[f] = _local_input(getattr(event, f), event.timezone)
     values["capacity"] = event.capacity or ""
-    context = {"acc": acc, "space": acc.space, "tab": "events", "event": event, "teams": [], "values": values,
-               "enrollments": Enrollment.choices}
-    return render_page(request, "events/event_form.html", context)
+    return _render_form(request, acc, event, values)
 
 
 @page_errors

@@ -46,9 +46,56 @@ def test_create_through_the_form_and_see_it_listed(world):
     assert event.starts_at.isoformat() == "2030-09-01T10:00:00+00:00" and event.capacity == 20
     listing = login(world.bob).get("/s/acme/events/")
     assert b"Harvest party" in listing.content
-    # Bad input comes back as a message, nothing created.
-    alice.post("/s/acme/events/new/", {"title": "Bad", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T10:00"})
-    assert not Event.objects.filter(title="Bad").exists()
+    # Bad input comes back on the form with what was typed, nothing created.
+    refused = alice.post("/s/acme/events/new/", {"title": "Bad", "location": "Cellar", "starts_at": "2030-09-01T18:00",
+                                                "ends_at": "2030-09-01T10:00"})
+    assert refused.status_code == 422 and not Event.objects.filter(title="Bad").exists()
+    html = refused.content.decode()
+    assert 'role="alert"' in html and 'value="Bad"' in html and 'value="Cellar"' in html
+    assert 'name="ends_at" aria-invalid="true"' in html
+
+
+def test_invite_people_from_the_form_with_the_picker(world):
+    from plaza.notifications.models import Notification
+
+    carol = make_persona("carol")
+    Membership.objects.create(space=world.acme, user=carol.user, role="member")
+    alice = login(world.alice)
+    page = alice.get("/s/acme/events/new/").content.decode()
+    # The invitee list is a people picker over this space's people (type-ahead from /api/v1/people).
+    assert 'name="invitee_ids"' in page and 'data-people-picker="/api/v1/people?space=acme"' in page
+    assert f'<option value="{world.bob.user.pk}"' in page and f'value="{world.mallory.user.pk}"' not in page
+    response = alice.post("/s/acme/events/new/", {
+        "title": "Board dinner", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T22:00", "timezone": "UTC",
+        "enrollment": "invite", "invitee_ids": [str(world.bob.user.pk)],
+    })
+    event = Event.objects.get(title="Board dinner")
+    assert response.status_code == 302
+    assert list(event.attendees.filter(invited=True).values_list("user_id", flat=True)) == [world.bob.user.pk]
+    assert Notification.objects.filter(recipient=world.bob.user, kind="event_invited").count() == 1
+    detail = login(world.bob).get(f"/events/{event.pk}/").content.decode()
+    assert "Board dinner" in detail and "Going" in detail  # bob may answer an invitation-only event
+    # Someone outside the space is refused by name of the field; nothing is written.
+    refused = alice.post("/s/acme/events/new/", {
+        "title": "Leak", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T22:00", "timezone": "UTC",
+        "enrollment": "invite", "invitee_ids": [str(world.bob.user.pk), str(world.mallory.user.pk)],
+    })
+    assert refused.status_code == 422 and not Event.objects.filter(title="Leak").exists()
+    html = refused.content.decode()
+    assert "Invite only people who may see the event." in html and 'aria-invalid="true"' in html
+    assert f'<option value="{world.bob.user.pk}"' in html  # bob is still picked
+    assert not Notification.objects.filter(recipient=world.mallory.user, kind="event_invited").exists()
+    # A non-number is a clear error too, never a 500.
+    assert alice.post("/s/acme/events/new/", {"title": "X", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T22:00",
+                                             "invitee_ids": ["bob"]}).status_code == 422
+    # More people from the edit page.
+    assert "Invite more people" in alice.get(f"/events/{event.pk}/edit/").content.decode()
+    edited = alice.post(f"/events/{event.pk}/edit/", {
+        "title": "Board dinner", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T22:00", "timezone": "UTC",
+        "enrollment": "invite", "invitee_ids": [str(carol.user.pk)],
+    })
+    assert edited.status_code == 302
+    assert set(event.attendees.filter(invited=True).values_list("user_id", flat=True)) == {world.bob.user.pk, carol.user.pk}
 
 
 def test_detail_rsvp_with_htmx_and_waitlist(world):
