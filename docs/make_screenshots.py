@@ -7,7 +7,7 @@ Seeds the demo (the wine association) into a fresh temporary data directory, giv
 generated pictures), serves it with ``plaza serve`` on a free port, signs in as the
 secretary-general through the sign-in page, sets the profile's language, and saves every page
 of ``PAGES`` as ``<name>-<width>-<zh|en>.png`` (full page) in docs/screenshots/. The README
-shows the home across spaces from here, desktop and phone in both languages.
+shows ``top-*``: the first screen of the home across spaces, desktop and phone, both languages.
 
 Drives Debian's /usr/bin/chromium through Playwright (never ``playwright install``); Chinese
 text needs fonts-noto-cjk, emoji fonts-noto-color-emoji. Each page's width is printed: on a
@@ -28,8 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL = "wang@wine.example"
-# (file name, path, signed in?); "{product}" is the dressed product's id.
+# (file name, path, signed in?); "{product}" is the dressed product's id. Whole pages, but
+# "top" pictures (the README's) are what the screen shows first.
 PAGES = [
+    ("top", "/", True),
     ("home", "/", True),
     ("space-home", "/s/wine-association/", True),
     ("feed", "/s/wine-association/feed/", True),
@@ -129,7 +131,7 @@ def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
             for width in (375, 1280):
                 for signed_in in (True, False):
                     context = browser.new_context(base_url=base_url, locale=locale,
-                                                  viewport={"width": width, "height": 800})
+                                                  viewport={"width": width, "height": 740 if width < 600 else 800})
                     context.set_default_timeout(30_000)
                     page = context.new_page()
                     if signed_in:
@@ -139,11 +141,12 @@ def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
                         page.locator("form").filter(has=page.locator("input[name=login]")).locator(
                             "button[type=submit]").click()
                         expect(page).to_have_url(base_url + "/")
-                        # The profile's language wins over the browser's: set it for this run.
-                        page.goto("/profile/")
+                        # The profile's language wins over the browser's: set it for this run with
+                        # the top bar's language form (hidden on a phone, still in the page).
                         if page.locator("html").get_attribute("lang") != code:
                             with page.expect_navigation():
-                                page.locator("#language-select").select_option(code)  # submits itself
+                                page.evaluate("code => { const s = document.querySelector('#language-select');"
+                                              " s.value = code; s.form.submit(); }", code)
                         expect(page.locator("html")).to_have_attribute("lang", code)
                     for name, path, needs_sign_in in PAGES:
                         if needs_sign_in != signed_in:
@@ -152,7 +155,7 @@ def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
                         page.evaluate("document.fonts.ready")
                         wide = page.evaluate("document.documentElement.scrollWidth")
                         target = out / f"{name}-{width}-{lang}.png"
-                        page.screenshot(path=str(target), full_page=True)
+                        page.screenshot(path=str(target), full_page=name != "top")
                         print(f"{target.name}: page width {wide} px{'  <-- wider than the screen' if wide > width else ''}")
                     context.close()
         browser.close()
