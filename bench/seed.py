@@ -74,8 +74,38 @@ def _copy_text(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def _model_defaults(table: str, columns: Sequence[str]) -> tuple[list[str], list[Any]]:
+    """The table's NOT NULL columns the seeder does not write, with the model's default for each.
+
+    Django keeps defaults in Python, not in the database: a column added later (a profile's
+    ``bio``, a group's ``kind``) would fail the bulk insert. Taken from the model, so the
+    seeder keeps working when a model grows a field with a default.
+    """
+    from django.apps import apps
+
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        return [], []
+    names: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        value = field.get_default()
+        if value is None:
+            raise SystemExit(f"bench/seed.py: {table}.{field.column} is NOT NULL without a default: seed it")
+        names.append(field.column)
+        values.append(json.dumps(value) if isinstance(value, (dict, list)) else value)
+    return names, values
+
+
 def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 50_000) -> int:
-    """Insert ``rows`` into ``table``: COPY on PostgreSQL, executemany on SQLite."""
+    """Insert ``rows`` into ``table``: COPY on PostgreSQL, executemany on SQLite. NOT NULL
+    columns not in ``columns`` get their model's default (``_model_defaults``)."""
+    extra_columns, extra_values = _model_defaults(table, columns)
+    if extra_columns:
+        columns = [*columns, *extra_columns]
+        rows = ((*row, *extra_values) for row in rows)
     count = 0
     if connection.vendor == "postgresql":
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
