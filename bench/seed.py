@@ -89,7 +89,7 @@ def _model_defaults(table: str, columns: Sequence[str]) -> tuple[list[str], list
     names: list[str] = []
     values: list[Any] = []
     for field in model._meta.concrete_fields:
-        if field.column in columns or field.null or field.primary_key:
+        if field.column is None or field.column in columns or field.null or field.primary_key:
             continue
         value = field.get_default()
         if value is None:
