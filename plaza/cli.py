@@ -92,6 +92,8 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
 
         start_embedded_worker()
         print("Background tasks run inside this process (PLAZA_EMBEDDED_WORKER=on).", flush=True)
+    if workers > 1:
+        os.environ["PLAZA_SUPERVISOR_PID"] = str(os.getpid())  # its workers die with it (plaza/asgi.py)
     print(f"Plaza is serving on http://{host}:{port}/ ({workers} process{'es' if workers > 1 else ''})", flush=True)
     # No permessage-deflate: live events are small JSON, and the compressor of each open socket
     # doubled the server's memory per idle WebSocket (73 KB -> 39 KB, plaza bench, goal G7).

@@ -149,3 +149,38 @@ def test_two_workers_serve_and_share_socket_events(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@needs_production
+@pytest.mark.django_db(transaction=True)
+def test_workers_die_with_a_supervisor_killed_outright(tmp_path):
+    """kill -9 of `plaza serve` takes its workers with it: no orphan keeps serving the port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "plaza.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT, env=server_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and len(_children(server.pid)) < 2:
+            time.sleep(0.2)
+        workers = _children(server.pid)
+        assert len(workers) >= 2, workers
+    finally:
+        server.kill()
+        server.wait()
+
+    def running(pid: int) -> bool:  # a killed orphan not yet reaped by init is a zombie: dead
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(running(pid) for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if running(pid)]
+    assert not alive, f"workers outlived their supervisor: {alive}"
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
