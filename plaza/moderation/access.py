@@ -115,43 +115,28 @@ REACH: dict[str, Callable[[Any, int], tuple[SpaceAccess, Any]]] = {
 }
 
 
+# Per kind: (the author's field, the text of the excerpt, the address); products differ (below).
+_SHAPES: dict[str, tuple[str, str, str]] = {
+    ReportKind.POST: ("author_id", "body", "/p/{o.pk}/"),
+    ReportKind.COMMENT: ("author_id", "body", "/p/{o.post_id}/#comment-{o.pk}"),
+    ReportKind.BLOG: ("author_id", "title", "/b/{o.pk}/"),
+    ReportKind.MESSAGE: ("author_id", "body", "/groups/{o.group_id}/#message-{o.pk}"),
+    ReportKind.EVENT: ("organiser_id", "title", "/events/{o.pk}/"),
+    ReportKind.POLL: ("author_id", "question", "/polls/{o.pk}/"),
+}
+
+
 def thing_of(kind: str, obj: Any) -> Thing:
     """``obj`` (of ``kind``) as a :class:`Thing`."""
-    if kind == ReportKind.POST:
-        return Thing(kind, obj, obj.space_id, obj.author_id, frozenset({obj.author_id}), _excerpt(obj.body), f"/p/{obj.pk}/")
-    if kind == ReportKind.COMMENT:
-        return Thing(
-            kind,
-            obj,
-            obj.space_id,
-            obj.author_id,
-            frozenset({obj.author_id}),
-            _excerpt(obj.body),
-            f"/p/{obj.post_id}/#comment-{obj.pk}",
-        )
-    if kind == ReportKind.BLOG:
-        return Thing(kind, obj, obj.space_id, obj.author_id, frozenset({obj.author_id}), _excerpt(obj.title), f"/b/{obj.pk}/")
-    if kind == ReportKind.MESSAGE:
-        return Thing(
-            kind,
-            obj,
-            obj.space_id,
-            obj.author_id,
-            frozenset({obj.author_id}),
-            _excerpt(obj.body),
-            f"/groups/{obj.group_id}/#message-{obj.pk}",
-        )
     if kind == ReportKind.PRODUCT:
         managers = frozenset(obj.exhibitor.managers.values_list("pk", flat=True))
         return Thing(kind, obj, obj.space_id, obj.exhibitor.created_by_id, managers, _excerpt(obj.name), f"/products/{obj.pk}/")
-    if kind == ReportKind.EVENT:
-        return Thing(
-            kind, obj, obj.space_id, obj.organiser_id, frozenset({obj.organiser_id}), _excerpt(obj.title), f"/events/{obj.pk}/"
-        )
-    if kind == ReportKind.POLL:
-        owners = frozenset({obj.author_id}) if obj.author_id else frozenset()
-        return Thing(kind, obj, obj.space_id, obj.author_id, owners, _excerpt(obj.question), f"/polls/{obj.pk}/")
-    raise NotFound()
+    if kind not in _SHAPES:
+        raise NotFound()
+    author_field, text_field, url = _SHAPES[kind]
+    author_id = getattr(obj, author_field)
+    owners = frozenset({author_id}) if author_id else frozenset()  # a poll's author may be gone
+    return Thing(kind, obj, obj.space_id, author_id, owners, _excerpt(getattr(obj, text_field)), url.format(o=obj))
 
 
 def access_thing(user: Any, kind: str, pk: int) -> tuple[SpaceAccess, Thing]:

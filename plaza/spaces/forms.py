@@ -59,22 +59,27 @@ class MemberSearchForm(forms.Form):
     q = forms.CharField(label=_("Search members"), required=False, max_length=100)
 
 
+def person_choice(form: forms.Form, candidates: list[tuple[int, str]] | None, picker_space: str) -> None:
+    """The form's ``user_id`` choices, and with ``picker_space`` the type-ahead people picker
+    (static/people-picker.js) over that space's members."""
+    form.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
+    if picker_space:
+        form.fields["user_id"].widget.attrs.update({
+            "data-people-picker": f"/api/v1/people?space={quote(picker_space)}",
+            "data-t-placeholder": _("Type a name or @handle"),
+            "data-t-remove": _("Remove %(name)s"),
+            "data-t-none": _("Nobody found"),
+            "data-t-found": _("%(n)s people found"),
+            "data-t-added": _("%(name)s added"),
+        })
+
+
 class TransferForm(forms.Form):
     user_id = forms.TypedChoiceField(label=_("New owner"), coerce=int)
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, picker_space: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
-        if picker_space:
-            # The type-ahead people picker (static/people-picker.js) over the space's members.
-            self.fields["user_id"].widget.attrs.update({
-                "data-people-picker": f"/api/v1/people?space={quote(picker_space)}",
-                "data-t-placeholder": _("Type a name or @handle"),
-                "data-t-remove": _("Remove %(name)s"),
-                "data-t-none": _("Nobody found"),
-                "data-t-found": _("%(n)s people found"),
-                "data-t-added": _("%(name)s added"),
-            })
+        person_choice(self, candidates, picker_space)
 
 
 class ImportForm(forms.Form):
@@ -111,17 +116,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, picker_space: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_id"].choices = list(candidates or [])  # type: ignore[attr-defined]
-        if picker_space:
-            # The type-ahead people picker (static/people-picker.js) over the space's members.
-            self.fields["user_id"].widget.attrs.update({
-                "data-people-picker": f"/api/v1/people?space={quote(picker_space)}",
-                "data-t-placeholder": _("Type a name or @handle"),
-                "data-t-remove": _("Remove %(name)s"),
-                "data-t-none": _("Nobody found"),
-                "data-t-found": _("%(n)s people found"),
-                "data-t-added": _("%(name)s added"),
-            })
+        person_choice(self, candidates, picker_space)
 
 
 def add_plaza_error(form: forms.Form, exc: Any) -> None:
