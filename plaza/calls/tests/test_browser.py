@@ -80,3 +80,33 @@ def test_two_browsers_talk_mute_and_leave(media_session: BrowserSession, asgi_ur
     expect(alice.locator(".chat-msg.call-record")).to_contain_text("Call ended")
     assert media_session.csp_violations == []
     assert media_session.page_errors == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_incoming_call_pop_up_stays_inside_a_phone_screen(browser_session: BrowserSession, asgi_url: str, world,
+                                                              width: int) -> None:
+    from playwright.sync_api import expect
+
+    from plaza.core.browser import horizontal_overflow
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
+        group_id = pool.submit(lambda: Api(world.alice).post(
+            "spaces/acme/groups", {"name": "A group with a rather long name to ring", "member_ids": [world.bob.user.pk]},
+        ).json_body["id"]).result()
+    bob = browser_session.sign_in(world.bob.user.email, viewport={"width": width, "height": 740})
+    bob.goto("/s/acme/")
+    bob.wait_for_function("() => window.plazaLive && window.plazaLive.send({type: 'ping'})")
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: Api(world.alice).post(f"groups/{group_id}/calls", {})).result()
+    ring = bob.locator(".call-ring")
+    expect(ring).to_be_visible(timeout=10_000)
+    expect(ring).to_contain_text("Alice")
+    box = ring.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert horizontal_overflow(bob) <= 0
+    for control in (ring.get_by_role("button", name="Join"), ring.get_by_role("button", name="Dismiss")):
+        expect(control).to_be_visible()
+        edge = control.bounding_box()
+        assert edge is not None and edge["x"] >= 0 and edge["x"] + edge["width"] <= width, edge  # reachable
+    ring.get_by_role("button", name="Dismiss").click()
+    expect(ring).to_have_count(0)
