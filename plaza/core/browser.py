@@ -26,15 +26,17 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+
+T = TypeVar("T")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -153,6 +155,27 @@ class BrowserSession:
 def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the document is wider than the viewport (0 when it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def closes_connections(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn`` for a worker thread (Playwright's event loop runs in the test's own thread),
+    closing the thread's database connections when it is done.
+
+    Django's test client keeps a request's connection open after the response (so a test's
+    transaction survives), and a pooled connection still held by a thread that ends is never
+    returned: in the production profile every seeding thread of a browser test leaked one,
+    until the test process's pool (20) ran dry near the end of the suite (PoolTimeout).
+    """
+
+    def run() -> T:
+        try:
+            return fn()
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+
+    return run
 
 
 # --- pytest plugin ------------------------------------------------------------------------

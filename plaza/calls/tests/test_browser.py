@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from plaza.chat.tests.test_browser import sign_in
-from plaza.core.browser import CHROMIUM, CHROMIUM_ARGS, BrowserSession
+from plaza.core.browser import CHROMIUM, CHROMIUM_ARGS, BrowserSession, closes_connections
 from plaza.core.testing import Api
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_two_browsers_talk_mute_and_leave(media_session: BrowserSession, asgi_ur
         return group["id"], call["id"]
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        group_id, call_id = pool.submit(setup).result()
+        group_id, call_id = pool.submit(closes_connections(setup)).result()
 
     alice = sign_in(media_session, world.alice.user.email, permissions=["microphone"])
     bob = sign_in(media_session, world.bob.user.email, permissions=["microphone"])
@@ -90,14 +90,14 @@ def test_the_incoming_call_pop_up_stays_inside_a_phone_screen(browser_session: B
     from plaza.core.browser import horizontal_overflow
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        group_id = pool.submit(lambda: Api(world.alice).post(
+        group_id = pool.submit(closes_connections(lambda: Api(world.alice).post(
             "spaces/acme/groups", {"name": "A group with a rather long name to ring", "member_ids": [world.bob.user.pk]},
-        ).json_body["id"]).result()
+        ).json_body["id"])).result()
     bob = browser_session.sign_in(world.bob.user.email, viewport={"width": width, "height": 740})
     bob.goto("/s/acme/")
     bob.wait_for_function("() => window.plazaLive && window.plazaLive.send({type: 'ping'})")
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(lambda: Api(world.alice).post(f"groups/{group_id}/calls", {})).result()
+        pool.submit(closes_connections(lambda: Api(world.alice).post(f"groups/{group_id}/calls", {}))).result()
     ring = bob.locator(".call-ring")
     expect(ring).to_be_visible(timeout=10_000)
     expect(ring).to_contain_text("Alice")

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
+from plaza.core.browser import PHONE_VIEWPORT, BrowserSession, closes_connections
 from plaza.core.testing import Api
 
 pytestmark = pytest.mark.browser
@@ -32,9 +32,9 @@ def test_two_people_chat_live_with_edit_and_delete(browser_session: BrowserSessi
 
     # Off this thread: Playwright's event loop runs here, and the action publishes after commit.
     with ThreadPoolExecutor(1) as pool:
-        group = pool.submit(
+        group = pool.submit(closes_connections(
             lambda: Api(world.alice).post("spaces/acme/groups", {"name": "Tasting", "member_ids": [world.bob.user.pk]}).json_body
-        ).result()
+        )).result()
     alice = sign_in(browser_session, world.alice.user.email)
     bob = sign_in(browser_session, world.bob.user.email, viewport=PHONE_VIEWPORT)
     open_chat(alice, group["id"])

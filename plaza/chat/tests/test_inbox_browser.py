@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from plaza.core.browser import BrowserSession, horizontal_overflow
+from plaza.core.browser import BrowserSession, closes_connections, horizontal_overflow
 from plaza.core.testing import Api
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ PHONE = {"width": 375, "height": 740}
 def off_thread(fn: Any) -> Any:
     """Run ``fn`` off this thread: Playwright's loop runs here, and actions publish after commit."""
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn).result()
+        return pool.submit(closes_connections(fn)).result()
 
 
 def wait_socket(page: Any) -> None:

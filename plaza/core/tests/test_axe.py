@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
+from plaza.core.browser import PHONE_VIEWPORT, BrowserSession, closes_connections
 from plaza.core.tests.test_crawl import MAX_PAGES, PEOPLE, _path
 
 pytestmark = pytest.mark.browser
@@ -92,7 +92,7 @@ def test_every_page_three_demo_people_reach_passes_axe(browser_session: BrowserS
     from plaza.spaces.demo import seed_demo
 
     with ThreadPoolExecutor(1) as pool:  # off this thread: Playwright's event loop runs here
-        assert pool.submit(seed_demo).result()
+        assert pool.submit(closes_connections(seed_demo)).result()
     # The first page of a fresh server and browser took over 10 s on a loaded machine.
     browser_session.new_page().goto("/accounts/login/", timeout=120_000)
     problems: list[str] = []

@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from plaza.core.browser import PHONE_VIEWPORT, BrowserSession
+from plaza.core.browser import PHONE_VIEWPORT, BrowserSession, closes_connections
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +148,7 @@ def test_three_demo_people_click_through_everything(browser_session: BrowserSess
 
     # Off this thread: Playwright's event loop runs here, and the actions publish after commit.
     with ThreadPoolExecutor(1) as pool:
-        assert pool.submit(seed_demo).result()
+        assert pool.submit(closes_connections(seed_demo)).result()
     started = time.monotonic()
     problems: list[str] = []
     for email, locale in PEOPLE:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plaza.core.browser import BrowserSession
+from plaza.core.browser import BrowserSession, closes_connections
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +137,7 @@ def test_share_from_member_companies_to_wine_lovers(browser_session: BrowserSess
 
     # Off this thread: Playwright's event loop runs here, and the actions publish after commit.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(seed).result()
+        pool.submit(closes_connections(seed)).result()
 
     original = "Members only: our 2026 export price list is out"
     chen = sign_in(browser_session, "chen@greatwall-winery.example", DEMO_PASSWORD)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from plaza.core.browser import PHONE_VIEWPORT, BrowserSession, horizontal_overflow
+from plaza.core.browser import PHONE_VIEWPORT, BrowserSession, closes_connections, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def off_loop(fn: Callable[[], Any]) -> Any:
     """Run ``fn`` off this thread: Playwright's event loop runs here, and the actions publish
     after commit."""
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn).result()
+        return pool.submit(closes_connections(fn)).result()
 
 
 def test_search_from_the_top_bar_on_a_phone(browser_session: BrowserSession, world) -> None:
