@@ -69,7 +69,9 @@ def _invitee_choices(acc: SpaceAccess, picked: list[int]) -> list[Any]:
     """The invitee list without JavaScript: the first members of the space (the type-ahead
     picker asks /api/v1/people for anyone else), and whoever was picked before an error."""
     members = [m.user for m in list_members(acc, limit=100)[0]] if acc.is_member else []
-    return [u for u in members if u.pk not in picked] + list(User.objects.filter(pk__in=picked))
+    # Only people of this space come back by name: a posted id of anyone else reveals nothing.
+    again = User.objects.filter(pk__in=picked, memberships__space=acc.space) if picked else []
+    return [u for u in members if u.pk not in picked] + list(again)
 
 
 def _teams(acc: SpaceAccess) -> list[Any]:

@@ -84,6 +84,7 @@ def test_invite_people_from_the_form_with_the_picker(world):
     html = refused.content.decode()
     assert "Invite only people who may see the event." in html and 'aria-invalid="true"' in html
     assert f'<option value="{world.bob.user.pk}"' in html  # bob is still picked
+    assert world.mallory.user.name not in html  # an outsider's id posted back reveals no name
     assert not Notification.objects.filter(recipient=world.mallory.user, kind="event_invited").exists()
     # A non-number is a clear error too, never a 500.
     assert alice.post("/s/acme/events/new/", {"title": "X", "starts_at": "2030-09-01T18:00", "ends_at": "2030-09-01T22:00",
