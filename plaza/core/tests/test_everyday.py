@@ -74,6 +74,15 @@ def test_signed_out_visitors_get_the_zone_of_their_browser_cookie(world):
     assert timezone.localtime(post.created, ZoneInfo("UTC")).isoformat(timespec="seconds") in page
 
 
+def test_a_time_on_a_whole_minute_keeps_its_seconds_in_the_machine_readable_form(world):
+    from plaza.feed.models import Post
+
+    post = do_publish_post(access_space(world.alice.user, "acme"), body="On the minute")
+    Post.objects.filter(pk=post.pk).update(created=datetime(2026, 12, 5, 8, 36, tzinfo=ZoneInfo("UTC")))
+    page = signed_in(world.alice, zone="America/New_York").get(f"/p/{post.pk}/").content.decode()
+    assert 'datetime="2026-12-05T03:36:00-05:00"' in page
+
+
 def test_an_event_form_reads_times_in_the_persons_zone_and_names_it(world):
     client = signed_in(world.bob, zone="Asia/Shanghai")
     form = client.get("/s/acme/events/new/").content.decode()
