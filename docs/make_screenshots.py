@@ -1,6 +1,6 @@
 """Screenshots of Plaza from the demo data, at 375 and 1280 px, in Chinese and English.
 
-    .venv/bin/python docs/make_screenshots.py [output-dir]
+    .venv/bin/python docs/make_screenshots.py [output-dir [page-name ...]]
 
 Seeds the demo (the wine association) into a fresh temporary data directory, gives it faces
 (王秘书长 a profile, a colleague a photo, a product three photos and its exhibitor a logo, all
@@ -39,6 +39,7 @@ PAGES = [
     ("product", "/products/{product}/", True),
     ("inbox", "/inbox/", True),
     ("apps", "/s/wine-association/settings/apps/", True),
+    ("event-new", "/s/wine-association/events/new/", True),
     ("audit-table", "/s/wine-association/audit/", True),
     ("public-space-signed-out", "/s/wine-lovers/", False),
 ]
@@ -119,7 +120,7 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 18
     raise SystemExit(f"plaza serve did not answer at {url} within {timeout:.0f} s")
 
 
-def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
+def shoot(base_url: str, password: str, product_id: int, out: Path, only: set[str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from plaza.core.browser import launch_chromium
@@ -149,7 +150,7 @@ def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
                                               " s.value = code; s.form.submit(); }", code)
                         expect(page.locator("html")).to_have_attribute("lang", code)
                     for name, path, needs_sign_in in PAGES:
-                        if needs_sign_in != signed_in:
+                        if needs_sign_in != signed_in or (only and name not in only):
                             continue
                         page.goto(path.format(product=product_id))
                         page.evaluate("document.fonts.ready")
@@ -163,6 +164,7 @@ def shoot(base_url: str, password: str, product_id: int, out: Path) -> None:
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    only = set(sys.argv[2:])  # page names of PAGES; every page when none
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="plaza-screenshots-") as tmp:
         data_dir = Path(tmp)
@@ -175,7 +177,7 @@ def main() -> None:
                                   env=env_for(data_dir), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_until_up(base_url + "/", server)
-            shoot(base_url, password, int(product_id), out)
+            shoot(base_url, password, int(product_id), out, only)
         finally:
             os.kill(server.pid, signal.SIGTERM)
             try:
