@@ -84,12 +84,14 @@ class SQLiteEngine:
             # FTS5 answers a prefix of 1 to 3 characters from its prefix index, streaming the
             # newest first; a longer prefix would merge every matching word's entries first
             # (40 ms for a word in 100,000 posts). So the first three characters are matched
-            # there and the whole prefix checked on the document's words.
+            # there and the whole prefix checked on the document's words: with instr(), as
+            # both sides are case-folded letters and digits (LIKE '% word%' cost ~12 µs per
+            # match on a post's words, 1.7 of the search's 2.3 ms of CPU; instr 0.3 ms).
             last = words[-1]
             terms[-1] = f'"{last[:PREFIX_INDEX]}"*'
             if len(last) > PREFIX_INDEX:
-                where.append('(\' \' || "search_document"."terms") LIKE %s')
-                params.append(f"% {last}%")
+                where.append('instr(\' \' || "search_document"."terms", %s) > 0')
+                params.append(f" {last}")
         params.insert(0, " ".join(terms))
         return ", search_fts", where, params, "search_fts.rowid"
 

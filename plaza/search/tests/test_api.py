@@ -160,6 +160,7 @@ def test_chinese_words_inside_compounds_and_english_prefixes(world, api):
     zh = do_publish_post(acc, body="周六的葡萄酒品鉴会在上海举行，欢迎参加法国红酒节")
     en = do_publish_post(acc, body="Wine TASTING notes for Saturday")
     mixed = do_publish_post(acc, body="Bordeaux 红酒 tasting 晚会")
+    do_publish_post(acc, body="Task list: contrast the notes")  # "tas…", and "tast" inside a word only
     bob = api("bob")
     assert [i["id"] for i in found(bob, "品鉴会")] == [zh.pk]
     assert {i["id"] for i in found(bob, "红酒")} == {zh.pk, mixed.pk}  # inside 红酒节 too
