@@ -239,6 +239,18 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
+def _dump_threads(folder: Path, nodeid: str) -> None:
+    """Every thread's stack (the live server's request threads among them) into
+    ``test-artifacts/``, and printed: where a page that never loaded was stuck."""
+    import faulthandler
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid) + "-threads.txt")
+    with target.open("w") as out:
+        faulthandler.dump_traceback(file=out, all_threads=True)
+    print(f"threads on failure: {target}\n{target.read_text()[-6000:]}")
+
+
 @pytest.fixture
 def browser_session(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[BrowserSession]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -248,6 +260,7 @@ def browser_session(browser: Browser, live_server: Any, request: pytest.FixtureR
     finally:
         call = getattr(request.node, "_plaza_report_call", None)
         if call is not None and call.failed:
+            _dump_threads(request.config.rootpath / "test-artifacts", request.node.nodeid)
             saved = session.save_screenshots(request.config.rootpath / "test-artifacts", request.node.nodeid)
             for path in saved:
                 print(f"screenshot on failure: {path}")
@@ -263,7 +276,11 @@ def asgi_url(browser_session: BrowserSession) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -275,3 +292,10 @@ def asgi_url(browser_session: BrowserSession) -> Iterator[str]:
     yield url
     server.should_exit = True
     thread.join(timeout=5)
+    # The sockets' channels, groups and serving loop would outlive this server in the
+    # process-wide in-memory layer, and later tests' requests would hand sends to a dead loop.
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if hasattr(layer, "reset"):
+        layer.reset()

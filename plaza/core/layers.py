@@ -77,6 +77,10 @@ class InMemoryChannelLayer(_ThreadPublishMixin, ChannelsInMemoryChannelLayer):
     sweep_interval = 1.0
     _last_sweep = 0.0
     _serving_loop: asyncio.AbstractEventLoop | None = None
+    # How long a send waits for the serving loop to take it. A loop that stops (its server
+    # shutting down) between the check and the hand-over never runs the send: without a
+    # limit the request that sent it hung for good (a browser test's page load, 60 s).
+    handover_timeout = 5.0
 
     def _clean_expired(self) -> None:
         now = time.monotonic()
@@ -95,10 +99,27 @@ class InMemoryChannelLayer(_ThreadPublishMixin, ChannelsInMemoryChannelLayer):
             return None
         return loop
 
+    async def _hand_over(self, coroutine: Any, loop: asyncio.AbstractEventLoop) -> None:
+        """Run ``coroutine`` on the serving ``loop`` and wait for it, at most
+        ``handover_timeout`` seconds; a send it did not take is dropped and logged (live
+        events are best-effort, like a publish while Redis is down)."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(future), self.handover_timeout)
+        except TimeoutError:
+            future.cancel()
+            logger.warning("live event dropped: the serving event loop did not take it in %.0f s", self.handover_timeout)
+
+    def reset(self) -> None:
+        """Forget every channel, group and the serving loop (a test's server has stopped)."""
+        self.channels.clear()
+        self.groups.clear()
+        self._serving_loop = None
+
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         loop = self._foreign_loop()
         if loop is not None:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(super().send(channel, message), loop))
+            await self._hand_over(super().send(channel, message), loop)
             return
         await super().send(channel, message)
 
@@ -109,7 +130,7 @@ class InMemoryChannelLayer(_ThreadPublishMixin, ChannelsInMemoryChannelLayer):
             return
         loop = self._foreign_loop()
         if loop is not None:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._group_send(group, message), loop))
+            await self._hand_over(self._group_send(group, message), loop)
             return
         await self._group_send(group, message)
 
