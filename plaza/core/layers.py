@@ -79,7 +79,7 @@ class InMemoryChannelLayer(_ThreadPublishMixin, ChannelsInMemoryChannelLayer):
     _serving_loop: asyncio.AbstractEventLoop | None = None
     # How long a send waits for the serving loop to take it. A loop that stops (its server
     # shutting down) between the check and the hand-over never runs the send: without a
-    # limit the request that sent it hung for good (a browser test's page load, 60 s).
+    # limit the request that sent it would hang for good.
     handover_timeout = 5.0
 
     def _clean_expired(self) -> None:
