@@ -28,9 +28,13 @@ test: setup
 	$(BIN)/pytest --ignore=plaza/core/tests/test_crashes.py
 
 ## make bench: benchmarks against baselines in the same run (docs/benchmarks.md); BENCH_PRESET=smoke|ci|full
+## BENCH_G3=10000000 adds G3: the preset's data set and one of that many posts, interleaved (seeding
+## 10M posts takes about an hour and 34 GB; both data sets are kept for the next run)
 BENCH_PRESET ?= ci
+BENCH_G3 ?=
 bench: setup
 	$(BIN)/plaza bench --preset $(BENCH_PRESET) --profile embedded --profile production
+	$(if $(BENCH_G3),$(BIN)/plaza bench --preset $(BENCH_PRESET) --g3 $(BENCH_G3))
 
 lint: setup
 	$(BIN)/ruff check plaza

@@ -44,7 +44,6 @@ def pg_database(preset: Preset) -> str:
 # Redis database of the production profile; PLAZA_BENCH_REDIS_DB gives another, so two people
 # can bench on one Redis (with PLAZA_BENCH_DB_PREFIX for PostgreSQL).
 REDIS_DB = os.environ.get("PLAZA_BENCH_REDIS_DB", "5")
-REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 PORT = 8611  # servers listen on PORT, PORT+1 (second server), PORT+2 (F)
 
 GOALS = {  # name: (what, target text)
@@ -172,7 +171,7 @@ def ensure_services() -> None:
         time.sleep(1)
 
 
-def profile_env(profile: str, preset: Preset) -> dict[str, str]:
+def profile_env(profile: str, preset: Preset, redis_db: str = REDIS_DB) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     data_dir = REPO / "var" / "bench" / f"{preset.name}-{profile}"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -185,7 +184,8 @@ def profile_env(profile: str, preset: Preset) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     if profile == "production":
-        env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{pg_database(preset)}", REDIS_URL=REDIS_URL)
+        env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{pg_database(preset)}",
+                   REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}")
     return env
 
 
@@ -205,7 +205,7 @@ def prepare_data(profile: str, preset: Preset, env: dict[str, str], fresh: bool)
             log(f"creating database {name} (UTF-8, template0)")
             _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             _psql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
-        subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], capture_output=True)
+        subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], capture_output=True)
     else:
         db = Path(env["PLAZA_DATA_DIR"]) / "plaza.sqlite3"
         mark = None
@@ -332,6 +332,40 @@ def http_scenarios(preset: Preset) -> list[tuple[str, str, str, list[str]]]:
     ]
 
 
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One measurement of an HTTP round: wrk against one path of one server."""
+
+    name: str
+    path: str
+    args: list[str]
+    seconds: int
+    connections: int
+    script: str = "request.lua"
+
+    def measure(self, pid: int, port: int, database: str | None) -> dict[str, Any]:
+        return measured(pid, port, self.path, self.args, seconds=self.seconds, connections=self.connections,
+                        script=self.script, database=database)
+
+
+def http_plan(preset: Preset, seconds: int) -> list[Step]:
+    """An HTTP round in order: every scenario, then the mixed load (G8)."""
+    steps = [Step(name, path, args, seconds, preset.connections) for name, _method, path, args in http_scenarios(preset)]
+    think = "1000"
+    mixed = [str(min(preset.mixed_people, preset.people - 1)), str(preset.posts), BIG_SPACE, think]
+    return [*steps, Step("mixed", "/", mixed, preset.mixed_seconds, preset.mixed_people, "mixed.lua")]
+
+
+def warm_up(port: int, preset: Preset) -> None:
+    for _name, _method, path, args in http_scenarios(preset):
+        wrk(port, path, args, seconds=1, connections=4)
+
+
+def _http_line(row: dict[str, Any]) -> str:
+    return (", ".join(f"{k} {v['rps']:.0f}/s" for k, v in row.items() if isinstance(v, dict))
+            + f" (load average {row['loadavg'][0]:.1f})")
+
+
 def ws_plan(preset: Preset) -> tuple[int, list[dict[str, Any]]]:
     """Receivers of the WebSocket measurements and Plaza's sends over them, in order.
 
@@ -432,20 +466,14 @@ def run_profile(
         http_rounds: list[dict[str, Any]] = []
         log(f"HTTP: {0 if ws_only else rounds} interleaved round(s) of {seconds} s per measurement")
         if not ws_only:
-            for _name, _method, path, args in http_scenarios(preset):  # warm-up
-                wrk(PORT, path, args, seconds=1, connections=4)
+            warm_up(PORT, preset)
         for r in range(0 if ws_only else rounds):
             row: dict[str, Any] = {"round": r + 1}
-            for name, _method, path, args in http_scenarios(preset):
-                row[name] = measured(server.pid, PORT, path, args, seconds=seconds, connections=preset.connections,
-                                     database=database)
-            think = "1000"
-            row["mixed"] = measured(server.pid, PORT, "/", [str(min(preset.mixed_people, preset.people - 1)), str(preset.posts), BIG_SPACE, think],
-                               seconds=preset.mixed_seconds, connections=preset.mixed_people, script="mixed.lua")
+            for step in http_plan(preset, seconds):
+                row[step.name] = step.measure(server.pid, PORT, database)
             row["loadavg"] = os.getloadavg()
             http_rounds.append(row)
-            log(f"  round {r + 1}: " + ", ".join(f"{k} {v['rps']:.0f}/s" for k, v in row.items() if isinstance(v, dict))
-                + f" (load average {row['loadavg'][0]:.1f})")
+            log(f"  round {r + 1}: " + _http_line(row))
         result["http_rounds"] = http_rounds
         result["server_rss_kb_end"] = _rss(server.pid)
     finally:
@@ -672,11 +700,13 @@ def markdown(report: dict[str, Any]) -> str:
         f"{report['rounds']} interleaved round(s), medians; {report['machine']['cores']} cores ({report['machine']['cpu']}), "
         f"commit {report['machine']['commit']}, {report['date']}.",
         "Machine load (1-min load average during the rounds): "
-        + "; ".join(f"{p['profile']} {min(r['loadavg'][0] for r in _loaded(p)):.1f}–"
+        + "; ".join(f"{p.get('label', p['profile'])} {min(r['loadavg'][0] for r in _loaded(p)):.1f}–"
                     f"{max(r['loadavg'][0] for r in _loaded(p)):.1f}" for p in prof)
         + f" on {report['machine']['cores']} cores"
         + (f"; G3 (feed at {prof[1]['preset_posts']:,} posts over {prof[0]['preset_posts']:,}): "
-           f"{report['G3']['G3_10m_over_100k']:.0%} (CPU {report['G3']['G3_cpu_ratio']:.0%})" if report.get("G3") else "")
+           f"{report['G3']['G3_10m_over_100k']:.0%} (CPU {report['G3']['G3_cpu_ratio']:.0%})"
+           + (", the two sizes measured step by step in the same rounds" if report["G3"].get("interleaved") else "")
+           if report.get("G3") else "")
         + ". Ratios are medians of per-round ratios; "
         "\"CPU\" is the same ratio computed from the server's CPU time per request, which other load on the machine disturbs far less.",
         "",
@@ -778,23 +808,70 @@ def main(argv: list[str] | None = None) -> None:
 
 def g3_run(preset: Preset, posts: int, *, rounds: int, seconds: int, fresh: bool, logdir: Path, out: Path,
            command: str, date: dt.datetime, machine: dict[str, Any]) -> None:
-    """G3 in one result file: the preset's data set, then the same preset at ``posts`` posts
-    (likes and comments per post kept), production, HTTP only."""
+    """G3 in one result file: the preset's data set and the same preset at ``posts`` posts (likes
+    and comments per post kept), production, HTTP only.
+
+    One server (and worker) runs on each database, each with a Redis database of its own, and
+    the rounds interleave them step by step: each scenario is measured on one size and at once
+    on the other, and the order swaps every round, so both sizes meet the same machine. G3 is
+    the median of the per-round ratios, like every other goal.
+    """
     big = get_preset(preset.name, posts=posts)
+    ensure_services()
+    plaza = str(BIN / "plaza")
+    sites: list[tuple[Preset, dict[str, str], dict[str, Any]]] = []
+    for i, one in enumerate((preset, big)):
+        env = profile_env("production", one, redis_db=str(int(REDIS_DB) + i))
+        result: dict[str, Any] = {"profile": "production", "label": f"production, {one.posts:,} posts",
+                                  "preset_posts": one.posts, "seeding": prepare_data("production", one, env, fresh),
+                                  "feed_queries": feed_queries(env),
+                                  "search_queries": {} if SKIP_SEARCH else feed_queries(env, "search"),
+                                  "ws_rounds": [], "http_rounds": []}
+        log(f"{one.posts:,} posts: feed page {result['feed_queries'].get('queries')} queries")
+        sites.append((one, env, result))
+    procs: list[Proc] = []
+    servers: list[tuple[Proc, int]] = []
+    try:
+        for i, (one, env, _result) in enumerate(sites):
+            server = Proc(f"g3-{one.posts}-server", [plaza, "serve", "--port", str(PORT + i), "--workers", "1"], env, logdir)
+            procs += [server, Proc(f"g3-{one.posts}-worker", [plaza, "worker"], env, logdir)]
+            servers.append((server, PORT + i))
+        for (server, port), (one, _env, _result) in zip(servers, sites, strict=True):
+            wait_http(port, proc=server)
+            warm_up(port, one)
+        plans = [http_plan(one, seconds) for one, _env, _result in sites]
+        log(f"HTTP: {rounds} round(s) of {seconds} s per measurement, the two sizes interleaved step by step")
+        for r in range(rounds):
+            rows: list[dict[str, Any]] = [{"round": r + 1} for _ in sites]
+            order = list(range(len(sites))) if r % 2 == 0 else list(reversed(range(len(sites))))
+            for k in range(len(plans[0])):
+                for i in order:
+                    step = plans[i][k]
+                    rows[i][step.name] = step.measure(servers[i][0].pid, servers[i][1], pg_database(sites[i][0]))
+            for row, (one, _env, result) in zip(rows, sites, strict=True):
+                row["loadavg"] = os.getloadavg()
+                result["http_rounds"].append(row)
+                log(f"  round {r + 1}, {one.posts:,} posts: " + _http_line(row))
+        for (server, _port), (_one, _env, result) in zip(servers, sites, strict=True):
+            result["server_rss_kb_end"] = _rss(server.pid)
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
     results = []
-    for one in (preset, big):
-        log(f"== G3: {one.name} ({one.posts:,} posts) / production")
-        result = run_profile("production", one, fresh=fresh, rounds=rounds, seconds=seconds, logdir=logdir, skip_ws=True)
-        result["label"] = f"production, {one.posts:,} posts"
-        result["preset_posts"] = one.posts
+    for one, _env, result in sites:
+        result["summary"] = summarize(result, one)
+        result["problems"] = problems(result)
         results.append(result)
-    small, large = (r["summary"]["medians"]["feed"] for r in results)
-    g3 = {"G3_10m_over_100k": round(large["rps"] / small["rps"], 3) if small["rps"] else None,
-          "G3_cpu_ratio": round(small["cpu_ms"] / large["cpu_ms"], 3) if large["cpu_ms"] else None,
-          "G3_total_cpu_ratio": round(small["total_cpu_ms"] / large["total_cpu_ms"], 3) if large["total_cpu_ms"] else None}
-    for r in results:
-        r["summary"].update(g3)
-        r["summary"]["goals"]["G3"] = {"result": f"{g3['G3_10m_over_100k']:.0%} (CPU {g3['G3_cpu_ratio']:.0%})",
+    pairs = [(s["feed"], b["feed"]) for s, b in zip(results[0]["http_rounds"], results[1]["http_rounds"], strict=True)]
+    g3 = {"G3_10m_over_100k": med([b["rps"] / s["rps"] for s, b in pairs if s["rps"]]),
+          "G3_cpu_ratio": med([s["server_cpu_ms_per_request"] / b["server_cpu_ms_per_request"] for s, b in pairs
+                               if b["server_cpu_ms_per_request"]]),
+          "G3_total_cpu_ratio": med([s["total_cpu_ms_per_request"] / b["total_cpu_ms_per_request"] for s, b in pairs
+                                     if b["total_cpu_ms_per_request"]]),
+          "interleaved": True}
+    for res in results:
+        res["summary"].update(g3)
+        res["summary"]["goals"]["G3"] = {"result": f"{g3['G3_10m_over_100k']:.0%} (CPU {g3['G3_cpu_ratio']:.0%})",
                                       "met": bool(g3["G3_10m_over_100k"] and g3["G3_10m_over_100k"] >= 0.8)}
     report = {"date": date.isoformat(timespec="seconds"), "command": command, "preset": preset.__dict__, "big": big.__dict__,
               "rounds": rounds, "seconds": seconds, "machine": machine, "G3": g3, "results": results}
@@ -804,6 +881,11 @@ def g3_run(preset: Preset, posts: int, *, rounds: int, seconds: int, fresh: bool
     (out / f"{stem}.md").write_text(table)
     log(f"wrote {out / stem}.json and .md")
     print(table, flush=True)
+    for result in results:
+        for problem in result["problems"]:
+            log(f"PROBLEM ({result['label']}): {problem}")
+    if preset.name == "smoke" and any(result["problems"] for result in results):
+        raise SystemExit("bench smoke (G3) failed: see the problems above")
 
 
 if __name__ == "__main__":
