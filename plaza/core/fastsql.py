@@ -154,6 +154,39 @@ def placeholders(prefix: str, count: int) -> str:
     return ", ".join(f"%({prefix}{i})s" for i in range(count))
 
 
+def insert(obj: Model) -> None:
+    """Insert the new instance ``obj`` as ``obj.save()`` would, and set its primary key.
+
+    Each value goes through its field's ``pre_save`` and ``get_db_prep_save``, as in the ORM's
+    own insert, but the statement is built once per model instead of compiled per call (~0.3 ms
+    of CPU). No signals are sent: use it only for models no receiver listens to.
+    """
+    model = type(obj)
+    fields = _insert_fields(model)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor, model), params)
+        row = cursor.fetchone()
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+@functools.cache
+def _insert_fields(model: type[Model]) -> list[Any]:
+    if model._meta.pk is not model._meta.auto_field:
+        raise TypeError(f"fastsql.insert needs an automatic primary key: {model.__name__} has none")
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(vendor: str, model: type[Model]) -> str:
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in _insert_fields(model))
+    values = ", ".join(["%s"] * len(_insert_fields(model)))
+    pk = connection.ops.quote_name(str(model._meta.pk.column))
+    return f"INSERT INTO {table(model)} ({names}) VALUES ({values}) RETURNING {pk}"
+
+
 def fetch_one(sql: str, params: Any) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

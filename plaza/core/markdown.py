@@ -207,13 +207,27 @@ def render(
     see the text; any other ``@handle`` stays plain. ``topic_url(name)`` gives the link of a
     topic (None: no topic links).
     """
+    return render_scan(text, mentions=mentions, topic_url=topic_url)[0]
+
+
+def render_scan(
+    text: str,
+    *,
+    mentions: Mapping[str, str] | None = None,
+    topic_url: Callable[[str], str | None] | None = None,
+) -> tuple[str, Found]:
+    """``render`` and ``scan`` from one parse: the HTML, and the handles and topics found
+    (the same whatever ``mentions`` holds). A writer renders once without mentions and
+    again only when the text names someone."""
     links = {k.lower(): v for k, v in (mentions or {}).items()}
     env: dict[str, Any] = {
         "found": Found(),
         "mention_url": lambda handle: links.get(handle.lower()),
         "topic_url": topic_url or _no_link,
     }
-    return sanitize(_MD.render(text or "", env))
+    html = sanitize(_MD.render(text or "", env))
+    found: Found = env["found"]
+    return html, found
 
 
 def plain_text(text: str, limit: int | None = None) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.db import transaction
 
+from plaza.core import fastsql
 from plaza.search import documents
 from plaza.search.models import Document, Kind
 from plaza.search.segment import index_terms
@@ -26,7 +27,7 @@ def index(doc: documents.Doc, *, new: bool = False) -> None:
     """Add or replace one document. ``new``: the thing was just created (one INSERT)."""
     row = _row(doc)
     if new:
-        Document.objects.create(**row)
+        fastsql.insert(Document(**row))  # every post and comment: the ORM's insert compiler cost ~0.3 ms
         return
     key = {"kind": row.pop("kind"), "object_id": row.pop("object_id")}
     if not Document.objects.filter(**key).update(**row):

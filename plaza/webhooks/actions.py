@@ -8,6 +8,7 @@ rolled-back action sends nothing and a committed one always does.
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import json
 import secrets
@@ -17,12 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook as Signer
 
-from plaza.core import audit
+from plaza.core import audit, fastsql
 from plaza.core import tasks as core_tasks
 from plaza.core.errors import Conflict, Forbidden, Invalid
 from plaza.core.metrics import WEBHOOKS as WEBHOOK_ATTEMPTS
@@ -129,7 +130,7 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    hooks = [h for h in Webhook.objects.filter(space_id=space.pk, enabled=True).only("pk", "events") if event in h.events]
+    hooks = [pk for pk, events in _enabled_hooks(space.pk) if event in events]
     if not hooks:
         return
     body = json.dumps(
@@ -140,9 +141,22 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
     )
     for hook in hooks:
         message = WebhookMessage.objects.create(
-            space_id=space.pk, webhook_id=hook.pk, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
+            space_id=space.pk, webhook_id=hook, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
         )
         core_tasks.enqueue(DELIVER_TASK, message.pk)
+
+
+def _enabled_hooks(space_id: int) -> list[tuple[int, list[str]]]:
+    """(id, events) of the space's enabled endpoints: asked by every write that emits, so
+    written without the ORM's compiler (~0.4 ms of CPU per call)."""
+    sql, cols = _enabled_hooks_sql(connection.vendor)
+    return [(pk, events) for pk, events in fastsql.convert_rows(fastsql.fetch_all(sql, [space_id]), cols.converters)]
+
+
+@functools.cache
+def _enabled_hooks_sql(vendor: str) -> tuple[str, fastsql.Columns]:
+    cols = fastsql.columns(Webhook, "w", ("id", "events"))
+    return fastsql.render("SELECT {cols} FROM {w} w WHERE {w.space} = %s AND {w.enabled}", {"w": Webhook}, cols=cols.sql), cols
 
 
 def sign(secret: str, msg_id: str, body: str) -> dict[str, str]:
