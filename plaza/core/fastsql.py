@@ -22,7 +22,9 @@ with this module, the one way to write such a query:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -185,6 +187,68 @@ def _insert_sql(vendor: str, model: type[Model]) -> str:
     values = ", ".join(["%s"] * len(_insert_fields(model)))
     pk = connection.ops.quote_name(str(model._meta.pk.column))
     return f"INSERT INTO {table(model)} ({names}) VALUES ({values}) RETURNING {pk}"
+
+
+# The statements prepared on each PostgreSQL connection (psycopg's), by name.
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_PARAM = re.compile(r"%%|%\((\w+)\)s")
+
+
+def is_prepared(name: str) -> bool:
+    """Whether this PostgreSQL connection has prepared statement ``name`` (``prepare``)."""
+    connection.ensure_connection()
+    return name in _prepared.get(connection.connection, ())
+
+
+def prepare(name: str, text: str, types: str = "") -> bool:
+    """``PREPARE name (types) AS text`` on this PostgreSQL connection unless it was; True
+    when it was prepared now. ``name`` must stand for one text only."""
+    if is_prepared(name):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"PREPARE {name} {f'({types}) ' if types else ''}AS {text}")
+    _prepared.setdefault(connection.connection, set()).add(name)
+    return True
+
+
+@functools.cache
+def _positional(sql: str) -> tuple[str, str, tuple[str, ...]]:
+    """The statement's name (from its text), ``sql`` with ``%(name)s`` turned into ``$1``,
+    ``$2``... (one number per name) and ``%%`` into ``%``, and the names in number order."""
+    order: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in order:
+            order.append(name)
+        return f"${order.index(name) + 1}"
+
+    text = _PARAM.sub(number, sql)
+    return "plaza_" + hashlib.blake2s(sql.encode(), digest_size=10).hexdigest(), text, tuple(order)
+
+
+def fetch_all_prepared(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """``fetch_all(sql, params)`` that PostgreSQL plans once per connection.
+
+    Django binds parameters on the client, so PostgreSQL parses and plans every statement
+    it is sent; for the feed page that is most of its work (~0.8 ms of planning against
+    ~0.3 ms of execution). Here the statement is ``PREPARE``d the first time a connection
+    runs it (a prepared statement outlives a rollback and lives as long as the pooled
+    connection), then run with ``EXECUTE``. Parameters are named (``%(name)s``). Write
+    ``LIMIT`` as a literal: a generic plan guesses a parameter's limit at a tenth of the
+    rows. Elsewhere (SQLite) it is ``fetch_all``.
+    """
+    if connection.vendor != "postgresql":
+        return fetch_all(sql, params)
+    name, text, order = _positional(sql)
+    prepare(name, text)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}",
+                       [params[key] for key in order])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def fetch_one(sql: str, params: Any) -> tuple[Any, ...] | None:

@@ -19,7 +19,7 @@ from plaza.accounts.models import User
 from plaza.core import fastsql
 from plaza.core.errors import Forbidden, NotAuthenticated, NotFound
 from plaza.core.markdown import topic_key
-from plaza.core.pagination import clamp_limit, decode_cursor, encode_cursor, keyset_page
+from plaza.core.pagination import DEFAULT_LIMIT, clamp_limit, decode_cursor, encode_cursor, keyset_page
 from plaza.feed.access import access_post, share_people_q, visible_posts_sql
 from plaza.feed.models import Comment, Follow, Like, Mention, Post, PostTopic, Topic
 from plaza.spaces.access import (
@@ -264,9 +264,14 @@ _ALIASES: dict[str, Any] = {
 
 @functools.cache
 def _space_feed_sql(
-    vendor: str, *, audience: Audience, authenticated: bool, team: bool, topic: bool, cursor: bool, one: bool = False
+    vendor: str, *, audience: Audience, authenticated: bool, team: bool, topic: bool, cursor: bool, limit: int,
+    one: bool = False,
 ) -> tuple[str, list[fastsql.Converter]]:
     """The page query for one shape, and the converters of its columns.
+
+    ``limit`` is written into the text (an int, at most ``clamp_limit``'s largest plus one):
+    PostgreSQL prepares the statement (``fastsql.fetch_all_prepared``), and a generic plan
+    would guess a ``LIMIT $n`` at a tenth of the space's posts.
 
     ``audience`` is the caller's (``spaces.access.audience_of``); which posts of the space it
     sees is ``spaces.access.scope_sql``, the SQL form of the one rule.
@@ -325,7 +330,7 @@ def _space_feed_sql(
     page = (
         f"SELECT {{p.id}} AS page_id FROM {{p}} p {' '.join(joins)}"
         f" WHERE {' AND '.join(where)}"
-        " ORDER BY {p.created} DESC, {p.id} DESC LIMIT %(limit)s"
+        f" ORDER BY {{p.created}} DESC, {{p.id}} DESC LIMIT {int(limit)}"
     )
     sql = fastsql.render(
         f"SELECT {{post_cols}}, {{author_cols}}, {liked}, {topics}, {mentions}"
@@ -404,7 +409,7 @@ def list_space_feed_data(
     cursor), in one query whatever the page holds (two when it holds shares)."""
     _check_readable(acc)
     size = clamp_limit(limit)
-    params: dict[str, Any] = {"limit": size + 1}
+    params: dict[str, Any] = {}
     if team_id is not None:
         params["team"] = team_id
     if topic:
@@ -413,7 +418,8 @@ def list_space_feed_data(
         created, pk = decode_cursor(cursor)
         params["created"] = _created_field().get_db_prep_value(created, connection, prepared=False)
         params["pk"] = pk
-    rows = _fetch_rows(acc, params, audience=audience_of(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor))
+    rows = _fetch_rows(acc, params, audience=audience_of(acc), team=team_id is not None, topic=bool(topic), cursor=bool(cursor),
+                       limit=size + 1)
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -424,7 +430,7 @@ def list_space_feed_data(
 def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
     """:func:`get_post`'s post as a ``schemas.PostOut`` dict, for a post of ``acc.space``
     that the caller was given by ``access.access_post`` (so may see). One or two queries."""
-    rows = _fetch_rows(acc, {"limit": 1, "post": post_id}, audience=Audience.ADMIN, team=False, topic=False, cursor=False, one=True)
+    rows = _fetch_rows(acc, {"post": post_id}, audience=Audience.ADMIN, team=False, topic=False, cursor=False, limit=1, one=True)
     if not rows:
         raise NotFound()
     return _items(acc, rows)[0]
@@ -434,7 +440,14 @@ def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[
     authenticated = _authenticated(acc.user)
     params.update(scope_params(acc.space.pk, acc.user.pk if authenticated else None), no=False)
     sql, converters = _space_feed_sql(connection.vendor, authenticated=authenticated, **shape)
-    return fastsql.convert_rows(fastsql.fetch_all(sql, params), converters)
+    # Prepared (planned once per connection) for the pages everyone reads, the default page
+    # and one post; another ?limit= is planned each time, so a client cannot fill a
+    # connection with a hundred prepared statements.
+    fetch = fastsql.fetch_all_prepared if shape["limit"] in _PREPARED_LIMITS else fastsql.fetch_all
+    return fastsql.convert_rows(fetch(sql, params), converters)
+
+
+_PREPARED_LIMITS = (DEFAULT_LIMIT + 1, 1)
 
 
 def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:

@@ -297,8 +297,7 @@ def _two_step(
         before, batch = ids[-1], min(batch * 4, 5000)
 
 
-# Prepared access checks, per database connection: {(connection, backend pid): names}.
-_prepared: dict[tuple[int, int], set[str]] = {}
+# Names of the prepared access checks, by shape (prepared once per connection, fastsql.prepare).
 _statement_names: dict[tuple[Any, ...], str] = {}
 
 
@@ -320,20 +319,16 @@ def _visible_rows(user: Any, kinds: list[str] | None, ids: list[int]) -> list[An
         return fastsql.fetch_all(sql, [ids, *access_params])
     key = (authenticated, shape)
     name = _statement_names.setdefault(key, f"plaza_search_{len(_statement_names)}")
-    connection.ensure_connection()
-    raw = connection.connection
-    conn_key = (id(raw), raw.info.backend_pid)
-    done = _prepared.setdefault(conn_key, set())
-    if name not in done:
-        access = _prepared_text(compiled, raw)
+    if not fastsql.is_prepared(name):
+        access = _prepared_text(compiled, connection.connection)
+        fastsql.prepare(name, f"{select} WHERE {pk} = ANY($1) AND ({access}) ORDER BY {pk} DESC", "bigint[], bigint")
+        # PostgreSQL would plan the first five executions again (custom plans, ~100 ms
+        # each on the full data set) and keep doing so while their estimate beats the
+        # generic plan's. The setting reaches only the statements Plaza prepares (Django
+        # binds parameters on the client): these and fastsql.fetch_all_prepared's, whose
+        # generic plans were checked with EXPLAIN (the feed page's, docs/benchmarks.md).
         with connection.cursor() as cur:
-            cur.execute(f"PREPARE {name} (bigint[], bigint) AS {select} WHERE {pk} = ANY($1) AND ({access}) ORDER BY {pk} DESC")
-            # PostgreSQL would plan the first five executions again (custom plans, ~100 ms
-            # each on the full data set) and keep doing so while their estimate beats the
-            # generic plan's. This connection prepares no other statement (Django binds
-            # parameters on the client), so the setting reaches only these.
             cur.execute("SET plan_cache_mode = force_generic_plan")
-        done.add(name)
     return fastsql.fetch_all(f"EXECUTE {name}(%s, %s)", [ids, user.pk if authenticated else None])
 
 

@@ -89,3 +89,38 @@ def test_an_insert_writes_what_the_orm_would(world):
     assert fast_read.created == fast.created and fast_read.created.tzinfo is not None
     assert fast_read.team_id is None and fast_read.like_count == 0
 
+
+
+def test_named_parameters_become_numbered_ones():
+    name, text, order = fastsql._positional("SELECT %(a)s, %(b)s, %(a)s, '50%%' WHERE x LIKE %(b)s")
+    assert text == "SELECT $1, $2, $1, '50%' WHERE x LIKE $2"
+    assert order == ("a", "b")
+    assert name == fastsql._positional("SELECT %(a)s, %(b)s, %(a)s, '50%%' WHERE x LIKE %(b)s")[0]
+    assert name != fastsql._positional("SELECT %(a)s")[0], "one name per text"
+
+
+def test_a_prepared_read_gives_what_a_plain_read_gives(world):
+    """Same rows as ``fetch_all`` on either database, again after a rolled-back transaction
+    (a prepared statement outlives it, and the registry must agree)."""
+    from django.db import transaction
+
+    sql = fastsql.render(
+        "SELECT {p.id}, {p.body} FROM {p} p WHERE {p.space} = %(space)s AND {p.body} <> %(not)s ORDER BY {p.id} LIMIT 5",
+        {"p": Post},
+    )
+    for i in range(3):
+        Post.objects.create(space=world.acme, author=world.alice.user, body=f"post {i}", html="")
+    params = {"space": world.acme.pk, "not": "post 1"}
+    expected = fastsql.fetch_all(sql, params)
+    assert [row[1] for row in expected] == ["post 0", "post 2"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert fastsql.fetch_all_prepared(sql, params) == expected
+        raise RuntimeError("roll back")
+    assert fastsql.fetch_all_prepared(sql, params) == expected
+    other = {**params, "not": "post 0"}
+    assert fastsql.fetch_all_prepared(sql, other) == fastsql.fetch_all(sql, other)
+    if connection.vendor == "postgresql":
+        name = fastsql._positional(sql)[0]
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+            assert cur.fetchone()[0] == 1

@@ -77,13 +77,32 @@ def test_heavy_reader_page_is_three_queries(heavy: dict[str, Any]) -> None:
     assert len(queries) <= 3, [q["sql"][:200] for q in queries]
 
 
+def _statement(sql: str) -> str:
+    """The text a query ran: on PostgreSQL the page is ``EXECUTE`` of a statement prepared
+    on the connection (``fastsql.fetch_all_prepared``), whose text PostgreSQL keeps."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [sql.split()[1]])
+        (text,) = cur.fetchone()
+    return str(text)
+
+
+def _page_statement(queries: list[dict[str, Any]]) -> tuple[str, str]:
+    """(the query as sent, the text it ran) of the one query that reads likes."""
+    like = connection.ops.quote_name(Like._meta.db_table)
+    page = [(q["sql"], _statement(q["sql"])) for q in queries if not q["sql"].startswith("PREPARE ")]
+    page = [(sent, text) for sent, text in page if like in text]
+    assert len(page) == 1, "one query reads likes: the page query"
+    return page[0]
+
+
 def test_page_query_looks_up_likes_of_the_page_only(heavy: dict[str, Any]) -> None:
     """The page's rows are chosen by an inner query that reads no like; liked-by-me is
     computed outside it, over the chosen rows."""
     _response, queries = _page(heavy)
     like = connection.ops.quote_name(Like._meta.db_table)
-    page = [q["sql"] for q in queries if like in q["sql"]]
-    assert len(page) == 1, "one query reads likes: the page query"
+    page = [_page_statement(queries)[1]]
     inner = page[0].split(") page ", 1)
     assert len(inner) == 2, "the page is picked by a subquery named page"
     assert like not in inner[0].split("FROM (", 1)[1], "the subquery picking the page must not read likes"
@@ -103,16 +122,50 @@ def _like_rows_read(plan: dict[str, Any]) -> int:
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="PRODUCTION PROFILE ONLY: set DATABASE_URL=postgres://... to check PostgreSQL's plan",
 )
-def test_postgresql_reads_at_most_a_page_of_likes(heavy: dict[str, Any]) -> None:
+@pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+def test_postgresql_reads_at_most_a_page_of_likes(heavy: dict[str, Any], plan_mode: str) -> None:
     """What the database really did for the page: at most one like row per post of the page
-    (the reader liked LIKES posts; a hashed subplan reads them all)."""
+    (the reader liked LIKES posts; a hashed subplan reads them all). The page is a prepared
+    statement: PostgreSQL plans its first executions for their values (custom plans), then
+    may keep one generic plan for any value; both must read only the page's likes."""
     _page(heavy)
     _response, queries = _page(heavy)
-    like = connection.ops.quote_name(Like._meta.db_table)
-    (sql,) = [q["sql"] for q in queries if like in q["sql"]]
+    sent, _text = _page_statement(queries)
+    assert sent.startswith("EXECUTE "), "the default page is prepared on PostgreSQL"
     with connection.cursor() as cur:
-        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-        (plan,) = cur.fetchone()
+        cur.execute(f"SET plan_cache_mode = {plan_mode}")
+        try:
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sent)
+            (plan,) = cur.fetchone()
+        finally:
+            cur.execute("RESET plan_cache_mode")
     plan = plan if isinstance(plan, list) else json.loads(plan)
     read = _like_rows_read(plan[0]["Plan"])
     assert read <= PAGE + 1, f"the page read {read} like rows for a page of {PAGE} ({LIKES} likes in all)"
+    assert _index_scans(plan[0]["Plan"]), "the page walks the (space, created, id) index, not a sort of the space"
+
+
+def _index_scans(plan: dict[str, Any]) -> bool:
+    """Whether the plan picks the page from the feed index (newest first, stopping at the limit)."""
+    if plan.get("Relation Name") == Post._meta.db_table and plan.get("Index Name") == "post_space_created":
+        return True
+    return any(_index_scans(child) for child in plan.get("Plans", []))
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="PRODUCTION PROFILE ONLY: set DATABASE_URL=postgres://... to check prepared statements",
+)
+def test_postgresql_plans_the_default_page_once_per_connection(heavy: dict[str, Any]) -> None:
+    """The default page is PREPAREd once on a connection and then only EXECUTEd (planning it
+    was most of PostgreSQL's work for a page); a page of another size is planned each time,
+    so no client can fill a connection with prepared statements."""
+    _page(heavy)
+    _response, queries = _page(heavy)
+    assert not any(q["sql"].startswith("PREPARE") for q in queries), "prepared on the first page only"
+    sent, text = _page_statement(queries)
+    assert sent.startswith("EXECUTE ") and "LIMIT 21" in text
+    with CaptureQueriesContext(connection) as ctx:
+        response = Api(heavy["reader"]).get(f"spaces/{heavy['space'].slug}/feed?limit=7")
+    assert response.status_code == 200 and len(response.json_body["items"]) == 7
+    assert not any(q["sql"].startswith(("EXECUTE", "PREPARE")) for q in ctx.captured_queries)
