@@ -275,18 +275,20 @@ def _space_lookup(vendor: str) -> tuple[str, list[fastsql.Converter], int]:
         f"SELECT {', '.join(part.sql for part in parts)} FROM {space} s"
         f" LEFT OUTER JOIN {space} p ON p.id = s.{parent}"
         f" LEFT OUTER JOIN {space} g ON g.id = p.{parent}"
-        f" LEFT OUTER JOIN {membership} m ON {m_space} = s.id AND {m_user} = %s"
-        f" WHERE s.{fastsql.column(Space, 'slug')} = %s"
+        f" LEFT OUTER JOIN {membership} m ON {m_space} = s.id AND {m_user} = %(user)s"
+        f" WHERE s.{fastsql.column(Space, 'slug')} = %(slug)s"
     )
     return sql, [c for part in parts for c in part.converters], len(parts[0])
 
 
 def _fetch_space(slug: str, user_id: int | None) -> tuple[Space | None, Membership | None]:
-    """The space ``slug`` (parent chain loaded) and ``user_id``'s membership of it. One query."""
+    """The space ``slug`` (parent chain loaded) and ``user_id``'s membership of it. One query,
+    prepared on PostgreSQL (planning it cost ~0.3 ms, running it ~0.07 ms)."""
     sql, converters, n_space = _space_lookup(connection.vendor)
-    row = fastsql.fetch_one(sql, [user_id, slug])
-    if row is None:
+    rows = fastsql.fetch_all_prepared(sql, {"user": user_id, "slug": slug})
+    if not rows:
         return None, None
+    row = rows[0]
     values = fastsql.convert(row, converters)
     spaces = [fastsql.instance(Space, values[i * n_space : (i + 1) * n_space]) for i in range(3)]
     parent_field = Space._meta.get_field("parent")
