@@ -87,6 +87,10 @@ class BrowserSession:
     contexts: list[BrowserContext] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    # Requests the browser started and has not finished (pages' and service workers'):
+    # written beside the screenshots when a test fails, to show what a page that never
+    # loaded was waiting for.
+    pending: dict[Any, str] = field(default_factory=dict)
 
     def new_context(self, *, locale: str = "en-US", viewport: dict[str, int] | None = None, **kwargs: Any) -> BrowserContext:
         """A new person: own cookies, ``locale`` sets Accept-Language (zh-CN becomes zh-hans)."""
@@ -98,6 +102,9 @@ class BrowserSession:
         )
         context.set_default_timeout(10_000)
         context.on("page", self._watch)
+        context.on("request", self._started)
+        context.on("requestfinished", self._ended)
+        context.on("requestfailed", self._ended)
         self.contexts.append(context)
         return context
 
@@ -127,6 +134,24 @@ class BrowserSession:
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
+
+    def _started(self, request: Any) -> None:
+        worker = ", from the service worker" if request.service_worker else ""
+        self.pending[request] = f"{time.strftime('%H:%M:%S')} {request.method} {request.url} ({request.resource_type}{worker})"
+
+    def _ended(self, request: Any) -> None:
+        self.pending.pop(request, None)
+
+    def unfinished(self) -> list[str]:
+        """What the browser was still waiting for: unfinished requests and service workers."""
+        lines = [f"unfinished request: {line}" for line in self.pending.values()]
+        for context in self.contexts:
+            try:
+                lines += [f"service worker: {worker.url}" for worker in context.service_workers]
+                lines += [f"page: {page.url}" for page in context.pages]
+            except Exception:  # a closed context
+                continue
+        return lines
 
     def save_screenshots(self, directory: Path, name: str) -> list[Path]:
         """Save every open page as ``<name>-<context>-<page>.png``; never raises."""
@@ -261,6 +286,7 @@ def browser_session(browser: Browser, live_server: Any, request: pytest.FixtureR
         call = getattr(request.node, "_plaza_report_call", None)
         if call is not None and call.failed:
             _dump_threads(request.config.rootpath / "test-artifacts", request.node.nodeid)
+            print("browser on failure:\n" + "\n".join(session.unfinished()))
             saved = session.save_screenshots(request.config.rootpath / "test-artifacts", request.node.nodeid)
             for path in saved:
                 print(f"screenshot on failure: {path}")
