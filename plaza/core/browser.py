@@ -92,12 +92,21 @@ class BrowserSession:
     # loaded was waiting for.
     pending: dict[Any, str] = field(default_factory=dict)
 
-    def new_context(self, *, locale: str = "en-US", viewport: dict[str, int] | None = None, **kwargs: Any) -> BrowserContext:
-        """A new person: own cookies, ``locale`` sets Accept-Language (zh-CN becomes zh-hans)."""
+    def new_context(
+        self, *, locale: str = "en-US", viewport: dict[str, int] | None = None, service_workers: str = "block", **kwargs: Any
+    ) -> BrowserContext:
+        """A new person: own cookies, ``locale`` sets Accept-Language (zh-CN becomes zh-hans).
+
+        Service workers are blocked unless a test asks for them (``service_workers="allow"``,
+        as the offline-page test does): each new context registered and installed Plaza's
+        worker, and once in about fifty browser tests a navigation through the worker while it
+        was starting hung for good in Chromium (its fetch never reached the server; the
+        requests it left unfinished are printed on failure)."""
         context = self.browser.new_context(
             base_url=self.base_url,
             locale=locale,
             viewport=viewport or DEFAULT_VIEWPORT,
+            service_workers=service_workers,
             **kwargs,
         )
         context.set_default_timeout(10_000)

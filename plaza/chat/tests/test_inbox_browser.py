@@ -181,10 +181,12 @@ def test_the_service_worker_serves_the_offline_page_without_network(
     from playwright.sync_api import expect
 
     warm_up(browser_session)
-    context = browser_session.new_context(locale="zh-CN" if language != "en" else "en-US")
+    context = browser_session.new_context(locale="zh-CN" if language != "en" else "en-US", service_workers="allow")
     page = context.new_page()
     page.goto("/accounts/login/")
     page.wait_for_function("() => navigator.serviceWorker.ready.then(r => !!r.active)", timeout=10_000)
+    # Pages come through navigation preload (the worker's own fetch of a page stalled once).
+    assert page.evaluate("() => navigator.serviceWorker.ready.then(r => r.navigationPreload.getState())")["enabled"]
     page.wait_for_function("() => caches.keys().then(keys => keys.some(k => k.startsWith('plaza-')))")
     page.reload()
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
