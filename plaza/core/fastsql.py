@@ -212,9 +212,10 @@ def prepare(name: str, text: str, types: str = "") -> bool:
 
 
 @functools.cache
-def _positional(sql: str) -> tuple[str, str, tuple[str, ...]]:
+def _positional(sql: str) -> tuple[str, str, tuple[str, ...], str]:
     """The statement's name (from its text), ``sql`` with ``%(name)s`` turned into ``$1``,
-    ``$2``... (one number per name) and ``%%`` into ``%``, and the names in number order."""
+    ``$2``... (one number per name) and ``%%`` into ``%``, the names in number order, and the
+    ``EXECUTE`` that runs it with those parameters."""
     order: list[str] = []
 
     def number(match: re.Match[str]) -> str:
@@ -226,7 +227,9 @@ def _positional(sql: str) -> tuple[str, str, tuple[str, ...]]:
         return f"${order.index(name) + 1}"
 
     text = _PARAM.sub(number, sql)
-    return "plaza_" + hashlib.blake2s(sql.encode(), digest_size=10).hexdigest(), text, tuple(order)
+    name = "plaza_" + hashlib.blake2s(sql.encode(), digest_size=10).hexdigest()
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}"
+    return name, text, tuple(order), execute
 
 
 def fetch_all_prepared(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -242,11 +245,10 @@ def fetch_all_prepared(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]
     """
     if connection.vendor != "postgresql":
         return fetch_all(sql, params)
-    name, text, order = _positional(sql)
+    name, text, order, execute = _positional(sql)
     prepare(name, text)
     with connection.cursor() as cursor:
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}",
-                       [params[key] for key in order])
+        cursor.execute(execute, [params[key] for key in order])
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
 

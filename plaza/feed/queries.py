@@ -436,6 +436,11 @@ def get_post_data(acc: SpaceAccess, post_id: int) -> dict[str, Any]:
     return _items(acc, rows)[0]
 
 
+# The page sizes whose statements are prepared: the default page (plus one row, to know there
+# is a next page) and one post.
+_PREPARED_LIMITS = (DEFAULT_LIMIT + 1, 1)
+
+
 def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[list[Any]]:
     authenticated = _authenticated(acc.user)
     params.update(scope_params(acc.space.pk, acc.user.pk if authenticated else None), no=False)
@@ -446,8 +451,6 @@ def _fetch_rows(acc: SpaceAccess, params: dict[str, Any], **shape: Any) -> list[
     fetch = fastsql.fetch_all_prepared if shape["limit"] in _PREPARED_LIMITS else fastsql.fetch_all
     return fastsql.convert_rows(fetch(sql, params), converters)
 
-
-_PREPARED_LIMITS = (DEFAULT_LIMIT + 1, 1)
 
 
 def _items(acc: SpaceAccess, rows: list[list[Any]]) -> list[dict[str, Any]]:

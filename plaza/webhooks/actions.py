@@ -130,8 +130,8 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    hooks = [pk for pk, events in _enabled_hooks(space.pk) if event in events]
-    if not hooks:
+    hook_ids = [pk for pk, events in _enabled_hooks(space.pk) if event in events]
+    if not hook_ids:
         return
     body = json.dumps(
         {"type": event, "timestamp": timezone.now().isoformat(), "data": data},
@@ -139,9 +139,9 @@ def emit(space: Any, event: str, data: dict[str, Any]) -> None:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    for hook in hooks:
+    for hook_id in hook_ids:
         message = WebhookMessage.objects.create(
-            space_id=space.pk, webhook_id=hook, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
+            space_id=space.pk, webhook_id=hook_id, event=event, body=body, msg_id="msg_" + secrets.token_urlsafe(18)
         )
         core_tasks.enqueue(DELIVER_TASK, message.pk)
 

@@ -92,9 +92,10 @@ def test_an_insert_writes_what_the_orm_would(world):
 
 
 def test_named_parameters_become_numbered_ones():
-    name, text, order = fastsql._positional("SELECT %(a)s, %(b)s, %(a)s, '50%%' WHERE x LIKE %(b)s")
+    name, text, order, execute = fastsql._positional("SELECT %(a)s, %(b)s, %(a)s, '50%%' WHERE x LIKE %(b)s")
     assert text == "SELECT $1, $2, $1, '50%' WHERE x LIKE $2"
     assert order == ("a", "b")
+    assert execute == f"EXECUTE {name} (%s, %s)"
     assert name == fastsql._positional("SELECT %(a)s, %(b)s, %(a)s, '50%%' WHERE x LIKE %(b)s")[0]
     assert name != fastsql._positional("SELECT %(a)s")[0], "one name per text"
 
