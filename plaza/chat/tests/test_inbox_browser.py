@@ -185,11 +185,13 @@ def test_the_service_worker_serves_the_offline_page_without_network(
     page = context.new_page()
     page.goto("/accounts/login/")
     page.wait_for_function("() => navigator.serviceWorker.ready.then(r => !!r.active)", timeout=10_000)
-    # Pages come through navigation preload (the worker's own fetch of a page stalled once).
-    assert page.evaluate("() => navigator.serviceWorker.ready.then(r => r.navigationPreload.getState())")["enabled"]
     page.wait_for_function("() => caches.keys().then(keys => keys.some(k => k.startsWith('plaza-')))")
     page.reload()
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    # Pages come through navigation preload (the worker's own fetch of a page stalled once).
+    # Checked once the worker controls the page: it claims pages after turning preload on, and
+    # "ready" resolves before its activation has finished.
+    assert page.evaluate("() => navigator.serviceWorker.ready.then(r => r.navigationPreload.getState())")["enabled"]
     context.set_offline(True)
     page.goto("/inbox/")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
