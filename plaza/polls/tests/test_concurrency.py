@@ -57,6 +57,10 @@ def thread_database(tmp_path) -> Iterator[None]:
     connection.ensure_connection()
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # A production database is in WAL mode from its first migration. The copy is not: every
+    # voter's first connection would switch it (the settings' init_command), and a switch
+    # racing eleven others failed at once with "database is locked" (once in CI).
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     settings_dict["NAME"] = str(path)
     try:
